@@ -1,0 +1,236 @@
+package publish
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func publish(t *testing.T, dir string, files map[string]string) bool {
+	t.Helper()
+	tx, err := Begin(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if err := tx.WriteFile(n, []byte(files[n])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	changed, err := tx.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return changed
+}
+
+func readAll(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	names, err := Files(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[n] = string(b)
+	}
+	return out
+}
+
+func siblings(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(filepath.Dir(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestPublish(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	v1 := map[string]string{"feed.xml": "<rss>1</rss>", "episodes/a/chapters.json": "{}", "episodes/b/chapters.json": "[]"}
+	if !publish(t, dir, v1) {
+		t.Fatal("first publish reported no change")
+	}
+	if got := readAll(t, dir); !equal(got, v1) {
+		t.Fatalf("published %v, want %v", got, v1)
+	}
+	before := stat(t, filepath.Join(dir, "episodes/a/chapters.json"))
+
+	t.Run("same input touches nothing", func(t *testing.T) {
+		dirInfo := stat(t, dir)
+		if publish(t, dir, v1) {
+			t.Error("republishing the same files reported a change")
+		}
+		if after := stat(t, dir); !os.SameFile(dirInfo, after) || !after.ModTime().Equal(dirInfo.ModTime()) {
+			t.Error("the folder was replaced although nothing changed")
+		}
+		if got := siblings(t, dir); !slices.Equal(got, []string{".public.lock", "public"}) {
+			t.Errorf("left behind: %v", got)
+		}
+	})
+
+	t.Run("one change keeps unchanged files as they were", func(t *testing.T) {
+		v2 := map[string]string{"feed.xml": "<rss>2</rss>", "episodes/a/chapters.json": "{}", "episodes/b/chapters.json": "[]"}
+		if !publish(t, dir, v2) {
+			t.Fatal("change not reported")
+		}
+		if got := readAll(t, dir); !equal(got, v2) {
+			t.Fatalf("published %v, want %v", got, v2)
+		}
+		after := stat(t, filepath.Join(dir, "episodes/a/chapters.json"))
+		if !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
+			t.Error("an unchanged file was rewritten: its Last-Modified would move")
+		}
+		if got := siblings(t, dir); !slices.Equal(got, []string{".public.lock", "public"}) {
+			t.Errorf("left behind: %v", got)
+		}
+	})
+
+	t.Run("a removed file is a change", func(t *testing.T) {
+		v3 := map[string]string{"feed.xml": "<rss>2</rss>", "episodes/a/chapters.json": "{}"}
+		if !publish(t, dir, v3) {
+			t.Fatal("removal not reported")
+		}
+		if got := readAll(t, dir); !equal(got, v3) {
+			t.Fatalf("published %v, want %v", got, v3)
+		}
+	})
+
+	t.Run("abort keeps the published version", func(t *testing.T) {
+		want := readAll(t, dir)
+		tx, err := Begin(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.WriteFile("feed.xml", []byte("half")); err != nil {
+			t.Fatal(err)
+		}
+		tx.Abort()
+		if got := readAll(t, dir); !equal(got, want) {
+			t.Errorf("after abort %v, want %v", got, want)
+		}
+	})
+
+	t.Run("second publisher is refused", func(t *testing.T) {
+		tx, err := Begin(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Abort()
+		if _, err := Begin(dir); err == nil || !strings.Contains(err.Error(), "another castfeed") {
+			t.Errorf("second Begin: %v, want a lock error", err)
+		}
+	})
+}
+
+func TestBadNames(t *testing.T) {
+	tx, err := Begin(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Abort()
+	for _, n := range []string{"../x", "/abs", "a/../../b", ""} {
+		if err := tx.WriteFile(n, nil); err == nil {
+			t.Errorf("WriteFile(%q) accepted a name outside the folder", n)
+		}
+	}
+}
+
+// TestKilledBuild runs a publisher in a child process, kills it with
+// SIGKILL while it is writing, and checks that the published folder is
+// intact and that the next publication succeeds and cleans up.
+func TestKilledBuild(t *testing.T) {
+	if os.Getenv("CASTFEED_PUBLISH_CHILD") != "" {
+		child(os.Getenv("CASTFEED_PUBLISH_CHILD"))
+		return
+	}
+	dir := filepath.Join(t.TempDir(), "public")
+	v1 := map[string]string{"feed.xml": "<rss>good</rss>", "episodes/a/chapters.json": "{}"}
+	publish(t, dir, v1)
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKilledBuild$")
+	cmd.Env = append(os.Environ(), "CASTFEED_PUBLISH_CHILD="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 5)
+	if _, err := out.Read(buf); err != nil || string(buf) != "ready" {
+		t.Fatalf("child did not start writing: %q %v", buf, err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+
+	if got := readAll(t, dir); !equal(got, v1) {
+		t.Fatalf("after kill -9 the folder holds %v, want %v", got, v1)
+	}
+	v2 := map[string]string{"feed.xml": "<rss>next</rss>", "episodes/a/chapters.json": "{}"}
+	if !publish(t, dir, v2) {
+		t.Fatal("next publication reported no change")
+	}
+	if got := readAll(t, dir); !equal(got, v2) {
+		t.Fatalf("next publication gave %v, want %v", got, v2)
+	}
+	if got := siblings(t, dir); !slices.Equal(got, []string{".public.lock", "public"}) {
+		t.Errorf("leftovers of the killed build: %v", got)
+	}
+}
+
+func child(dir string) {
+	tx, err := Begin(dir)
+	if err != nil {
+		os.Exit(3)
+	}
+	tx.WriteFile("feed.xml", []byte("<rss>partial"))
+	for i := 0; i < 50; i++ {
+		tx.WriteFile(filepath.ToSlash(filepath.Join("episodes", string(rune('b'+i%20))+"x", "f"+string(rune('a'+i/20)))), []byte("x"))
+	}
+	os.Stdout.WriteString("ready")
+	time.Sleep(time.Minute) // killed here, mid-build
+	os.Exit(4)
+}
+
+func stat(t *testing.T, p string) os.FileInfo {
+	t.Helper()
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi
+}
+
+func equal(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,150 @@
+package chapters
+
+import (
+	"bufio"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// jsonChapters is the Podcasting 2.0 JSON chapters document.
+type jsonChapters struct {
+	Version  string        `json:"version"`
+	Chapters []jsonChapter `json:"chapters"`
+}
+
+type jsonChapter struct {
+	StartTime json.Number `json:"startTime"`
+	EndTime   json.Number `json:"endTime,omitempty"`
+	Title     string      `json:"title"`
+	URL       string      `json:"url,omitempty"`
+}
+
+// seconds writes d as a JSON number of seconds: whole when it is, else
+// with up to three decimals.
+func seconds(d time.Duration) json.Number {
+	return json.Number(strconv.FormatFloat(float64(d.Milliseconds())/1000, 'f', -1, 64))
+}
+
+// WriteJSON writes Podcasting 2.0 JSON chapters (version 1.2.0), the file
+// podcast:chapters points at.
+func WriteJSON(w io.Writer, cs []Chapter) error {
+	doc := jsonChapters{Version: "1.2.0", Chapters: make([]jsonChapter, len(cs))}
+	for i, c := range cs {
+		doc.Chapters[i] = jsonChapter{StartTime: seconds(c.Start), Title: c.Title, URL: c.URL}
+		if c.End > c.Start {
+			doc.Chapters[i].EndTime = seconds(c.End)
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}
+
+// PSCNamespace is the Podlove Simple Chapters namespace.
+const PSCNamespace = "http://podlove.org/simple-chapters"
+
+// pscDoc is a Podlove Simple Chapters document.
+type pscDoc struct {
+	XMLName  xml.Name     `xml:"psc:chapters"`
+	Version  string       `xml:"version,attr"`
+	Xmlns    string       `xml:"xmlns:psc,attr,omitempty"`
+	Chapters []pscChapter `xml:"psc:chapter"`
+}
+
+// pscChapter is one psc:chapter.
+type pscChapter struct {
+	Start string `xml:"start,attr"`
+	Title string `xml:"title,attr"`
+	Href  string `xml:"href,attr,omitempty"`
+}
+
+// newPSC converts chapters to Podlove Simple Chapters.
+func newPSC(cs []Chapter) *pscDoc {
+	p := &pscDoc{Version: "1.2", Chapters: make([]pscChapter, len(cs))}
+	for i, c := range cs {
+		p.Chapters[i] = pscChapter{Start: clock(c.Start, "."), Title: c.Title, Href: c.URL}
+	}
+	return p
+}
+
+// WritePSC writes a standalone Podlove Simple Chapters document.
+func WritePSC(w io.Writer, cs []Chapter) error {
+	p := newPSC(cs)
+	p.Xmlns = PSCNamespace
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(p); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// clock writes HH:MM:SS<sep>mmm.
+func clock(d time.Duration, sep string) string {
+	if d < 0 {
+		d = 0
+	}
+	ms := d.Milliseconds()
+	return fmt.Sprintf("%02d:%02d:%02d%s%03d", ms/3600000, ms/60000%60, ms/1000%60, sep, ms%1000)
+}
+
+// WriteVTT writes WebVTT chapters. The last chapter ends at its End, or
+// one second after its start when the duration is unknown (a cue must
+// end after it starts).
+func WriteVTT(w io.Writer, cs []Chapter) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("WEBVTT\n")
+	for i, c := range cs {
+		end := c.End
+		if end <= c.Start {
+			end = c.Start + time.Second
+		}
+		// A cue's text ends at a blank line and may not contain "-->".
+		title := strings.ReplaceAll(strings.Join(strings.Fields(c.Title), " "), "-->", "->")
+		fmt.Fprintf(bw, "\n%d\n%s --> %s\n%s\n", i+1, clock(c.Start, "."), clock(end, "."), title)
+	}
+	return bw.Flush()
+}
+
+// WriteYouTube writes the chapter block of a YouTube description: one
+// "M:SS Title" line per chapter (H:MM:SS from an hour on), the first at 0:00.
+func WriteYouTube(w io.Writer, cs []Chapter) error {
+	bw := bufio.NewWriter(w)
+	for _, c := range cs {
+		s := int64(c.Start / time.Second)
+		if s >= 3600 {
+			fmt.Fprintf(bw, "%d:%02d:%02d %s\n", s/3600, s/60%60, s%60, c.Title)
+		} else {
+			fmt.Fprintf(bw, "%d:%02d %s\n", s/60, s%60, c.Title)
+		}
+	}
+	return bw.Flush()
+}
+
+// ffEscaper escapes what FFMETADATA gives meaning to.
+var ffEscaper = strings.NewReplacer(`\`, `\\`, "=", `\=`, ";", `\;`, "#", `\#`, "\n", "\\\n")
+
+// WriteFFMetadata writes ffmpeg's metadata format, to embed chapters into
+// an audio file: ffmpeg -i in.mp3 -i chapters.txt -map_metadata 1 -codec copy out.mp3
+func WriteFFMetadata(w io.Writer, cs []Chapter) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString(";FFMETADATA1\n")
+	for _, c := range cs {
+		end := c.End
+		if end <= c.Start {
+			end = c.Start + time.Second
+		}
+		fmt.Fprintf(bw, "\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=%d\nEND=%d\ntitle=%s\n", c.Start.Milliseconds(), end.Milliseconds(), ffEscaper.Replace(c.Title))
+	}
+	return bw.Flush()
+}

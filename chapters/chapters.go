@@ -60,6 +60,9 @@ var noteRE = regexp.MustCompile(`^[\s*_~` + "`" + `]*[\[(]?\s*(\d{1,3}(?::\d{1,2
 // linkRE finds a Markdown link [text](url).
 var linkRE = regexp.MustCompile(`\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
 
+// tagRE finds HTML tags, which have no place in a chapter title.
+var tagRE = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
+
 // ErrNoTimestamp reports a note that does not start with a time.
 var ErrNoTimestamp = errors.New("no timestamp at the start")
 
@@ -140,6 +143,7 @@ func ParseNote(text string) (start time.Duration, title, url string, err error) 
 		url = l[2]
 	}
 	title = linkRE.ReplaceAllString(title, "$1")
+	title = tagRE.ReplaceAllString(title, "")
 	title = strings.Join(strings.Fields(strings.Trim(title, " \t*_`~")), " ")
 	return start, title, url, nil
 }

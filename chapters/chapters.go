@@ -63,6 +63,9 @@ var linkRE = regexp.MustCompile(`\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\
 // tagRE finds HTML tags, which have no place in a chapter title.
 var tagRE = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
 
+// emphasisRE finds Markdown emphasis: *a*, **a**, ***a***, __a__.
+var emphasisRE = regexp.MustCompile(`\*\*\*(\S.*?)\*\*\*|\*\*(\S.*?)\*\*|\*(\S.*?)\*|__(\S.*?)__`)
+
 // ErrNoTimestamp reports a note that does not start with a time.
 var ErrNoTimestamp = errors.New("no timestamp at the start")
 
@@ -144,6 +147,7 @@ func ParseNote(text string) (start time.Duration, title, url string, err error) 
 	}
 	title = linkRE.ReplaceAllString(title, "$1")
 	title = tagRE.ReplaceAllString(title, "")
+	title = emphasisRE.ReplaceAllString(title, "$1$2$3$4")
 	title = strings.Join(strings.Fields(strings.Trim(title, " \t*_`~")), " ")
 	return start, title, url, nil
 }

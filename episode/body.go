@@ -53,19 +53,17 @@ func (p *parse) body(r *Reader, ep *Episode, body []byte, firstLine int) {
 		fence    bool
 		sawNotes bool
 	)
+	// The HTML show notes leave out ## Notes: the feed lists the repaired
+	// chapters instead, so that apps reading timestamps from the
+	// description never see the raw, possibly out-of-order ones.
+	var src bytes.Buffer
 	lines := bytes.Split(body, []byte("\n"))
 	for i, raw := range lines {
 		num := firstLine + i
 		text := string(raw)
 		trimmed := strings.TrimSpace(text)
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = !fence
-			continue
-		}
-		if fence {
-			continue
-		}
-		if m := headingRE.FindStringSubmatch(text); m != nil && len(m[1]) <= 3 {
+		m := headingRE.FindStringSubmatch(text)
+		if !fence && m != nil && len(m[1]) <= 3 {
 			cur = sectionOf(m[2])
 			if cur == notes {
 				sawNotes = true
@@ -73,6 +71,16 @@ func (p *parse) body(r *Reader, ep *Episode, body []byte, firstLine int) {
 			if cur == intro {
 				cur = other
 			}
+		}
+		if cur != notes {
+			src.Write(raw)
+			src.WriteByte('\n')
+		}
+		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+			fence = !fence
+			continue
+		}
+		if fence || m != nil && len(m[1]) <= 3 {
 			continue
 		}
 		if trimmed == "" {
@@ -103,7 +111,7 @@ func (p *parse) body(r *Reader, ep *Episode, body []byte, firstLine int) {
 		p.warnf(p.lineOfHeading(lines, firstLine, notes), "add lines like 0:04:00 - Topic under ## Notes", "the ## Notes section is empty: the episode has no chapters")
 	}
 	var buf bytes.Buffer
-	if err := r.md.Convert(body, &buf); err != nil {
+	if err := r.md.Convert(src.Bytes(), &buf); err != nil {
 		p.warnf(firstLine, "", "the notes cannot be rendered as HTML: %v", err)
 		return
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
 )
 
 // Episode is one show-notes file, read.
@@ -130,7 +131,10 @@ func NewReader() *Reader {
 	p.RequireNoFollowOnLinks(false)
 	p.AddTargetBlankToFullyQualifiedLinks(true) // adds rel="noopener"
 	return &Reader{
-		md:     goldmark.New(goldmark.WithExtensions(extension.GFM)),
+		// Raw HTML is rendered, then sanitised by the policy: bluemonday
+		// drops <script> with its content, where goldmark's safe mode
+		// would leave the script's text in the notes.
+		md:     goldmark.New(goldmark.WithExtensions(extension.GFM), goldmark.WithRendererOptions(gmhtml.WithUnsafe())),
 		policy: p,
 		strict: bluemonday.StrictPolicy(),
 	}

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
@@ -292,8 +293,11 @@ func (c *Config) Resolve(dir string) {
 			*p = filepath.Join(dir, *p)
 		}
 	}
-	// A podcast image given as a path is a file in the output; one given
-	// as a URL is used as is. Only the former is resolved by the build.
+	// A podcast image given as a path is a local file the build copies
+	// into the output; one given as a URL is used as is.
+	if img := c.Podcast.Image; img != "" && !strings.Contains(img, "://") && !filepath.IsAbs(img) {
+		c.Podcast.Image = filepath.Join(dir, img)
+	}
 }
 
 // RefreshToken returns the bearer token for POST /-/refresh from the

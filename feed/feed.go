@@ -1,0 +1,235 @@
+// Package feed writes a podcast as RSS (with the itunes, podcast, psc,
+// content and atom namespaces), Atom and JSON Feed.
+//
+// The model is ours (Podcast, Item); it is translated into
+// github.com/gorilla/feeds' types, whose Atom and JSON Feed encoders are
+// used as they are. Gorilla's RSS structs are embedded in typed structs
+// that add the podcast namespaces, marshalled through its XmlFeed
+// interface: no XML is assembled by hand. Only this package imports
+// gorilla/feeds.
+//
+// Output depends on the input only: no clock is read, so the same podcast
+// gives byte-identical files and podcast apps get 304 Not Modified.
+package feed
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+)
+
+// Podcast is the show and its episodes.
+type Podcast struct {
+	Title, Description, Link, Language, Copyright, Author string
+	// FeedURL is the public URL of feed.xml; feed.atom and feed.json are
+	// beside it.
+	FeedURL               string
+	OwnerName, OwnerEmail string
+	Image                 string // absolute URL of the cover
+	Categories            []Category
+	Explicit              bool
+	Type                  string // episodic or serial
+	Locked                bool
+	LockedOwner           string
+	Generator             string
+	Hubs                  []string // WebSub hubs
+	Items                 []Item   // any order; written newest first
+}
+
+// Category is an Apple Podcasts category.
+type Category struct {
+	Name string
+	Sub  []string
+}
+
+// Item is one episode.
+type Item struct {
+	Title, Link, GUID string
+	PubDate           time.Time
+	Summary           string // plain text
+	ContentHTML       string // sanitised HTML
+	Chapters          []Chapter
+	ChaptersURL       string // Podcasting 2.0 JSON chapters
+	Enclosure         Enclosure
+	Duration          time.Duration
+	Season, Episode   int
+	EpisodeType       string // full, trailer or bonus
+	Explicit          *bool  // nil: the show's
+	Image             string
+	Persons           []Person
+	Transcripts       []Transcript
+	Keywords          []string
+}
+
+// Chapter is listed in the description and as psc:chapter.
+type Chapter struct {
+	Start time.Duration
+	Title string
+	URL   string
+}
+
+// Enclosure is the audio file.
+type Enclosure struct {
+	URL    string
+	Length int64
+	Type   string
+}
+
+// Person is a podcast:person.
+type Person struct{ Name, Role, Href, Img string }
+
+// Transcript is a podcast:transcript.
+type Transcript struct{ URL, Type, Language, Rel string }
+
+// podcastNamespace is the UUIDv5 namespace of podcast:guid.
+var podcastNamespace = uuid.MustParse("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+// GUID returns the Podcasting 2.0 podcast:guid of a feed URL: a UUIDv5 of
+// the URL without its scheme and trailing slashes.
+func GUID(feedURL string) string {
+	u := feedURL
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	u = strings.TrimRight(u, "/")
+	return uuid.NewSHA1(podcastNamespace, []byte(u)).String()
+}
+
+// maxDescription is Apple's limit on an item's description, in bytes.
+const maxDescription = 4000
+
+// sorted returns the items newest first; equal dates by GUID, so the
+// order never depends on the input's.
+func sorted(items []Item) []Item {
+	out := slices.Clone(items)
+	slices.SortStableFunc(out, func(a, b Item) int {
+		if c := b.PubDate.Compare(a.PubDate); c != 0 {
+			return c
+		}
+		return strings.Compare(a.GUID, b.GUID)
+	})
+	return out
+}
+
+// updated is the newest item's date: the feed's lastBuildDate moves only
+// when an episode does.
+func updated(items []Item) time.Time {
+	var t time.Time
+	for _, it := range items {
+		if it.PubDate.After(t) {
+			t = it.PubDate
+		}
+	}
+	return t
+}
+
+// clock writes HH:MM:SS.
+func clock(d time.Duration) string {
+	s := int64(d / time.Second)
+	return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
+}
+
+// chapterLines lists chapters as "HH:MM:SS Title", the form Apple Podcasts
+// and Spotify read chapters from.
+func chapterLines(cs []Chapter) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = clock(c.Start) + " " + c.Title
+	}
+	return out
+}
+
+// description is the item's plain-text description: the summary, then the
+// chapters, at most maxDescription bytes. When it must be cut, the summary
+// is shortened first, and the chapter lines are kept whole.
+func description(it Item) string {
+	lines := strings.Join(chapterLines(it.Chapters), "\n")
+	summary := it.Summary
+	join := func(s string) string {
+		switch {
+		case lines == "":
+			return s
+		case s == "":
+			return lines
+		}
+		return s + "\n\n" + lines
+	}
+	d := join(summary)
+	if len(d) <= maxDescription {
+		return d
+	}
+	if room := maxDescription - len(join("")) - len("\n\n…"); room > 0 {
+		return join(truncate(summary, room) + "…")
+	}
+	// Even the chapters alone are too long: keep whole lines that fit.
+	var b strings.Builder
+	for _, l := range chapterLines(it.Chapters) {
+		if b.Len()+len(l)+1 > maxDescription {
+			break
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
+
+// truncate cuts s to at most n bytes without splitting a character,
+// preferably at a space.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	cut := s[:n]
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimSpace(cut)
+}
+
+// xmlText drops what XML 1.0 cannot carry (control characters, unpaired
+// surrogates, U+FFFE/FFFF) instead of letting one bad byte in the notes
+// break the whole feed.
+func xmlText(s string) string {
+	ok := true
+	for _, r := range s {
+		if !isXMLChar(r) {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isXMLChar(r) {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+func isXMLChar(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\r' ||
+		r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
+}
+
+// writeAll writes s and a final newline.
+func writeAll(w io.Writer, s string) error {
+	if _, err := io.WriteString(w, s); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}

@@ -1,0 +1,87 @@
+package build
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// fingerprint digests everything a build reads: the config, castfeed
+// itself, every episode file and media file (name, size, mtime) and the
+// state that transcripts and HEAD lookups left. Equal fingerprints mean
+// an equal output, so an unchanged nightly refresh does no work.
+func fingerprint(opt Options, files []string, st *state) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "castfeed %s\nconfig %s\noffline %v\ntranscripts %v\n", opt.Version, opt.ConfigDigest, opt.Offline, opt.Transcripts != nil)
+	if exe, err := os.Executable(); err == nil {
+		statInto(h, exe)
+	}
+	for _, f := range files {
+		statInto(h, f)
+	}
+	// Local caption files and anything else beside the episodes.
+	if err := dirInto(h, opt.Config.Episodes.Dir, false); err != nil {
+		return "", err
+	}
+	if opt.Config.Media.Dir != "" {
+		dirInto(h, opt.Config.Media.Dir, false)
+	}
+	dirInto(h, filepath.Join(opt.Config.State.Dir, "transcripts"), true)
+	statInto(h, filepath.Join(opt.Config.State.Dir, "lengths.json"))
+	if img := opt.Config.Podcast.Image; img != "" {
+		statInto(h, img)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func statInto(h hash.Hash, name string) {
+	fi, err := os.Stat(name)
+	if err != nil {
+		fmt.Fprintf(h, "%s missing\n", name)
+		return
+	}
+	fmt.Fprintf(h, "%s %d %d\n", name, fi.Size(), fi.ModTime().UnixNano())
+}
+
+func dirInto(h hash.Hash, dir string, recursive bool) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir && os.IsNotExist(err) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			if p != dir && !recursive {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		statInto(h, p)
+		return nil
+	})
+}
+
+// outputStamp identifies the published folder as the last build left it;
+// if someone deletes or edits it, the next refresh rebuilds.
+func outputStamp(dir string) string {
+	h := sha256.New()
+	statInto(h, dir)
+	for _, n := range []string{"feed.xml", "feed.atom", "feed.json"} {
+		statInto(h, filepath.Join(dir, n))
+	}
+	if fi, err := os.Stat(dir); err == nil {
+		if ino, ok := inode(fi); ok {
+			fmt.Fprintf(h, "inode %d\n", ino)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func outputIntact(dir, stamp string) bool {
+	return stamp != "" && outputStamp(dir) == stamp
+}

@@ -1,0 +1,124 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/castfeed/castfeed/chapters"
+	"github.com/castfeed/castfeed/episode"
+	"github.com/castfeed/castfeed/internal/config"
+	"github.com/castfeed/castfeed/internal/diag"
+)
+
+// loaded is one episode file after reading: the parsed episode (nil when
+// the file cannot be published) and its repaired chapters.
+type loaded struct {
+	name     string // file name as shown in messages
+	slug     string
+	data     []byte
+	ep       *episode.Episode
+	chapters []chapters.Chapter
+	diags    diag.List
+}
+
+// listEpisodes returns the .md files of dir, sorted. README.md and files
+// starting with "." or "_" are not episodes.
+func listEpisodes(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read episodes folder: %w; check episodes.dir in the config", err)
+	}
+	var names []string
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, ".md") || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") || strings.EqualFold(n, "README.md") {
+			continue
+		}
+		names = append(names, filepath.Join(dir, n))
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// loadAll reads and parses files on every core. The result keeps the
+// order of files. progress, if not nil, is told each finished file.
+func loadAll(ctx context.Context, cfg *config.Config, files []string, display func(string) string, progress func(done, total int)) ([]*loaded, error) {
+	r := episode.NewReader()
+	offset := secondsToDuration(cfg.Media.AudioOffset)
+	out := make([]*loaded, len(files))
+	var (
+		wg   sync.WaitGroup
+		next = make(chan int)
+		mu   sync.Mutex
+		done int
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				out[i] = loadOne(r, files[i], display(files[i]), offset)
+				if progress != nil {
+					mu.Lock()
+					done++
+					progress(done, len(files))
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	var err error
+feed:
+	for i := range files {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return out, err
+}
+
+func loadOne(r *episode.Reader, path, name string, defaultOffset time.Duration) *loaded {
+	l := &loaded{name: name, slug: strings.TrimSuffix(filepath.Base(path), ".md")}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		l.diags = diag.List{{File: name, Severity: diag.Error, Message: fmt.Sprintf("cannot read the file: %v", err), Hint: "check its permissions"}}
+		return l
+	}
+	l.data = data
+	l.parse(r, defaultOffset)
+	return l
+}
+
+// parse fills ep, chapters and diags from data.
+func (l *loaded) parse(r *episode.Reader, defaultOffset time.Duration) {
+	ep, diags := r.Parse(l.name, l.data)
+	l.ep, l.diags = ep, diags
+	if ep == nil {
+		return
+	}
+	offset := defaultOffset
+	if ep.HasAudioOffset {
+		offset = ep.AudioOffset
+	}
+	notes := make([]chapters.Note, len(ep.Notes))
+	for i, n := range ep.Notes {
+		notes[i] = chapters.Note{Line: n.Num, Text: n.Text}
+	}
+	cs, cd := chapters.Build(notes, chapters.Options{Duration: ep.Duration, Offset: offset})
+	l.chapters = cs
+	l.diags = append(l.diags, cd.InFile(l.name)...)
+}
+
+func secondsToDuration(s float64) time.Duration {
+	return time.Duration(s * float64(time.Second))
+}

@@ -1,0 +1,96 @@
+package transcript
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// rollingGap is how far apart two cues may be and still count as one
+// rolling display. YouTube's rolling cues touch exactly (or overlap); a
+// little slack absorbs rounding in re-encoded files.
+const rollingGap = 50 * time.Millisecond
+
+// Clean turns captions into a plain sequence of cues: ordered by start,
+// non-overlapping (each cue ends at or before the next starts), no cue
+// before zero, none ending before it starts, and no empty text.
+//
+// YouTube's automatic captions roll: each cue repeats the line shown before
+// it and adds a new one, and a 10 ms cue holds the old line between them.
+// Clean keeps only the new lines, each with the time it first appeared. A
+// line repeated after a pause is speech, not rolling, and is kept.
+//
+// Cues that start together are merged; a cue that overlaps the next one is
+// cut where the next begins. Clean does not modify its argument.
+func Clean(cues []Cue) []Cue {
+	in := make([]Cue, 0, len(cues))
+	for _, c := range cues {
+		c.Text = normalizeText(c.Text)
+		if c.Text == "" {
+			continue
+		}
+		c.Start = max(c.Start, 0)
+		c.End = max(c.End, c.Start)
+		in = append(in, c)
+	}
+	slices.SortStableFunc(in, func(a, b Cue) int { return compareDuration(a.Start, b.Start) })
+
+	var out []Cue
+	var prevLines []string    // lines of the previous input cue, as shown
+	var prevEnd time.Duration // end of the previous input cue
+	for i, c := range in {
+		lines := strings.Split(c.Text, "\n")
+		if i > 0 && c.Start <= prevEnd+rollingGap {
+			k := overlap(prevLines, lines)
+			if k == len(lines) {
+				// Nothing new: a hold cue. The text stays on screen longer.
+				if n := len(out); n > 0 && c.End > out[n-1].End {
+					out[n-1].End = c.End
+				}
+				prevEnd = max(prevEnd, c.End)
+				continue
+			}
+			prevLines = lines
+			lines = lines[k:]
+		} else {
+			prevLines = lines
+		}
+		prevEnd = c.End
+		c.Text = strings.Join(lines, "\n")
+
+		if n := len(out); n > 0 {
+			last := &out[n-1]
+			switch {
+			case c.Start == last.Start:
+				last.Text += "\n" + c.Text
+				last.End = max(last.End, c.End)
+				continue
+			case c.Start < last.End:
+				last.End = c.Start
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// overlap returns the largest k such that the last k lines of prev equal the
+// first k lines of cur.
+func overlap(prev, cur []string) int {
+	for k := min(len(prev), len(cur)); k > 0; k-- {
+		if slices.Equal(prev[len(prev)-k:], cur[:k]) {
+			return k
+		}
+	}
+	return 0
+}
+
+func compareDuration(a, b time.Duration) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,384 @@
+package transcript
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Request asks for one episode's transcript.
+type Request struct {
+	Slug       string // names the state file; must be a plain file name
+	VideoID    string // empty: local files only
+	EpisodeDir string // where FindLocal looks; empty: nowhere
+}
+
+// Outcome says what Sync did for one episode.
+type Outcome string
+
+// Outcomes of a Sync.
+const (
+	OutcomeFetched     Outcome = "fetched"     // fetched from YouTube now
+	OutcomeCached      Outcome = "cached"      // from the state directory, no request
+	OutcomeLocal       Outcome = "local"       // a file beside the episode
+	OutcomeNone        Outcome = "none"        // no video ID and no local file
+	OutcomeUnavailable Outcome = "unavailable" // YouTube has nothing usable (yet); retried later
+	OutcomeBlocked     Outcome = "blocked"     // YouTube refused; retried later
+	OutcomeFailed      Outcome = "failed"      // any other failure; retried later
+	OutcomeDeferred    Outcome = "deferred"    // not asked this time: backing off, offline, or YouTube blocked another request
+)
+
+// Result is Sync's answer for one Request.
+type Result struct {
+	Slug string
+	// Transcript to publish, unshifted; nil means none. After a failure it
+	// is the one fetched before, if any.
+	Transcript *Transcript
+	Source     string // a Source* name, "state", or the local file's path
+	Outcome    Outcome
+	Err        error     // why this run did not fetch; nil when fine
+	Retry      time.Time // for failures: when the next attempt is due
+	// Next is when a later Sync would next ask YouTube about this episode
+	// (zero: never, e.g. uploaded captions or a local file). A scheduler
+	// may skip work until then.
+	Next time.Time
+}
+
+// Syncer keeps the transcripts of many episodes up to date, politely. Each
+// episode's state (what was fetched, when, and the transcript itself) lives
+// in StateDir/<slug>.json, written atomically, so restarts lose nothing
+// and a failure never removes a transcript that was published before.
+//
+// Per episode: a local file wins; uploaded captions are fetched once;
+// automatic ones are fetched again after RecheckAuto; failures back off
+// from RetryMin, doubling up to RetryMax. Once YouTube blocks a request or
+// cannot be reached, the rest of the run asks nothing more.
+type Syncer struct {
+	Fetcher     *Fetcher
+	StateDir    string
+	Offline     bool // use state and local files only; no request at all
+	Concurrency int  // fetches at once; default 2
+
+	RecheckAuto time.Duration // default 30 days
+	RetryMin    time.Duration // default 1 hour
+	RetryMax    time.Duration // default 7 days
+
+	Now    func() time.Time // nil: time.Now
+	Logger *slog.Logger
+}
+
+// state is the on-disk record of one episode.
+type state struct {
+	Version     int       `json:"version"`
+	VideoID     string    `json:"video_id"`
+	FetchedAt   time.Time `json:"fetched_at,omitzero"`   // last successful fetch
+	Source      string    `json:"source,omitempty"`      // where that came from
+	LastAttempt time.Time `json:"last_attempt,omitzero"` // last request, successful or not
+	Failures    int       `json:"failures,omitempty"`    // consecutive failed attempts
+	NextAttempt time.Time `json:"next_attempt,omitzero"` // no request before this
+	LastError   string    `json:"last_error,omitempty"`
+	LastOutcome Outcome   `json:"last_outcome,omitempty"`
+	Transcript  *stored   `json:"transcript,omitempty"` // as fetched, unshifted
+}
+
+type stored struct {
+	Language string      `json:"language"`
+	Kind     Kind        `json:"kind"`
+	Cues     []storedCue `json:"cues"`
+}
+
+type storedCue struct {
+	StartMS int64  `json:"start_ms"`
+	EndMS   int64  `json:"end_ms"`
+	Text    string `json:"text"`
+}
+
+const stateVersion = 1
+
+func toStored(t *Transcript) *stored {
+	s := &stored{Language: t.Language, Kind: t.Kind, Cues: make([]storedCue, len(t.Cues))}
+	for i, c := range t.Cues {
+		s.Cues[i] = storedCue{c.Start.Milliseconds(), c.End.Milliseconds(), c.Text}
+	}
+	return s
+}
+
+func (s *stored) transcript() *Transcript {
+	t := &Transcript{Language: s.Language, Kind: s.Kind, Cues: make([]Cue, len(s.Cues))}
+	for i, c := range s.Cues {
+		t.Cues[i] = Cue{time.Duration(c.StartMS) * time.Millisecond, time.Duration(c.EndMS) * time.Millisecond, c.Text}
+	}
+	return t
+}
+
+func (s *Syncer) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Syncer) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// Sync returns one Result per request, in order. It never fails as a
+// whole: a problem with one episode is that episode's Result, and the
+// build goes on with whatever transcripts there are.
+func (s *Syncer) Sync(ctx context.Context, reqs []Request) []Result {
+	results := make([]Result, len(reqs))
+	n := s.Concurrency
+	if n <= 0 {
+		n = 2
+	}
+	sem := make(chan struct{}, n)
+	var halted atomic.Pointer[error] // set when YouTube blocks us or cannot be reached
+	var wg sync.WaitGroup
+	for i, req := range reqs {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = s.one(ctx, req, &halted)
+		})
+	}
+	wg.Wait()
+	return results
+}
+
+func (s *Syncer) one(ctx context.Context, req Request, halted *atomic.Pointer[error]) Result {
+	log := s.logger().With("episode", req.Slug)
+	res := Result{Slug: req.Slug}
+	if !validSlug(req.Slug) {
+		res.Outcome, res.Err = OutcomeFailed, fmt.Errorf("episode slug %q cannot name a file", req.Slug)
+		return res
+	}
+
+	var langs []string
+	if s.Fetcher != nil {
+		langs = s.Fetcher.Languages
+	}
+	var localErr error
+	if path, lang, ok := FindLocal(req.EpisodeDir, req.Slug, langs); ok {
+		t, err := readLocal(path, lang)
+		if err == nil {
+			res.Transcript, res.Source, res.Outcome = t, path, OutcomeLocal
+			return res
+		}
+		// A broken local file is the author's to fix; meanwhile publish
+		// what YouTube has, if anything.
+		log.Warn("local transcript unreadable", "file", path, "error", err)
+		localErr = err
+	}
+	if req.VideoID == "" {
+		res.Outcome, res.Err = OutcomeNone, localErr
+		return res
+	}
+
+	path := filepath.Join(s.StateDir, req.Slug+".json")
+	st, err := loadState(path)
+	if err != nil {
+		log.Warn("transcript state unreadable, starting afresh", "file", path, "error", err)
+		st = &state{}
+	}
+	if st.VideoID != req.VideoID {
+		if st.VideoID != "" {
+			log.Info("episode video changed; forgetting its transcript", "old_video_id", st.VideoID, "video_id", req.VideoID)
+		}
+		st = &state{VideoID: req.VideoID}
+	}
+	var prev *Transcript
+	if st.Transcript != nil {
+		prev = st.Transcript.transcript()
+		res.Transcript, res.Source = prev, "state"
+	}
+	now := s.now()
+
+	recheck := orDefault(s.RecheckAuto, 30*24*time.Hour)
+	deferred := func(why error) Result {
+		res.Outcome, res.Err, res.Retry = OutcomeDeferred, errors.Join(why, localErr), st.NextAttempt
+		if prev != nil {
+			res.Outcome, res.Err = OutcomeCached, localErr
+		}
+		switch {
+		case prev != nil && prev.Kind != Automatic && st.Failures == 0:
+			// Uploaded captions do not change: never again.
+		case !st.NextAttempt.IsZero():
+			res.Next = st.NextAttempt
+		case prev != nil:
+			res.Next = st.FetchedAt.Add(recheck)
+		default:
+			res.Next = now // never asked yet (offline, or halted this run)
+		}
+		return res
+	}
+	switch {
+	case prev != nil && prev.Kind != Automatic:
+		return deferred(nil) // uploaded captions do not change
+	case prev != nil && now.Sub(st.FetchedAt) < recheck && st.Failures == 0:
+		return deferred(nil)
+	case now.Before(st.NextAttempt):
+		return deferred(fmt.Errorf("waiting until %s after: %s", st.NextAttempt.UTC().Format(time.RFC3339), st.LastError))
+	case s.Offline:
+		return deferred(errors.New("offline"))
+	case s.Fetcher == nil:
+		return deferred(errors.New("no fetcher configured"))
+	}
+	if h := halted.Load(); h != nil {
+		return deferred(fmt.Errorf("not asked this run: %w", *h))
+	}
+
+	t, source, err := s.Fetcher.Fetch(ctx, req.VideoID)
+	if ctx.Err() != nil {
+		// Shutting down: not the video's fault, so no backoff is recorded.
+		res.Outcome, res.Err = OutcomeDeferred, ctx.Err()
+		return res
+	}
+	st.Version, st.LastAttempt = stateVersion, now
+	if err == nil {
+		st.FetchedAt, st.Source, st.Failures, st.NextAttempt, st.LastError = now, source, 0, time.Time{}, ""
+		st.LastOutcome, st.Transcript = OutcomeFetched, toStored(t)
+		res.Transcript, res.Source, res.Outcome = t, source, OutcomeFetched
+		if t.Kind == Automatic {
+			res.Next = now.Add(recheck)
+		}
+		log.Info("transcript fetched", "video_id", req.VideoID, "source", source, "language", t.Language, "kind", t.Kind, "cues", len(t.Cues))
+	} else {
+		st.Failures++
+		st.NextAttempt = now.Add(s.backoff(st.Failures))
+		st.LastError = err.Error()
+		res.Outcome = outcomeOf(err)
+		st.LastOutcome = res.Outcome
+		res.Err, res.Retry, res.Next = errors.Join(err, localErr), st.NextAttempt, st.NextAttempt
+		if errors.Is(err, ErrBlocked) || errors.Is(err, ErrUnreachable) {
+			halted.CompareAndSwap(nil, &err)
+		}
+		log.Warn("transcript fetch failed", "video_id", req.VideoID, "outcome", res.Outcome,
+			"failures", st.Failures, "retry_at", st.NextAttempt, "kept_previous", prev != nil, "error", err)
+	}
+	if err := saveState(path, st); err != nil {
+		// The transcript is still good for this build; only the memory of
+		// it is lost, and the next run fetches again.
+		log.Error("save transcript state", "file", path, "error", err)
+		res.Err = errors.Join(res.Err, err)
+	}
+	return res
+}
+
+func outcomeOf(err error) Outcome {
+	switch {
+	case errors.Is(err, ErrBlocked):
+		return OutcomeBlocked
+	case errors.Is(err, ErrNoCaptions), errors.Is(err, ErrCaptionsDisabled), errors.Is(err, ErrCaptionsWithheld),
+		errors.Is(err, ErrLanguageUnavailable), errors.Is(err, ErrVideoUnavailable):
+		return OutcomeUnavailable
+	}
+	return OutcomeFailed
+}
+
+// backoff returns RetryMin doubled per earlier failure, at most RetryMax.
+func (s *Syncer) backoff(failures int) time.Duration {
+	lo, hi := orDefault(s.RetryMin, time.Hour), orDefault(s.RetryMax, 7*24*time.Hour)
+	d := lo
+	for i := 1; i < failures && d < hi; i++ {
+		d *= 2
+	}
+	return min(d, hi)
+}
+
+func validSlug(slug string) bool {
+	return slug != "" && slug != "." && slug != ".." && !strings.ContainsAny(slug, `/\`+"\x00") && filepath.Base(slug) == slug
+}
+
+func readLocal(path, lang string) (*Transcript, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t, err := Parse(f, formatOf(path))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	t.Language, t.Kind = lang, Local
+	t.Cues = Clean(t.Cues)
+	return t, nil
+}
+
+func loadState(path string) (*state, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return &state{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var st state
+	if err := json.Unmarshal(data, &st); err != nil {
+		// Keep the damaged file for a person to look at; a fresh one
+		// replaces it on the next save.
+		_ = os.Rename(path, path+".corrupt")
+		return nil, err
+	}
+	if st.Version > stateVersion {
+		return nil, fmt.Errorf("state version %d is newer than this castfeed (%d)", st.Version, stateVersion)
+	}
+	return &st, nil
+}
+
+// saveState writes atomically: a temporary file beside the target, synced,
+// closed, then renamed over it, so a crash leaves the old or the new state,
+// never half of one.
+func saveState(path string, st *state) error {
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if _, err := f.Write(append(data, '\n')); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	ok = true
+	return nil
+}

@@ -1,0 +1,186 @@
+package transcript
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/asticode/go-astisub"
+)
+
+// Cue is one timed piece of text. Text holds one or more lines separated by
+// "\n"; no line is empty and none has leading or trailing white space.
+type Cue struct {
+	Start, End time.Duration
+	Text       string
+}
+
+// Kind tells where a transcript came from.
+type Kind string
+
+// Kinds of transcript.
+const (
+	Uploaded  Kind = "uploaded"  // captions the channel uploaded; fetched once
+	Automatic Kind = "automatic" // YouTube's speech recognition; re-checked now and then
+	Local     Kind = "local"     // a file beside the episode
+)
+
+// Transcript is a timed text of one episode in one language.
+type Transcript struct {
+	Language string // BCP 47 code, e.g. "ar" or "en-US"; may be empty
+	Kind     Kind
+	Cues     []Cue
+}
+
+// errNoCues reports a caption file that parsed but held no text. The fetcher
+// treats it as "unavailable", never as an empty transcript.
+var errNoCues = errors.New("no cues with text")
+
+// Parse reads captions in format "vtt" (WebVTT) or "srt" (SubRip). Cue text
+// is normalized: markup and YouTube's inline word timestamps are removed,
+// white space is collapsed, and invalid UTF-8 is replaced. Cues without text
+// are dropped; a file without any cue is an error, and so is a cue that ends
+// before it starts.
+func Parse(r io.Reader, format string) (*Transcript, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read captions: %w", err)
+	}
+	var subs *astisub.Subtitles
+	switch format {
+	case "vtt":
+		if !hasVTTHeader(data) {
+			return nil, errors.New("parse vtt: missing WEBVTT header on the first line")
+		}
+		subs, err = astisub.ReadFromWebVTT(bytes.NewReader(data))
+	case "srt":
+		subs, err = astisub.ReadFromSRT(bytes.NewReader(data))
+	default:
+		return nil, fmt.Errorf("parse: unknown caption format %q (want vtt or srt)", format)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", format, err)
+	}
+	t := &Transcript{}
+	for i, it := range subs.Items {
+		if it.EndAt < it.StartAt {
+			return nil, fmt.Errorf("parse %s: cue %d (%s --> %s) ends before it starts", format, i+1, clock(it.StartAt, "."), clock(it.EndAt, "."))
+		}
+		var lines []string
+		for _, l := range it.Lines {
+			var parts []string
+			for _, li := range l.Items {
+				parts = append(parts, li.Text)
+			}
+			lines = append(lines, strings.Join(parts, " "))
+		}
+		text := normalizeText(strings.Join(lines, "\n"))
+		if text == "" {
+			continue
+		}
+		t.Cues = append(t.Cues, Cue{Start: it.StartAt, End: it.EndAt, Text: text})
+	}
+	if len(t.Cues) == 0 {
+		return nil, fmt.Errorf("parse %s: %w", format, errNoCues)
+	}
+	return t, nil
+}
+
+// hasVTTHeader reports whether the first line starts with "WEBVTT". astisub
+// skips everything up to such a line, so without this check a file that is
+// not WebVTT at all would parse as empty.
+func hasVTTHeader(data []byte) bool {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	line = bytes.TrimRight(line, "\r")
+	return bytes.Equal(line, []byte("WEBVTT")) || bytes.HasPrefix(line, []byte("WEBVTT ")) || bytes.HasPrefix(line, []byte("WEBVTT\t"))
+}
+
+// normalizeText makes cue text safe for every output format: valid UTF-8,
+// no inline timestamps (<00:00:01.000>), one space between words, no empty
+// lines, and no "-->", which would end a cue in WebVTT and SRT.
+func normalizeText(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	s = stripTimestampTags(s)
+	s = strings.ReplaceAll(s, "\x00", "")
+	var out []string
+	for line := range strings.SplitSeq(s, "\n") {
+		line = strings.Join(strings.Fields(line), " ")
+		for strings.Contains(line, "-->") {
+			line = strings.ReplaceAll(line, "-->", "->")
+		}
+		if line != "" {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// stripTimestampTags removes WebVTT timestamp tags such as <00:01:02.345>,
+// which YouTube puts between the words of automatic captions and which
+// astisub leaves in the text.
+func stripTimestampTags(s string) string {
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 || !isTimestamp(s[i+1:i+j]) {
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		b.WriteString(s[:i])
+		b.WriteByte(' ')
+		s = s[i+j+1:]
+	}
+}
+
+func isTimestamp(s string) bool {
+	if len(s) < 5 {
+		return false
+	}
+	colon := false
+	for _, c := range s {
+		switch {
+		case c >= '0' && c <= '9', c == '.':
+		case c == ':':
+			colon = true
+		default:
+			return false
+		}
+	}
+	return colon
+}
+
+// Shift moves every cue by offset (positive: later) and returns the result
+// and the number of cues dropped because they ended at or before zero. A
+// cue that straddles zero starts at zero. The arithmetic is on
+// time.Duration, so shifting back and forth is exact.
+func (t *Transcript) Shift(offset time.Duration) (*Transcript, int) {
+	out := &Transcript{Language: t.Language, Kind: t.Kind, Cues: make([]Cue, 0, len(t.Cues))}
+	dropped := 0
+	for _, c := range t.Cues {
+		c.Start += offset
+		c.End += offset
+		if c.End <= 0 {
+			dropped++
+			continue
+		}
+		c.Start = max(c.Start, 0)
+		out.Cues = append(out.Cues, c)
+	}
+	return out, dropped
+}

@@ -1,0 +1,449 @@
+// Package server serves the published folder to podcast apps: strong
+// ETags and conditional GETs (304), gzip compressed once per file version
+// rather than per request, byte ranges, CORS for web players, and no way
+// out of the folder. It also answers /healthz, /readyz, /metrics and the
+// authenticated refresh endpoint.
+//
+// The folder is replaced by an atomic directory swap, so the server never
+// keeps it open: each request opens the folder anew (os.OpenRoot, which
+// also refuses symlinks that lead outside) and then reads one complete
+// version of its file, even if a swap happens meanwhile.
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"path"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/castfeed/castfeed/internal/metrics"
+)
+
+// Options configure a Server.
+type Options struct {
+	Dir      string // the published folder
+	MediaDir string // optional: served under /media/
+	Logger   *slog.Logger
+	Metrics  *metrics.Metrics  // may be nil
+	Registry *metrics.Registry // served at /metrics; nil: 404
+	// Ready tells /readyz whether a feed has been published; nil means
+	// "feed.xml exists".
+	Ready func() bool
+	// Refresh starts a refresh in the background and reports whether it
+	// did (false: one is already running).
+	Refresh func() bool
+	// RefreshToken is the bearer token of POST /-/refresh; "" turns the
+	// endpoint off.
+	RefreshToken string
+}
+
+// Server serves the folder.
+type Server struct {
+	opt   Options
+	log   *slog.Logger
+	mu    sync.Mutex
+	cache map[fileKey]*entry
+}
+
+// fileKey identifies one version of one file: a rebuilt file gets a new
+// inode (or size, or time), so a cached entry never outlives its file.
+type fileKey struct {
+	path  string
+	size  int64
+	mtime int64
+	ino   uint64
+}
+
+// entry is what is computed once per file version.
+type entry struct {
+	etag   string
+	gz     []byte // nil when not compressible or not worth it
+	gzETag string
+}
+
+// New returns a server.
+func New(opt Options) *Server {
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{opt: opt, log: log, cache: map[fileKey]*entry{}}
+}
+
+// Published forgets cached versions of files: called after each publish
+// so that memory holds only the current folder.
+func (s *Server) Published() {
+	s.mu.Lock()
+	s.cache = map[fileKey]*entry{}
+	s.mu.Unlock()
+}
+
+// NewHTTPServer returns an http.Server with limits against slow and
+// abusive clients. WriteTimeout is long because an episode's audio may
+// take many minutes to download on a phone.
+func NewHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    16 << 10,
+	}
+}
+
+// Handler routes requests.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", s.readyz)
+	if s.opt.Registry != nil {
+		mux.Handle("GET /metrics", s.opt.Registry.Handler())
+	}
+	mux.HandleFunc("/-/refresh", s.refresh)
+	if s.opt.MediaDir != "" {
+		mux.HandleFunc("/media/", func(w http.ResponseWriter, r *http.Request) {
+			s.serveFile(w, r, s.opt.MediaDir, strings.TrimPrefix(r.URL.Path, "/media/"))
+		})
+	}
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/feed.xml", http.StatusFound)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.serveFile(w, r, s.opt.Dir, strings.TrimPrefix(r.URL.Path, "/"))
+	})
+	return s.observe(mux)
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ready := false
+	if s.opt.Ready != nil {
+		ready = s.opt.Ready()
+	} else {
+		_, err := os.Stat(path.Join(s.opt.Dir, "feed.xml"))
+		ready = err == nil
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if !ready {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, "no feed published yet\n")
+		return
+	}
+	io.WriteString(w, "ready\n")
+}
+
+// refresh is POST /-/refresh with "Authorization: Bearer <token>". It
+// answers 202 when a refresh started, 409 when one is already running.
+func (s *Server) refresh(w http.ResponseWriter, r *http.Request) {
+	if s.opt.RefreshToken == "" || s.opt.Refresh == nil {
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "use POST", http.StatusMethodNotAllowed)
+		return
+	}
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.opt.RefreshToken)) != 1 {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="castfeed"`)
+		http.Error(w, "missing or wrong bearer token", http.StatusUnauthorized)
+		return
+	}
+	if !s.opt.Refresh() {
+		http.Error(w, "a refresh is already running", http.StatusConflict)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+	io.WriteString(w, "refresh started\n")
+}
+
+// kind is how a file is served.
+type kind struct {
+	contentType  string
+	cacheControl string
+	cors         bool
+	compress     bool
+}
+
+// kindOf decides by name, never by the host's MIME tables.
+func kindOf(name string) (kind, bool) {
+	const (
+		feedCache  = "public, max-age=300"
+		assetCache = "public, max-age=3600"
+		mediaCache = "public, max-age=86400"
+	)
+	base := path.Base(name)
+	switch {
+	case base == "feed.xml":
+		return kind{"application/rss+xml; charset=utf-8", feedCache, true, true}, true
+	case base == "feed.atom":
+		return kind{"application/atom+xml; charset=utf-8", feedCache, true, true}, true
+	case base == "feed.json":
+		return kind{"application/feed+json; charset=utf-8", feedCache, true, true}, true
+	case base == "chapters.json":
+		return kind{"application/json+chapters; charset=utf-8", assetCache, true, true}, true
+	}
+	switch strings.ToLower(path.Ext(name)) {
+	case ".json":
+		return kind{"application/json; charset=utf-8", assetCache, true, true}, true
+	case ".vtt":
+		return kind{"text/vtt; charset=utf-8", assetCache, true, true}, true
+	case ".srt":
+		return kind{"application/x-subrip; charset=utf-8", assetCache, true, true}, true
+	case ".html":
+		return kind{"text/html; charset=utf-8", assetCache, true, true}, true
+	case ".txt":
+		return kind{"text/plain; charset=utf-8", assetCache, true, true}, true
+	case ".xml":
+		return kind{"application/xml; charset=utf-8", assetCache, true, true}, true
+	case ".png":
+		return kind{"image/png", mediaCache, true, false}, true
+	case ".jpg", ".jpeg":
+		return kind{"image/jpeg", mediaCache, true, false}, true
+	case ".webp":
+		return kind{"image/webp", mediaCache, true, false}, true
+	case ".mp3":
+		return kind{"audio/mpeg", mediaCache, true, false}, true
+	case ".m4a":
+		return kind{"audio/mp4", mediaCache, true, false}, true
+	case ".mp4":
+		return kind{"video/mp4", mediaCache, true, false}, true
+	case ".aac":
+		return kind{"audio/aac", mediaCache, true, false}, true
+	case ".ogg", ".oga":
+		return kind{"audio/ogg", mediaCache, true, false}, true
+	case ".opus":
+		return kind{"audio/opus", mediaCache, true, false}, true
+	case ".flac":
+		return kind{"audio/flac", mediaCache, true, false}, true
+	case ".wav":
+		return kind{"audio/wav", mediaCache, true, false}, true
+	}
+	return kind{}, false
+}
+
+var errNoFolder = errors.New("no published folder")
+
+// openIn opens name inside dir, refusing to leave it. A publish swaps the
+// folder: when the folder we opened was swapped out (and is being
+// removed) before we opened the file, we try again in the new one.
+func openIn(dir, name string) (*os.File, error) {
+	var err error
+	for range 3 {
+		root, rerr := os.OpenRoot(dir)
+		if rerr != nil {
+			return nil, fmt.Errorf("%w: %v", errNoFolder, rerr)
+		}
+		var f *os.File
+		f, err = root.Open(name)
+		root.Close()
+		if err == nil || !errors.Is(err, fs.ErrNotExist) {
+			return f, err
+		}
+	}
+	return nil, err
+}
+
+// maxCached is the largest file whose digest and gzip are kept in memory.
+const maxCached = 64 << 20
+
+// serveFile serves name from dir: GET, HEAD and CORS preflights only.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, dir, name string) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+	case http.MethodOptions:
+		s.preflight(w, r, name)
+		return
+	default:
+		w.Header().Set("Allow", "GET, HEAD, OPTIONS")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if !safeName(r, name) {
+		http.NotFound(w, r)
+		return
+	}
+	k, ok := kindOf(name)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	f, err := openIn(dir, name)
+	if errors.Is(err, errNoFolder) {
+		s.log.Warn("open the published folder", "dir", dir, "error", err)
+		http.Error(w, "feed not published yet", http.StatusServiceUnavailable)
+		return
+	}
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", k.contentType)
+	h.Set("Cache-Control", k.cacheControl)
+	h.Set("X-Content-Type-Options", "nosniff")
+	if k.cors {
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Expose-Headers", "Content-Length, Content-Range, ETag, Last-Modified")
+	}
+	if k.compress {
+		h.Set("Vary", "Accept-Encoding")
+	}
+	e := s.entry(name, f, fi, k)
+	if e.gz != nil && acceptsGzip(r) {
+		h.Set("Content-Encoding", "gzip")
+		h.Set("ETag", e.gzETag)
+		http.ServeContent(w, r, name, fi.ModTime(), bytes.NewReader(e.gz))
+		return
+	}
+	h.Set("ETag", e.etag)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		http.Error(w, "read error", http.StatusInternalServerError)
+		return
+	}
+	http.ServeContent(w, r, name, fi.ModTime(), f)
+}
+
+// entry returns the cached ETag and gzip of this version of the file,
+// computing them on first use. Text files get an ETag from a digest of
+// their content, so an identical rebuild keeps it; media files, which
+// can be large, one from their size and time.
+func (s *Server) entry(name string, f *os.File, fi fs.FileInfo, k kind) *entry {
+	key := fileKey{path: name, size: fi.Size(), mtime: fi.ModTime().UnixNano()}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		key.ino = st.Ino
+	}
+	s.mu.Lock()
+	e, ok := s.cache[key]
+	s.mu.Unlock()
+	if ok {
+		return e
+	}
+	e = &entry{etag: fmt.Sprintf(`"%x-%x"`, fi.Size(), fi.ModTime().UnixNano())}
+	if k.compress && fi.Size() <= maxCached {
+		data, err := io.ReadAll(f)
+		if err == nil && int64(len(data)) == fi.Size() {
+			sum := sha256.Sum256(data)
+			e.etag = `"` + hex.EncodeToString(sum[:16]) + `"`
+			if gz := compress(data); len(gz) < len(data) {
+				e.gz, e.gzETag = gz, `"`+hex.EncodeToString(sum[:16])+`-gz"`
+			}
+		}
+	}
+	s.mu.Lock()
+	s.cache[key] = e
+	s.mu.Unlock()
+	return e
+}
+
+func compress(data []byte) []byte {
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	zw.Write(data)
+	zw.Close()
+	return b.Bytes()
+}
+
+// acceptsGzip reads Accept-Encoding, honouring q=0.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") && strings.TrimSpace(coding) != "*" {
+			continue
+		}
+		q := strings.ReplaceAll(params, " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
+}
+
+// safeName refuses what could lead out of the folder or to files that
+// are not published: "..", hidden files (the publisher's temporary and
+// lock files start with a dot), encoded slashes, backslashes and NULs.
+// os.Root refuses symlinks that lead out on top of this.
+func safeName(r *http.Request, name string) bool {
+	raw := strings.ToLower(r.URL.RawPath)
+	if strings.Contains(raw, "%2f") || strings.Contains(raw, "%5c") || strings.ContainsAny(name, "\\\x00") || name == "" {
+		return false
+	}
+	for _, seg := range strings.Split(name, "/") {
+		if seg == "" || strings.HasPrefix(seg, ".") {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) preflight(w http.ResponseWriter, r *http.Request, name string) {
+	if k, ok := kindOf(name); !ok || !k.cors {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "Range, If-None-Match, If-Modified-Since")
+	h.Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// observe counts requests by status and logs them at debug level.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		if s.opt.Metrics != nil {
+			s.opt.Metrics.HTTPRequests.Inc(fmt.Sprint(sw.code), methodLabel(r.Method))
+		}
+		s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.code, "duration_ms", time.Since(start).Milliseconds())
+	})
+}
+
+// methodLabel keeps the metric's label set small whatever clients send.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodOptions:
+		return m
+	}
+	return "other"
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	code        int
+	wroteHeader bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wroteHeader {
+		w.code, w.wroteHeader = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

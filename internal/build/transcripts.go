@@ -48,9 +48,7 @@ func (s *show) syncTranscripts(ctx context.Context, eps []*loaded) (map[string]t
 		if !r.Next.IsZero() && (due.IsZero() || r.Next.Before(due)) {
 			due = r.Next
 		}
-		if r.Err != nil && r.Outcome != transcript.OutcomeDeferred && r.Outcome != transcript.OutcomeCached {
-			s.log.Warn("transcript not fetched", "episode", r.Slug, "outcome", r.Outcome, "kept_previous", r.Transcript != nil, "error", r.Err)
-		}
+		// The syncer has logged each failure, with what to do.
 	}
 	s.outcomes = make(map[string]int, len(outcomes))
 	for _, k := range slices.Sorted(maps.Keys(outcomes)) {

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/castfeed/castfeed/internal/config"
+)
+
+// loadConfig reads and validates the config file; its digest lets the
+// build notice a changed config.
+func loadConfig(path string) (*config.Config, string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, "", fmt.Errorf("no config file at %s; pass --config FILE (see config.yaml in the castfeed repository for an example)", path)
+		}
+		return nil, "", fmt.Errorf("read config: %w", err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(data)
+	return cfg, hex.EncodeToString(sum[:]), nil
+}
+
+// newLogger builds the process's logger from the config: text or JSON on
+// stderr, at the configured level.
+func newLogger(c config.Log, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(c.Level))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// isTerminal reports whether w is a terminal, where progress is shown.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// progress returns a function that redraws "label done/total" in place on
+// a terminal, or nil when w is not one (logs stay clean in CI and Docker).
+func progress(w io.Writer, label string) func(done, total int) {
+	if !isTerminal(w) {
+		return nil
+	}
+	return func(done, total int) {
+		if done == total || done%50 == 0 {
+			fmt.Fprintf(w, "\r%s %d/%d", label, done, total)
+			if done == total {
+				fmt.Fprint(w, "\r\033[K")
+			}
+		}
+	}
+}
+
+// parseInterspersed parses flags that may come before or after the
+// positional arguments (castfeed chapters FILE --format vtt).
+func parseInterspersed(fs *flag.FlagSet, cmd string, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, cmd, args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// flagSet tells whether flag name was given explicitly (e.g. a --config
+// given must exist, while the default one may be missing).
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}

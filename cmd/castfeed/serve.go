@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/castfeed/castfeed/internal/build"
+	"github.com/castfeed/castfeed/internal/metrics"
+	"github.com/castfeed/castfeed/internal/refresh"
+	"github.com/castfeed/castfeed/internal/server"
+)
+
+const serveUsage = `Usage: castfeed serve [--config config.yaml] [--addr :8080] [--force]
+
+Publishes the show on a schedule and serves the output folder to podcast
+apps: conditional GETs (304), gzip, byte ranges, CORS for web players.
+
+A refresh runs at start (serve.refresh_on_start), on serve.schedule (a cron
+expression or @daily, @hourly… in podcast.timezone), on SIGHUP, and on
+POST /-/refresh with "Authorization: Bearer $CASTFEED_REFRESH_TOKEN" (the
+variable named by serve.refresh_token_env; unset = endpoint off). The
+config file is read again at each refresh. Refreshes never overlap; a
+failed or refused one keeps the published feed.
+
+Endpoints besides the files: /healthz, /readyz, /metrics (Prometheus).
+SIGTERM or SIGINT: requests in flight finish, a refresh in flight is
+cancelled without touching the published folder, exit 0.
+`
+
+func runServe(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("serve", serveUsage, e)
+	configPath := fs.String("config", "config.yaml", "config file")
+	addr := fs.String("addr", "", "listen address (default: serve.addr from the config)")
+	force := fs.Bool("force", false, "publish even if the safety checks refuse (lost episodes, changed guids)")
+	if err := parseFlags(fs, "serve", args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0)), cmd: "serve"}
+	}
+	cfg, _, err := loadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	if *addr != "" {
+		cfg.Serve.Addr = *addr
+	}
+	log := newLogger(cfg.Log, e.stderr)
+	// Everything started below ends with ctx: a signal, or an error here.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	loc, err := time.LoadLocation(cfg.Podcast.Timezone)
+	if err != nil {
+		return fmt.Errorf("podcast.timezone: %w", err)
+	}
+	reg := metrics.New()
+	m := metrics.NewMetrics(reg)
+	client := &http.Client{Transport: http.DefaultTransport}
+
+	runner := &refresh.Runner{Logger: log, Metrics: m}
+	if len(cfg.Podcast.WebSubHubs) > 0 {
+		runner.Hubs = &refresh.Hubs{URLs: cfg.Podcast.WebSubHubs, Topic: feedURL(cfg.Podcast.BaseURL), Client: client, Logger: log}
+	}
+	runner.Build = func(ctx context.Context) (*build.Result, error) {
+		// Read the config again: a show's volunteers edit it in git and
+		// expect the next refresh to use it, without a restart. The
+		// folders and the address stay those of the start.
+		next, digest, err := loadConfig(*configPath)
+		if err != nil {
+			return nil, err
+		}
+		next.Output.Dir, next.Media.Dir = cfg.Output.Dir, cfg.Media.Dir
+		opt := build.Options{Config: next, ConfigDigest: digest, Force: *force, Logger: log, HTTPClient: client, Version: version}
+		if next.Transcripts.Enabled {
+			opt.Transcripts = newTranscripts(next, false, log)
+		}
+		return build.Run(ctx, opt)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Output.Dir, "feed.xml")); err == nil {
+		runner.SetReady() // a feed published before this process started
+	}
+
+	srv := server.New(server.Options{
+		Dir:          cfg.Output.Dir,
+		MediaDir:     cfg.Media.Dir,
+		Logger:       log,
+		Metrics:      m,
+		Registry:     reg,
+		Ready:        runner.Ready,
+		Refresh:      func() bool { return runner.Trigger(ctx) },
+		RefreshToken: cfg.RefreshToken(e.getenv),
+	})
+	runner.Published = srv.Published
+
+	ln, err := net.Listen("tcp", cfg.Serve.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w; choose another address with --addr or serve.addr", cfg.Serve.Addr, err)
+	}
+	hs := server.NewHTTPServer(cfg.Serve.Addr, srv.Handler())
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+	log.Info("serving", "addr", ln.Addr().String(), "dir", cfg.Output.Dir, "schedule", cfg.Serve.Schedule,
+		"refresh_endpoint", cfg.RefreshToken(e.getenv) != "")
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
+	if cfg.Serve.RefreshOnStart {
+		runner.Trigger(ctx)
+	}
+	scheduled := make(chan error, 1)
+	go func() { scheduled <- runner.Schedule(ctx, cfg.Serve.Schedule, loc) }()
+
+	var (
+		runErr        error
+		scheduleEnded bool
+	)
+loop:
+	for {
+		select {
+		case <-hup:
+			log.Info("SIGHUP: refreshing now")
+			runner.Trigger(ctx)
+		case err := <-scheduled:
+			scheduleEnded, runErr = true, err
+			break loop
+		case err := <-serveErr:
+			runErr = fmt.Errorf("serve http: %w", err)
+			break loop
+		case <-ctx.Done():
+			break loop
+		}
+	}
+	log.Info("shutting down")
+	stop()
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("http shutdown", "error", err)
+	}
+	if !scheduleEnded {
+		runErr = errors.Join(runErr, <-scheduled)
+	}
+	runner.Wait()
+	return runErr
+}
+
+func feedURL(base string) string {
+	for len(base) > 0 && base[len(base)-1] == '/' {
+		base = base[:len(base)-1]
+	}
+	return base + "/feed.xml"
+}

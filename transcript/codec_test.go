@@ -1,0 +1,319 @@
+package transcript
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asticode/go-astisub"
+	"golang.org/x/net/html"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// TestGolden converts each caption file in testdata (cleaned) to every
+// format and compares with the golden files.
+func TestGolden(t *testing.T) {
+	var inputs []string
+	for _, pattern := range []string{"issue_*.vtt", "issue_*.srt"} {
+		names, _ := filepath.Glob(filepath.Join("testdata", pattern))
+		for _, n := range names {
+			if !strings.Contains(n, ".golden.") {
+				inputs = append(inputs, n)
+			}
+		}
+	}
+	if len(inputs) < 2 {
+		t.Fatalf("found %d caption files in testdata", len(inputs))
+	}
+	for _, in := range inputs {
+		f, err := os.Open(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := Parse(f, strings.TrimPrefix(filepath.Ext(in), "."))
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		tr.Cues = Clean(tr.Cues)
+		for _, format := range Formats {
+			var b bytes.Buffer
+			if err := Write(&b, tr, format); err != nil {
+				t.Fatal(err)
+			}
+			golden := strings.TrimSuffix(in, filepath.Ext(in)) + ".golden." + format
+			if *update {
+				os.WriteFile(golden, b.Bytes(), 0o644)
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./transcript -update)", err)
+			}
+			if !bytes.Equal(b.Bytes(), want) {
+				t.Errorf("%s differs (run go test ./transcript -update and review):\n%s", golden, b.Bytes())
+			}
+		}
+	}
+}
+
+// sample has the text that breaks naive writers: Arabic, Hebrew,
+// Japanese, emoji, combining marks, markup characters, and lines that
+// look like WebVTT keywords.
+func sample() *Transcript {
+	texts := []string{
+		"مرحبا بكم في Hallway Track",
+		"שלום עולם",
+		"日本語のテキスト",
+		"emoji 🎙️👩🏽‍💻 and e\u0301 combining",
+		"a < b & c > d \"quoted\"",
+		"NOTE this is not a comment",
+		"two lines\nالسطر الثاني",
+		"--> arrow inside text",
+	}
+	t := &Transcript{Language: "ar", Kind: Uploaded}
+	for i, s := range texts {
+		t.Cues = append(t.Cues, Cue{Start: time.Duration(i) * 1500 * time.Millisecond, End: time.Duration(i+1)*1500*time.Millisecond - time.Millisecond, Text: s})
+	}
+	return t
+}
+
+func render(t *testing.T, tr *Transcript, format string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Write(&b, tr, format); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestReadBackByOtherParsers: what Write produces is read by parsers other
+// than ours, and every text comes back byte for byte.
+func TestReadBackByOtherParsers(t *testing.T) {
+	tr := sample()
+	tr.Cues = Clean(tr.Cues)
+	check := func(format string, got []string, starts []time.Duration) {
+		t.Helper()
+		if len(got) != len(tr.Cues) {
+			t.Fatalf("%s: %d cues read back, want %d", format, len(got), len(tr.Cues))
+		}
+		for i, c := range tr.Cues {
+			if got[i] != c.Text {
+				t.Errorf("%s cue %d: %q, want %q", format, i, got[i], c.Text)
+			}
+			if starts != nil && starts[i] != c.Start {
+				t.Errorf("%s cue %d starts at %v, want %v", format, i, starts[i], c.Start)
+			}
+		}
+	}
+	for _, format := range []string{"vtt", "srt"} {
+		data := render(t, tr, format)
+		var subs *astisub.Subtitles
+		var err error
+		if format == "vtt" {
+			subs, err = astisub.ReadFromWebVTT(bytes.NewReader(data))
+		} else {
+			subs, err = astisub.ReadFromSRT(bytes.NewReader(data))
+		}
+		if err != nil {
+			t.Fatalf("astisub reads %s: %v\n%s", format, err, data)
+		}
+		var texts []string
+		var starts []time.Duration
+		for _, it := range subs.Items {
+			var lines []string
+			for _, l := range it.Lines {
+				var words []string
+				for _, li := range l.Items {
+					words = append(words, li.Text)
+				}
+				lines = append(lines, strings.Join(words, " "))
+			}
+			texts, starts = append(texts, strings.Join(lines, "\n")), append(starts, it.StartAt)
+		}
+		check(format, texts, starts)
+	}
+
+	var doc struct {
+		Version  string `json:"version"`
+		Segments []struct {
+			StartTime float64 `json:"startTime"`
+			EndTime   float64 `json:"endTime"`
+			Body      string  `json:"body"`
+		} `json:"segments"`
+	}
+	if err := json.Unmarshal(render(t, tr, "json"), &doc); err != nil || doc.Version == "" {
+		t.Fatalf("json: %v", err)
+	}
+	var texts []string
+	var starts []time.Duration
+	for _, s := range doc.Segments {
+		if s.EndTime < s.StartTime {
+			t.Errorf("segment ends before it starts: %+v", s)
+		}
+		texts, starts = append(texts, s.Body), append(starts, time.Duration(s.StartTime*1000+0.5)*time.Millisecond)
+	}
+	check("json", texts, starts)
+
+	root, err := html.Parse(bytes.NewReader(render(t, tr, "html")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts = nil
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "span" {
+			var b strings.Builder
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				switch {
+				case c.Type == html.TextNode:
+					b.WriteString(c.Data)
+				case c.Data == "br":
+					b.WriteString("\n")
+				}
+			}
+			texts = append(texts, b.String())
+		}
+		if n.Type == html.ElementNode && n.Data == "html" {
+			for _, a := range n.Attr {
+				if a.Key == "dir" && a.Val != "rtl" {
+					t.Errorf("html dir=%q for Arabic", a.Val)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(root)
+	check("html", texts, nil)
+}
+
+func TestShiftIsExact(t *testing.T) {
+	tr := &Transcript{Cues: []Cue{{0, 2 * time.Second, "a"}, {2 * time.Second, 13 * time.Second, "b"}, {13 * time.Second, 20 * time.Second, "c"}}}
+	shifted, dropped := tr.Shift(-12500 * time.Millisecond)
+	if dropped != 1 || len(shifted.Cues) != 2 || shifted.Cues[0].Start != 0 || shifted.Cues[0].End != 500*time.Millisecond || shifted.Cues[1].Start != 500*time.Millisecond {
+		t.Fatalf("shift -12.5s: dropped %d, %+v", dropped, shifted.Cues)
+	}
+	back, _ := shifted.Shift(12500 * time.Millisecond)
+	if back.Cues[1] != tr.Cues[2] {
+		t.Fatalf("shifting back: %+v", back.Cues)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, in := range []string{"", "not captions", "WEBVTT\n\n", "WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nbackwards\n"} {
+		if tr, err := Parse(strings.NewReader(in), "vtt"); err == nil {
+			t.Errorf("Parse(%q) = %+v, want an error", in, tr)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.*"))
+	for _, name := range files {
+		if strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".html") {
+			continue
+		}
+		data, _ := os.ReadFile(name)
+		f.Add(data, strings.HasSuffix(name, ".srt"))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, srt bool) {
+		format := "vtt"
+		if srt {
+			format = "srt"
+		}
+		tr, err := Parse(bytes.NewReader(data), format)
+		if err != nil {
+			return
+		}
+		for _, c := range tr.Cues {
+			if c.Start < 0 || c.End < c.Start || strings.TrimSpace(c.Text) == "" {
+				t.Fatalf("bad cue %+v", c)
+			}
+		}
+	})
+}
+
+func FuzzClean(f *testing.F) {
+	f.Add(int64(0), int64(2000), "a", int64(2000), int64(2010), "a", int64(2010), int64(4000), "a\nb")
+	f.Add(int64(5), int64(1), " x ", int64(-3), int64(9), "y", int64(5), int64(5), "")
+	f.Fuzz(func(t *testing.T, s1, e1 int64, t1 string, s2, e2 int64, t2 string, s3, e3 int64, t3 string) {
+		in := []Cue{
+			{time.Duration(s1) * time.Millisecond, time.Duration(e1) * time.Millisecond, t1},
+			{time.Duration(s2) * time.Millisecond, time.Duration(e2) * time.Millisecond, t2},
+			{time.Duration(s3) * time.Millisecond, time.Duration(e3) * time.Millisecond, t3},
+		}
+		out := Clean(in)
+		for i, c := range out {
+			if c.Text == "" || c.Start < 0 || c.End < c.Start {
+				t.Fatalf("bad cue %d: %+v", i, c)
+			}
+			if i > 0 && (c.Start < out[i-1].End || c.Start < out[i-1].Start) {
+				t.Fatalf("cues overlap or go back: %+v", out)
+			}
+		}
+		// Whatever Clean returns can be written in every format.
+		for _, format := range Formats {
+			if err := Write(&bytes.Buffer{}, &Transcript{Cues: out}, format); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+func FuzzParseCookies(f *testing.F) {
+	f.Add("# Netscape HTTP Cookie File\n.youtube.com\tTRUE\t/\tTRUE\t2147483647\tSID\tvalue\n")
+	f.Add("#HttpOnly_.youtube.com\tTRUE\t/\tFALSE\t0\tA\tb\n\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		cookies, err := ParseCookies(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		for _, c := range cookies {
+			if c.Name == "" {
+				t.Fatalf("cookie without a name from %q", s)
+			}
+		}
+	})
+}
+
+// threeHours is a synthetic 3-hour automatic track: ~4,000 rolling cues,
+// each repeating the line before, as YouTube writes them.
+func threeHours() []Cue {
+	var cues []Cue
+	prev := ""
+	step := 2700 * time.Millisecond
+	for i := 0; time.Duration(i)*step < 3*time.Hour; i++ {
+		start := time.Duration(i) * step
+		line := fmt.Sprintf("words spoken in sentence number %d of the episode", i)
+		text := line
+		if prev != "" {
+			cues = append(cues, Cue{start, start + 10*time.Millisecond, prev})
+			text = prev + "\n" + line
+			start += 10 * time.Millisecond
+		}
+		cues = append(cues, Cue{start, time.Duration(i+1) * step, text})
+		prev = line
+	}
+	return cues
+}
+
+func BenchmarkThreeHourTrackToAllFormats(b *testing.B) {
+	raw := threeHours()
+	b.ReportMetric(float64(len(raw)), "cues")
+	for b.Loop() {
+		tr := &Transcript{Language: "en", Kind: Automatic, Cues: Clean(raw)}
+		for _, format := range []string{"vtt", "srt", "json", "html"} {
+			if err := Write(&bytes.Buffer{}, tr, format); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

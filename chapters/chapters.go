@@ -192,13 +192,13 @@ func Build(notes []Note, opt Options) ([]Chapter, diag.List) {
 		return nil, diags
 	}
 
-	cs, d := inOrder(cs)
+	cs, d := inOrder(cs, opt.Duration-opt.Offset)
 	diags = append(diags, d...)
 	cs, d = shift(cs, opt.Offset)
 	diags = append(diags, d...)
 	cs, d = merge(cs)
 	diags = append(diags, d...)
-	cs, d = trimEnd(cs, opt.Duration)
+	cs, d = trimEnd(cs, opt.Duration, opt.Offset)
 	diags = append(diags, d...)
 	if len(cs) == 0 {
 		return nil, diags
@@ -223,7 +223,7 @@ func Build(notes []Note, opt Options) ([]Chapter, diag.List) {
 // longest non-decreasing subsequence, earliest notes preferred on ties)
 // and reports the others. Sorting instead would let one typo scramble the
 // order of every chapter around it.
-func inOrder(cs []Chapter) ([]Chapter, diag.List) {
+func inOrder(cs []Chapter, end time.Duration) ([]Chapter, diag.List) {
 	n := len(cs)
 	// tails[k] is the index of the smallest possible last element of a
 	// kept run of length k+1; prev links each element to its predecessor.
@@ -266,9 +266,13 @@ func inOrder(cs []Chapter) ([]Chapter, diag.List) {
 		}
 		before, after := neighbours(cs, keep, i)
 		hint := "fix the timestamp so the notes are in order"
+		if after < 0 && end > 0 {
+			after = end - time.Second // a guess must also fall inside the episode
+		}
 		if guess, ok := typoGuess(c.Start, before, after); ok {
 			hint = "did you mean " + guess + "?"
 		}
+		after, _ = neighboursAfter(cs, keep, i)
 		diags = append(diags, diag.Warnf(c.Line, hint, "timestamp %s is out of order (after %s, before %s); this chapter is left out",
 			FormatTimestamp(c.Start), FormatTimestamp(before), endLabel(after)))
 	}
@@ -291,6 +295,12 @@ func neighbours(cs []Chapter, keep []bool, i int) (before, after time.Duration) 
 		}
 	}
 	return before, after
+}
+
+// neighboursAfter is the kept start after note i (-1: none).
+func neighboursAfter(cs []Chapter, keep []bool, i int) (time.Duration, bool) {
+	_, after := neighbours(cs, keep, i)
+	return after, after >= 0
 }
 
 func endLabel(d time.Duration) string {
@@ -368,7 +378,7 @@ func merge(cs []Chapter) ([]Chapter, diag.List) {
 }
 
 // trimEnd drops chapters at or past the end of the episode.
-func trimEnd(cs []Chapter, dur time.Duration) ([]Chapter, diag.List) {
+func trimEnd(cs []Chapter, dur, offset time.Duration) ([]Chapter, diag.List) {
 	if dur <= 0 {
 		return cs, nil
 	}
@@ -376,8 +386,12 @@ func trimEnd(cs []Chapter, dur time.Duration) ([]Chapter, diag.List) {
 	out := cs[:0:0]
 	for _, c := range cs {
 		if c.Start >= dur {
+			at := FormatTimestamp(c.Start - offset) // as the note has it
+			if offset != 0 {
+				at += fmt.Sprintf(" (%s in the audio, after audio_offset %s)", FormatTimestamp(c.Start), offsetLabel(offset))
+			}
 			diags = append(diags, diag.Warnf(c.Line, "fix the time, or the episode's duration",
-				"chapter at %s is past the end of the episode (%s) and is left out", FormatTimestamp(c.Start), FormatTimestamp(dur)))
+				"chapter at %s is past the end of the episode (%s) and is left out", at, FormatTimestamp(dur)))
 			continue
 		}
 		out = append(out, c)

@@ -170,7 +170,7 @@ func TestInOrderIsLongest(t *testing.T) {
 		for i := range cs {
 			cs[i] = Chapter{Start: time.Duration(r.IntN(6)) * time.Minute, Line: i}
 		}
-		kept, _ := inOrder(cs)
+		kept, _ := inOrder(cs, 0)
 		best := 0
 		for mask := 1; mask < 1<<n; mask++ {
 			var last time.Duration = -1

@@ -218,10 +218,12 @@ func (p *parse) split(data []byte) (front, body []byte, bodyLine int, ok bool) {
 		}
 		if t := string(bytes.TrimRight(l, " \t")); t == "---" || t == "..." {
 			front = rest[:off]
-			if end >= 0 {
-				body = rest[off+end+1:]
+			if end < 0 {
+				// The file ends with the closing ---: the body is empty,
+				// and messages about it point at that last line.
+				return front, nil, line, true
 			}
-			return front, body, line + 1, true
+			return front, rest[off+end+1:], line + 1, true
 		}
 		if end < 0 {
 			break

@@ -549,3 +549,33 @@ func validatePodcastElements(t *testing.T, feedFile string) {
 	}
 	xsdtest.CheckFeed(t, data)
 }
+
+// TestLintFixtures pins what lint says about every real GeeksBlaBla file:
+// each problem with its file and line, in testdata/fixtures.lint (rewritten
+// by -update, reviewed in the diff).
+func TestLintFixtures(t *testing.T) {
+	opt := fixtureShow(t)
+	diags, err := Check(context.Background(), opt.Config, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, d := range diags {
+		b.WriteString(d.String())
+		b.WriteByte('\n')
+	}
+	golden := filepath.Join("testdata", "fixtures.lint")
+	if *update {
+		os.WriteFile(golden, []byte(b.String()), 0o644)
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/build -update)", err)
+	}
+	if b.String() != string(want) {
+		t.Errorf("lint of the fixtures differs from %s (run go test ./internal/build -update and review):\n%s", golden, b.String())
+	}
+	if diags.HasErrors() {
+		t.Errorf("the fixtures are all publishable, but lint reports errors:\n%s", b.String())
+	}
+}

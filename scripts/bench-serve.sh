@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# bench-serve.sh: castfeed serve against nginx, side by side, under wrk.
+#
+#   scripts/bench-serve.sh [EPISODES] [SECONDS]    (defaults: 200 and 10)
+#
+# It builds castfeed and a synthetic show of EPISODES episodes (200 make a
+# feed.xml of a few hundred KB), publishes it, then serves the same folder
+# with "castfeed serve" and with nginx (Debian's nginx-light, gzip on the
+# fly at its default level, as most hosts run it). wrk drives each server
+# in turn for SECONDS seconds with 64 connections on 2 threads:
+#   gzip GET   full GETs of /feed.xml with Accept-Encoding: gzip
+#   304        the same with If-None-Match: the ETag that server gave
+# and the script prints requests/second and p99 latency for both, and the
+# ratios castfeed/nginx. Aims (issue #4): gzip GETs ≥ 2× nginx (castfeed
+# compresses once per published version, nginx per request); 304s ≥ 80%.
+# wrk, the servers and the show share the machine: compare the two
+# columns of one run, not runs on different machines.
+#
+# Needs wrk and nginx: apt-get install -y wrk nginx-light (as root).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here/.."
+n=${1:-200}
+secs=${2:-10}
+for tool in wrk nginx curl; do
+  command -v "$tool" >/dev/null || { echo "bench-serve.sh: $tool not found; apt-get install -y wrk nginx-light curl" >&2; exit 1; }
+done
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+go build -o "$tmp/castfeed" ./cmd/castfeed
+. "$here/lib.sh"
+gen_show "$n" "$tmp/show"
+"$tmp/castfeed" build --offline --config "$tmp/show/config.yaml"
+size=$(stat -c %s "$tmp/show/public/feed.xml")
+
+ours=127.0.0.1:18080
+theirs=127.0.0.1:18081
+"$tmp/castfeed" serve --config "$tmp/show/config.yaml" --addr "$ours" 2>"$tmp/serve.log" &
+pids+=($!)
+mkdir -p "$tmp/nginx"
+cat >"$tmp/nginx/nginx.conf" <<NGINX
+worker_processes auto;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log;
+daemon off;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  types { application/rss+xml xml; }
+  sendfile on;
+  etag on;
+  gzip on;
+  gzip_types application/rss+xml;
+  client_body_temp_path $tmp/nginx;
+  proxy_temp_path $tmp/nginx;
+  fastcgi_temp_path $tmp/nginx;
+  uwsgi_temp_path $tmp/nginx;
+  scgi_temp_path $tmp/nginx;
+  server {
+    listen $theirs;
+    root $tmp/show/public;
+  }
+}
+NGINX
+nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" &
+pids+=($!)
+for addr in "$ours" "$theirs"; do
+  for _ in $(seq 100); do curl -fso /dev/null "http://$addr/feed.xml" && break; sleep 0.1; done
+done
+
+# etag ADDR: the ETag a server sends for a gzip GET of the feed.
+etag() { curl -fsI -H 'Accept-Encoding: gzip' "http://$1/feed.xml" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag" {print $2}'; }
+
+# run NAME ADDR [HEADER...]: wrk; prints "requests/s p99".
+run() {
+  local addr=$2
+  shift 2
+  local hdrs=()
+  for h in "$@"; do hdrs+=(-H "$h"); done
+  wrk -t2 -c64 -d"${secs}s" --latency "${hdrs[@]}" "http://$addr/feed.xml" >"$tmp/wrk.out"
+  local rps p99
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/wrk.out")
+  p99=$(awk '$1=="99%" {print $2}' "$tmp/wrk.out")
+  echo "$rps $p99"
+}
+
+echo "feed.xml: $n episodes, $size bytes; $(nproc) cores; wrk -t2 -c64 -d${secs}s"
+read -r our_gz our_gz99 < <(run castfeed "$ours" 'Accept-Encoding: gzip')
+read -r ng_gz ng_gz99 < <(run nginx "$theirs" 'Accept-Encoding: gzip')
+read -r our_304 our_30499 < <(run castfeed "$ours" 'Accept-Encoding: gzip' "If-None-Match: $(etag "$ours")")
+read -r ng_304 ng_30499 < <(run nginx "$theirs" 'Accept-Encoding: gzip' "If-None-Match: $(etag "$theirs")")
+printf '%-10s %14s %10s %14s %10s %8s\n' test castfeed_rps p99 nginx_rps p99 ratio
+printf '%-10s %14s %10s %14s %10s %8.2f\n' "gzip GET" "$our_gz" "$our_gz99" "$ng_gz" "$ng_gz99" "$(echo "$our_gz / $ng_gz" | bc -l)"
+printf '%-10s %14s %10s %14s %10s %8.2f\n' "304" "$our_304" "$our_30499" "$ng_304" "$ng_30499" "$(echo "$our_304 / $ng_304" | bc -l)"

@@ -14,6 +14,7 @@ import (
 	"html"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -162,6 +163,12 @@ func (p *parse) errorf(line int, hint, format string, args ...any) {
 	p.diags = append(p.diags, diag.Errorf(line, hint, format, args...))
 }
 
+// reported tells whether an error was already given at line (a wrong
+// type), so that a missing value is not reported twice.
+func (p *parse) reported(line int) bool {
+	return line > 1 && slices.ContainsFunc(p.diags, func(d diag.Diagnostic) bool { return d.Line == line && d.Severity == diag.Error })
+}
+
 func (p *parse) warnf(line int, hint, format string, args ...any) {
 	p.diags = append(p.diags, diag.Warnf(line, hint, format, args...))
 }
@@ -286,9 +293,9 @@ func (p *parse) frontMatter(ep *Episode, front []byte) {
 	}
 	v := values2{p: p, fields: fields, lines: ep.lines}
 
-	if t, ok := v.str("title"); ok && strings.TrimSpace(t) != "" {
+	if t, _ := v.str("title"); strings.TrimSpace(t) != "" {
 		ep.Title = strings.Join(strings.Fields(t), " ")
-	} else if ok || !v.has("title") {
+	} else if !p.reported(v.line("title")) {
 		p.errorf(v.line("title"), `add title: "…" to the front matter`, "the episode has no title")
 	}
 	p.date(ep, v)
@@ -309,7 +316,7 @@ func (p *parse) frontMatter(ep *Episode, front []byte) {
 		default:
 			ep.Duration = d
 		}
-	} else if !v.has("duration") || ok {
+	} else if !p.reported(v.line("duration")) {
 		p.warnf(v.line("duration"), `add duration: "1:02:40": apps show it, and chapters past the end are dropped by it`, "the episode has no duration")
 	}
 	ep.Tags = v.list("tags")
@@ -366,7 +373,7 @@ func (p *parse) frontMatter(ep *Episode, front []byte) {
 func (p *parse) date(ep *Episode, v values2) {
 	s, ok := v.scalar("date")
 	if !ok || strings.TrimSpace(s) == "" {
-		if !v.has("date") || ok {
+		if !p.reported(v.line("date")) {
 			p.errorf(v.line("date"), "add date: YYYY-MM-DD to the front matter", "the episode has no date")
 		}
 		return

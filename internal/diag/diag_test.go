@@ -1,0 +1,32 @@
+package diag
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestStringSortAndJSON(t *testing.T) {
+	l := List{
+		Warnf(7, "add a first note at 0:00:00", "the first chapter starts at %s", "00:01:00"),
+		Errorf(3, "", "date %q is not a date", "2024-02-30"),
+	}.InFile("episodes/ep.md")
+	l = append(l, Diagnostic{File: "config.yaml", Severity: Error, Message: "no title"})
+	l.Sort()
+	want := []string{
+		"config.yaml: error: no title",
+		`episodes/ep.md:3: error: date "2024-02-30" is not a date`,
+		"episodes/ep.md:7: warning: the first chapter starts at 00:01:00; add a first note at 0:00:00",
+	}
+	for i, d := range l {
+		if d.String() != want[i] {
+			t.Errorf("%d: %q, want %q", i, d.String(), want[i])
+		}
+	}
+	if !l.HasErrors() || (List{Warnf(1, "", "w")}).HasErrors() {
+		t.Error("HasErrors is wrong")
+	}
+	data, _ := json.Marshal(l[1])
+	if string(data) != `{"file":"episodes/ep.md","line":3,"severity":"error","message":"date \"2024-02-30\" is not a date"}` {
+		t.Errorf("json: %s", data)
+	}
+}

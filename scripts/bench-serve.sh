@@ -26,6 +26,7 @@ for tool in wrk nginx curl; do
   command -v "$tool" >/dev/null || { echo "bench-serve.sh: $tool not found; apt-get install -y wrk nginx-light curl" >&2; exit 1; }
 done
 tmp=$(mktemp -d)
+chmod 755 "$tmp" # nginx workers run as an unprivileged user
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -37,7 +38,7 @@ trap cleanup EXIT
 go build -o "$tmp/castfeed" ./cmd/castfeed
 . "$here/lib.sh"
 gen_show "$n" "$tmp/show"
-"$tmp/castfeed" build --offline --config "$tmp/show/config.yaml"
+"$tmp/castfeed" build --offline --config "$tmp/show/config.yaml" 2>/dev/null
 size=$(stat -c %s "$tmp/show/public/feed.xml")
 
 ours=127.0.0.1:18080
@@ -85,11 +86,22 @@ run() {
   local hdrs=()
   for h in "$@"; do hdrs+=(-H "$h"); done
   wrk -t2 -c64 -d"${secs}s" --latency "${hdrs[@]}" "http://$addr/feed.xml" >"$tmp/wrk.out"
+  if grep -q 'Non-2xx or 3xx' "$tmp/wrk.out"; then
+    echo "bench-serve.sh: $1 answered errors:" >&2
+    cat "$tmp/wrk.out" >&2
+    exit 1
+  fi
   local rps p99
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/wrk.out")
   p99=$(awk '$1=="99%" {print $2}' "$tmp/wrk.out")
   echo "$rps $p99"
 }
+
+# Both must answer the gzip GET with gzip and a 200, or the race is unfair.
+for addr in "$ours" "$theirs"; do
+  curl -fsS -o /dev/null -D "$tmp/h" -H 'Accept-Encoding: gzip' "http://$addr/feed.xml"
+  grep -qi '^content-encoding: gzip' "$tmp/h" || { echo "bench-serve.sh: $addr does not gzip feed.xml" >&2; cat "$tmp/h" >&2; exit 1; }
+done
 
 echo "feed.xml: $n episodes, $size bytes; $(nproc) cores; wrk -t2 -c64 -d${secs}s"
 read -r our_gz our_gz99 < <(run castfeed "$ours" 'Accept-Encoding: gzip')

@@ -14,7 +14,7 @@ gen_show() {
       printf "tags: [go, podcasts, benchmarks]\ncategory: dev\nyoutube: https://www.youtube.com/watch?v=bench%06d\n", i > f
       printf "published: true\naudio_length: %d\n---\n\n", 50000000 + i > f
       printf "Episode %d talks about building feeds fast, keeping subscribers happy and notes tidy.\n\n## Guests\n\n- [Guest %d](https://example.org/g%d)\n\n## Notes\n\n", i, i, i > f
-      for (c = 0; c < 8; c++) printf "0:%02d:00 - Topic %d of episode %d\n", c * 10, c + 1, i > f
+      for (c = 0; c < 8; c++) printf "%d:%02d:00 - Topic %d of episode %d\n", int(c * 10 / 60), (c * 10) % 60, c + 1, i > f
       printf "\n## Links\n\n- [Go](https://go.dev)\n\n## Prepared and Presented by\n\n- [Host](https://example.org/host)\n" > f
       close(f)
     }

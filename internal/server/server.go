@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -56,6 +57,46 @@ type Server struct {
 	log   *slog.Logger
 	mu    sync.Mutex
 	cache map[fileKey]*entry
+	// served remembers, per URL path, the version last served and the
+	// folder it was in, so that a conditional GET of an unchanged file is
+	// answered 304 after one stat of the folder, without opening it.
+	served map[string]servedVersion
+	// folder caches the published folder's inode for folderTTL, so that
+	// a burst of conditional GETs costs one stat, not one each.
+	folder struct {
+		sync.Mutex
+		ino uint64
+		at  time.Time
+	}
+}
+
+// folderTTL bounds how long a 304 may be answered for a folder that
+// another process (a separate "castfeed build") has just replaced; the
+// server's own refreshes call Published, which takes effect at once.
+const folderTTL = 250 * time.Millisecond
+
+// folderInode returns the published folder's inode, stat'ing it at most
+// once per folderTTL.
+func (s *Server) folderInode() uint64 {
+	f := &s.folder
+	f.Lock()
+	defer f.Unlock()
+	if now := time.Now(); now.Sub(f.at) >= folderTTL || f.ino == 0 {
+		f.ino, f.at = 0, now
+		if fi, err := os.Stat(s.opt.Dir); err == nil {
+			f.ino = inode(fi)
+		}
+	}
+	return f.ino
+}
+
+// servedVersion is a file version and the inode of the folder it was read
+// from. The publisher never changes a file in place: a new version comes
+// with a new folder (an atomic swap), hence a new inode.
+type servedVersion struct {
+	folder  uint64
+	modTime time.Time
+	e       *entry
 }
 
 // fileKey identifies one version of one file: a rebuilt file gets a new
@@ -80,7 +121,7 @@ func New(opt Options) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{opt: opt, log: log, cache: map[fileKey]*entry{}}
+	return &Server{opt: opt, log: log, cache: map[fileKey]*entry{}, served: map[string]servedVersion{}}
 }
 
 // Published forgets cached versions of files: called after each publish
@@ -88,7 +129,11 @@ func New(opt Options) *Server {
 func (s *Server) Published() {
 	s.mu.Lock()
 	s.cache = map[fileKey]*entry{}
+	s.served = map[string]servedVersion{}
 	s.mu.Unlock()
+	s.folder.Lock()
+	s.folder.at = time.Time{}
+	s.folder.Unlock()
 }
 
 // NewHTTPServer returns an http.Server with limits against slow and
@@ -183,6 +228,13 @@ type kind struct {
 	compress     bool
 }
 
+var (
+	nosniff      = []string{"nosniff"}
+	anyOrigin    = []string{"*"}
+	exposed      = []string{"Content-Length, Content-Range, ETag, Last-Modified"}
+	varyEncoding = []string{"Accept-Encoding"}
+)
+
 // kindOf decides by name, never by the host's MIME tables.
 func kindOf(name string) (kind, bool) {
 	const (
@@ -242,24 +294,86 @@ func kindOf(name string) (kind, bool) {
 
 var errNoFolder = errors.New("no published folder")
 
-// openIn opens name inside dir, refusing to leave it. A publish swaps the
+// openIn opens name inside dir, refusing to leave it, and returns the
+// inode of the folder it was found in (0 if unknown). A publish swaps the
 // folder: when the folder we opened was swapped out (and is being
 // removed) before we opened the file, we try again in the new one.
-func openIn(dir, name string) (*os.File, error) {
+func openIn(dir, name string) (*os.File, uint64, error) {
 	var err error
 	for range 3 {
 		root, rerr := os.OpenRoot(dir)
 		if rerr != nil {
-			return nil, fmt.Errorf("%w: %v", errNoFolder, rerr)
+			return nil, 0, fmt.Errorf("%w: %v", errNoFolder, rerr)
 		}
 		var f *os.File
 		f, err = root.Open(name)
+		var folder uint64
+		if err == nil {
+			if fi, serr := root.Stat("."); serr == nil {
+				folder = inode(fi)
+			}
+		}
 		root.Close()
 		if err == nil || !errors.Is(err, fs.ErrNotExist) {
-			return f, err
+			return f, folder, err
 		}
 	}
-	return nil, err
+	return nil, 0, err
+}
+
+// notModified answers a conditional GET or HEAD of a file whose served
+// version is still the published one with 304, from memory and one stat
+// of the folder. Anything it is unsure of goes the long way.
+func (s *Server) notModified(w http.ResponseWriter, r *http.Request, dir, name string) bool {
+	inm := r.Header.Get("If-None-Match")
+	// Only the published folder is swapped on change; media files may be
+	// replaced in place, so they always take the long way.
+	if inm == "" || r.Header.Get("Range") != "" || dir != s.opt.Dir {
+		return false
+	}
+	s.mu.Lock()
+	v, ok := s.served[dir+"\x00"+name]
+	s.mu.Unlock()
+	if !ok {
+		return false
+	}
+	if ino := s.folderInode(); ino == 0 || ino != v.folder {
+		return false
+	}
+	etag := v.e.etag
+	if v.e.gz != nil && acceptsGzip(r) {
+		etag = v.e.gzETag
+		w.Header().Set("Content-Encoding", "gzip")
+	}
+	if !etagMatch(inm, etag) {
+		w.Header().Del("Content-Encoding")
+		return false
+	}
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Last-Modified", v.modTime.UTC().Format(http.TimeFormat))
+	h.Del("Content-Type")
+	h.Del("Content-Encoding")
+	w.WriteHeader(http.StatusNotModified)
+	return true
+}
+
+// etagMatch implements If-None-Match's weak comparison (RFC 9110 13.1.2).
+func etagMatch(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
+}
+
+func inode(fi fs.FileInfo) uint64 {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return st.Ino
+	}
+	return 0
 }
 
 // maxCached is the largest file whose digest and gzip are kept in memory.
@@ -286,7 +400,23 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, dir, name str
 		http.NotFound(w, r)
 		return
 	}
-	f, err := openIn(dir, name)
+	// Constant header values are shared slices (net/http only reads
+	// them): this runs for every poll of every podcast app.
+	h := w.Header()
+	h["Content-Type"] = []string{k.contentType}
+	h["Cache-Control"] = []string{k.cacheControl}
+	h["X-Content-Type-Options"] = nosniff
+	if k.cors {
+		h["Access-Control-Allow-Origin"] = anyOrigin
+		h["Access-Control-Expose-Headers"] = exposed
+	}
+	if k.compress {
+		h["Vary"] = varyEncoding
+	}
+	if s.notModified(w, r, dir, name) {
+		return
+	}
+	f, folder, err := openIn(dir, name)
 	if errors.Is(err, errNoFolder) {
 		s.log.Warn("open the published folder", "dir", dir, "error", err)
 		http.Error(w, "feed not published yet", http.StatusServiceUnavailable)
@@ -302,18 +432,12 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, dir, name str
 		http.NotFound(w, r)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", k.contentType)
-	h.Set("Cache-Control", k.cacheControl)
-	h.Set("X-Content-Type-Options", "nosniff")
-	if k.cors {
-		h.Set("Access-Control-Allow-Origin", "*")
-		h.Set("Access-Control-Expose-Headers", "Content-Length, Content-Range, ETag, Last-Modified")
-	}
-	if k.compress {
-		h.Set("Vary", "Accept-Encoding")
-	}
 	e := s.entry(name, f, fi, k)
+	if folder != 0 {
+		s.mu.Lock()
+		s.served[dir+"\x00"+name] = servedVersion{folder: folder, modTime: fi.ModTime(), e: e}
+		s.mu.Unlock()
+	}
 	if e.gz != nil && acceptsGzip(r) {
 		h.Set("Content-Encoding", "gzip")
 		h.Set("ETag", e.gzETag)
@@ -333,10 +457,7 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, dir, name str
 // their content, so an identical rebuild keeps it; media files, which
 // can be large, one from their size and time.
 func (s *Server) entry(name string, f *os.File, fi fs.FileInfo, k kind) *entry {
-	key := fileKey{path: name, size: fi.Size(), mtime: fi.ModTime().UnixNano()}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		key.ino = st.Ino
-	}
+	key := fileKey{path: name, size: fi.Size(), mtime: fi.ModTime().UnixNano(), ino: inode(fi)}
 	s.mu.Lock()
 	e, ok := s.cache[key]
 	s.mu.Unlock()
@@ -418,9 +539,11 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
 		next.ServeHTTP(sw, r)
 		if s.opt.Metrics != nil {
-			s.opt.Metrics.HTTPRequests.Inc(fmt.Sprint(sw.code), methodLabel(r.Method))
+			s.opt.Metrics.HTTPRequests.Inc(strconv.Itoa(sw.code), methodLabel(r.Method))
 		}
-		s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.code, "duration_ms", time.Since(start).Milliseconds())
+		if s.log.Enabled(r.Context(), slog.LevelDebug) {
+			s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.code, "duration_ms", time.Since(start).Milliseconds())
+		}
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/castfeed/castfeed/internal/metrics"
 	"github.com/castfeed/castfeed/internal/publish"
@@ -193,8 +194,19 @@ func TestConditionalGETAndGzip(t *testing.T) {
 	if r, _ := s.do("GET", "/feed.xml", "If-None-Match", etag); r.StatusCode != 304 {
 		t.Errorf("after an unrelated republish: %s, want 304", r.Status)
 	}
+	// A new version is never hidden behind the old ETag, even when the
+	// server is not told of the publish (another process published).
+	files["feed.xml"] = feedXML + "<!-- new -->"
+	s.publish(files)
+	time.Sleep(folderTTL) // how long the server may trust the folder it saw
+	if r, b := s.do("GET", "/feed.xml", "If-None-Match", etag); r.StatusCode != 200 || !strings.HasSuffix(string(b), "<!-- new -->") {
+		t.Errorf("after a new version: %s", r.Status)
+	}
+	if r, _ := s.do("GET", "/feed.xml", "Accept-Encoding", "gzip", "If-None-Match", gzETag); r.StatusCode != 200 {
+		t.Errorf("gzip after a new version: %s", r.Status)
+	}
 	r, _ := s.do("HEAD", "/feed.xml")
-	if r.StatusCode != 200 || r.ContentLength != int64(len(feedXML)) {
+	if r.StatusCode != 200 || r.ContentLength != int64(len(feedXML)+len("<!-- new -->")) {
 		t.Errorf("HEAD: %s, length %d", r.Status, r.ContentLength)
 	}
 }

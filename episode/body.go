@@ -110,6 +110,9 @@ func (p *parse) body(r *Reader, ep *Episode, body []byte, firstLine int) {
 	case len(ep.Notes) == 0:
 		p.warnf(p.lineOfHeading(lines, firstLine, notes), "add lines like 0:04:00 - Topic under ## Notes", "the ## Notes section is empty: the episode has no chapters")
 	}
+	if r.noHTML {
+		return
+	}
 	var buf bytes.Buffer
 	if err := r.md.Convert(src.Bytes(), &buf); err != nil {
 		p.warnf(firstLine, "", "the notes cannot be rendered as HTML: %v", err)

@@ -99,7 +99,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return res, nil
 	}
 
-	eps, err := loadAll(ctx, cfg, files, displayName(cfg.Episodes.Dir), opt.Progress)
+	eps, err := loadAll(ctx, episode.NewReader(), cfg, files, displayName(cfg.Episodes.Dir), opt.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -372,6 +372,9 @@ func (s *show) publish(ctx context.Context, items []item) (bool, error) {
 			return false, err
 		}
 	}
+	// The feeds are encoded one after the other, reusing one buffer:
+	// encoding them at once saves a second on 10,000 episodes but costs
+	// a hundred megabytes, and castfeed runs on small servers.
 	var buf bytes.Buffer
 	for _, out := range []struct {
 		name  string

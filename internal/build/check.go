@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/internal/config"
 	"github.com/castfeed/castfeed/internal/diag"
 )
@@ -25,7 +26,7 @@ func Check(ctx context.Context, cfg *config.Config, files []string) (diag.List, 
 		}
 		display = displayName(cfg.Episodes.Dir)
 	}
-	eps, err := loadAll(ctx, cfg, files, display, nil)
+	eps, err := loadAll(ctx, episode.NewReader().WithoutHTML(), cfg, files, display, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -49,8 +49,7 @@ func listEpisodes(dir string) ([]string, error) {
 
 // loadAll reads and parses files on every core. The result keeps the
 // order of files. progress, if not nil, is told each finished file.
-func loadAll(ctx context.Context, cfg *config.Config, files []string, display func(string) string, progress func(done, total int)) ([]*loaded, error) {
-	r := episode.NewReader()
+func loadAll(ctx context.Context, r *episode.Reader, cfg *config.Config, files []string, display func(string) string, progress func(done, total int)) ([]*loaded, error) {
 	offset := secondsToDuration(cfg.Media.AudioOffset)
 	out := make([]*loaded, len(files))
 	var (

@@ -33,6 +33,8 @@ type Tx struct {
 	pending []string // unchanged files to link once tmp exists
 	changed bool
 	done    bool
+	fresh   bool            // nothing published yet: no file to compare with
+	dirs    map[string]bool // folders already made in tmp
 }
 
 // Begin opens a publication of dir. It takes an exclusive lock beside dir
@@ -62,7 +64,8 @@ func Begin(dir string) (*Tx, error) {
 		lock.Close()
 		return nil, fmt.Errorf("output %s is a file, not a folder; set output.dir to a folder", dir)
 	}
-	return &Tx{dir: dir, lock: lock, written: map[string]bool{}}, nil
+	_, err = os.Stat(dir)
+	return &Tx{dir: dir, lock: lock, written: map[string]bool{}, fresh: errors.Is(err, fs.ErrNotExist), dirs: map[string]bool{}}, nil
 }
 
 // WriteFile adds one file of the new version; name is slash-separated and
@@ -94,6 +97,9 @@ func (t *Tx) WriteFile(name string, data []byte) error {
 
 // same reports whether the published file name holds exactly data.
 func (t *Tx) same(name string, data []byte) bool {
+	if t.fresh {
+		return false
+	}
 	p := filepath.Join(t.dir, filepath.FromSlash(name))
 	fi, err := os.Lstat(p)
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
@@ -132,7 +138,7 @@ func (t *Tx) start() error {
 
 func (t *Tx) link(name string) error {
 	dst := filepath.Join(t.tmp, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := t.mkdir(filepath.Dir(dst)); err != nil {
 		return err
 	}
 	src := filepath.Join(t.dir, filepath.FromSlash(name))
@@ -149,10 +155,23 @@ func (t *Tx) link(name string) error {
 
 func (t *Tx) write(name string, data []byte) error {
 	dst := filepath.Join(t.tmp, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := t.mkdir(filepath.Dir(dst)); err != nil {
 		return err
 	}
 	return os.WriteFile(dst, data, 0o644)
+}
+
+// mkdir makes dir in tmp once: a build writes thousands of files into a
+// few thousand folders, and every MkdirAll costs system calls.
+func (t *Tx) mkdir(dir string) error {
+	if t.dirs[dir] {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	t.dirs[dir] = true
+	return nil
 }
 
 // Commit publishes the new version if it differs from the published one

@@ -382,3 +382,44 @@ func saveState(path string, st *state) error {
 	ok = true
 	return nil
 }
+
+// Status is what the state folder says of one episode's transcript, for
+// `castfeed status`.
+type Status struct {
+	Slug        string
+	VideoID     string
+	Outcome     Outcome   // of the last attempt
+	Source      string    // where the kept transcript came from
+	Language    string    // of the kept transcript; "" when there is none
+	Kind        Kind      // of the kept transcript
+	FetchedAt   time.Time // last success
+	LastAttempt time.Time
+	Failures    int       // consecutive
+	NextAttempt time.Time // no request before this
+	LastError   string
+}
+
+// ReadStatus lists the state of every episode in stateDir, by slug.
+func ReadStatus(stateDir string) ([]Status, error) {
+	names, err := filepath.Glob(filepath.Join(stateDir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var out []Status
+	for _, name := range names {
+		st, err := loadState(name)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		s := Status{
+			Slug: strings.TrimSuffix(filepath.Base(name), ".json"), VideoID: st.VideoID, Outcome: st.LastOutcome,
+			Source: st.Source, FetchedAt: st.FetchedAt, LastAttempt: st.LastAttempt, Failures: st.Failures,
+			NextAttempt: st.NextAttempt, LastError: st.LastError,
+		}
+		if st.Transcript != nil {
+			s.Language, s.Kind = st.Transcript.Language, st.Transcript.Kind
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}

@@ -157,3 +157,21 @@ func TestBadSlugIsRefused(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 }
+
+func TestReadStatus(t *testing.T) {
+	yt := newFakeYouTube(t)
+	yt.add("vid00000019", &fakeVideo{tracks: []fakeTrack{{"en", "asr", vtt(autoEN)}}})
+	dir, c := t.TempDir(), &fakeClock{time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	s := syncer(yt, dir, c)
+	s.Sync(context.Background(), []Request{{Slug: "ep19", VideoID: "vid00000019"}, {Slug: "ep20", VideoID: "vid00000404"}})
+	sts, err := ReadStatus(dir)
+	if err != nil || len(sts) != 2 {
+		t.Fatalf("%v, %+v", err, sts)
+	}
+	if sts[0].Slug != "ep19" || sts[0].Outcome != OutcomeFetched || sts[0].Language != "en" || sts[0].Kind != Automatic {
+		t.Errorf("ep19: %+v", sts[0])
+	}
+	if sts[1].Outcome != OutcomeUnavailable || sts[1].Failures != 1 || sts[1].LastError == "" || !sts[1].NextAttempt.Equal(c.now.Add(time.Hour)) {
+		t.Errorf("ep20: %+v", sts[1])
+	}
+}

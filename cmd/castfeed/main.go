@@ -86,6 +86,7 @@ Commands:
   chapters    print one episode's chapters as json, psc, vtt, youtube or ffmetadata
   transcript  print one transcript (from YouTube or a caption file) as vtt, srt, json, html or txt
   serve       publish on a schedule and serve the feed to podcast apps
+  status      show what castfeed remembers of each episode's transcript
   healthcheck ask a running "castfeed serve" whether it is alive (for Docker)
   version     print castfeed's version
 
@@ -111,6 +112,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return runServe(ctx, rest, e)
 	case "healthcheck":
 		return runHealthcheck(ctx, rest, e)
+	case "status":
+		return runStatus(ctx, rest, e)
 	case "version", "--version", "-version":
 		fmt.Fprintf(e.stdout, "castfeed %s\n", version)
 		return nil

@@ -73,7 +73,7 @@ func exampleShow(t testing.TB, edits ...string) string {
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {
-	for _, cmd := range []string{"build", "lint", "chapters", "transcript", "serve", "healthcheck"} {
+	for _, cmd := range []string{"build", "lint", "chapters", "transcript", "serve", "healthcheck", "status"} {
 		r := castfeed(t, context.Background(), nil, cmd, "--help")
 		if r.code != 0 || !strings.Contains(r.stdout, "Usage: castfeed "+cmd) || !strings.Contains(r.stdout, "Flags:") {
 			t.Errorf("castfeed %s --help: exit %d, stdout %q", cmd, r.code, r.stdout)
@@ -107,6 +107,11 @@ func TestBuildExampleShow(t *testing.T) {
 	r = castfeed(t, context.Background(), nil, "build", "--offline", "--config", cfg)
 	if r.code != 0 || !strings.Contains(r.stderr, "feed up to date") {
 		t.Fatalf("second build: exit %d, want up to date\n%s", r.code, r.stderr)
+	}
+	// Offline, YouTube was never asked, and status says so.
+	r = castfeed(t, context.Background(), nil, "status", "--config", cfg)
+	if r.code != 0 || !strings.Contains(r.stdout, "no transcript fetched or attempted yet") {
+		t.Fatalf("status: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
 

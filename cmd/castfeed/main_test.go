@@ -284,6 +284,7 @@ func TestServe(t *testing.T) {
 	if resp.StatusCode != 200 || resp.ContentLength != 10008 {
 		t.Fatalf("GET /media/episode-0001.mp3: %s, %d bytes", resp.Status, resp.ContentLength)
 	}
+	refreshes := 1 // at start
 	for token, want := range map[string]int{"": 401, "wrong": 401, "s3cret": 202} {
 		req, _ := http.NewRequest(http.MethodPost, base+"/-/refresh", nil)
 		if token != "" {
@@ -294,10 +295,30 @@ func TestServe(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
+		if resp.StatusCode == http.StatusAccepted {
+			refreshes++
+		}
 		if resp.StatusCode != want && !(token == "s3cret" && resp.StatusCode == http.StatusConflict) {
 			t.Errorf("refresh with token %q: %s, want %d", token, resp.Status, want)
 		}
 	}
+	// SIGHUP refreshes now (serve listens for it before it logs "serving").
+	waitFor(t, func() string { // the refreshes so far must end first
+		if strings.Count(logs.String(), "msg=\"refresh done\"") >= refreshes {
+			return "ok"
+		}
+		return ""
+	})
+	done0 := strings.Count(logs.String(), "msg=\"refresh done\"")
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() string {
+		if strings.Contains(logs.String(), "SIGHUP: refreshing now") && strings.Count(logs.String(), "msg=\"refresh done\"") > done0 {
+			return "ok"
+		}
+		return ""
+	})
 	if r := castfeed(t, context.Background(), nil, "healthcheck", "--url", base+"/healthz"); r.code != 0 {
 		t.Errorf("healthcheck: exit %d %s", r.code, r.stderr)
 	}

@@ -107,12 +107,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 	hs := server.NewHTTPServer(cfg.Serve.Addr, srv.Handler())
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
-	log.Info("serving", "addr", ln.Addr().String(), "dir", cfg.Output.Dir, "schedule", cfg.Serve.Schedule,
-		"refresh_endpoint", cfg.RefreshToken(e.getenv) != "")
-
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	log.Info("serving", "addr", ln.Addr().String(), "dir", cfg.Output.Dir, "schedule", cfg.Serve.Schedule,
+		"refresh_endpoint", cfg.RefreshToken(e.getenv) != "")
 
 	if cfg.Serve.RefreshOnStart {
 		runner.Trigger(ctx)

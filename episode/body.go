@@ -62,7 +62,10 @@ func (p *parse) body(r *Reader, ep *Episode, body []byte, firstLine int) {
 		num := firstLine + i
 		text := string(raw)
 		trimmed := strings.TrimSpace(text)
-		m := headingRE.FindStringSubmatch(text)
+		var m []string
+		if strings.HasPrefix(strings.TrimLeft(text, " "), "#") {
+			m = headingRE.FindStringSubmatch(text)
+		}
 		if !fence && m != nil && len(m[1]) <= 3 {
 			cur = sectionOf(m[2])
 			if cur == notes {
@@ -89,7 +92,10 @@ func (p *parse) body(r *Reader, ep *Episode, body []byte, firstLine int) {
 			}
 			continue
 		}
-		item := strings.TrimSpace(listMarkerRE.ReplaceAllString(text, ""))
+		item := trimmed
+		if c := trimmed[0]; c == '-' || c == '*' || c == '+' || c >= '0' && c <= '9' {
+			item = strings.TrimSpace(listMarkerRE.ReplaceAllString(text, ""))
+		}
 		switch cur {
 		case intro:
 			summary = append(summary, trimmed)
@@ -114,11 +120,20 @@ func (p *parse) body(r *Reader, ep *Episode, body []byte, firstLine int) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := r.md.Convert(src.Bytes(), &buf); err != nil {
+	raw := bytes.IndexByte(src.Bytes(), '<') >= 0
+	md := r.safe
+	if raw {
+		md = r.md
+	}
+	if err := md.Convert(src.Bytes(), &buf); err != nil {
 		p.warnf(firstLine, "", "the notes cannot be rendered as HTML: %v", err)
 		return
 	}
-	ep.HTML = string(r.policy.SanitizeBytes(buf.Bytes()))
+	if raw {
+		ep.HTML = string(r.policy.SanitizeBytes(buf.Bytes()))
+	} else {
+		ep.HTML = buf.String()
+	}
 }
 
 func (p *parse) lineOfHeading(lines [][]byte, firstLine int, s section) int {
@@ -134,6 +149,12 @@ func (p *parse) lineOfHeading(lines [][]byte, firstLine int, s section) int {
 // "Name".
 func people(item string, num int) []Person {
 	var out []Person
+	if strings.IndexByte(item, '[') < 0 {
+		if name := plain(item); name != "" {
+			out = append(out, Person{Name: name, Line: num})
+		}
+		return out
+	}
 	for _, m := range mdLinkRE.FindAllStringSubmatch(item, -1) {
 		if name := plain(m[1]); name != "" {
 			out = append(out, Person{Name: name, URL: m[2], Line: num})
@@ -173,9 +194,17 @@ func (r *Reader) text(s string) string {
 // plain turns inline Markdown into text: links become their text,
 // emphasis markers and HTML tags go, white space collapses.
 func plain(s string) string {
-	s = mdLinkRE.ReplaceAllString(s, "$1")
-	s = htmlTagRE.ReplaceAllString(s, "")
-	s = emphasisRE.ReplaceAllString(s, "")
+	// The checks spare the regular expressions most lines: they are the
+	// costliest part of reading a file's body.
+	if strings.IndexByte(s, '[') >= 0 {
+		s = mdLinkRE.ReplaceAllString(s, "$1")
+	}
+	if strings.IndexByte(s, '<') >= 0 {
+		s = htmlTagRE.ReplaceAllString(s, "")
+	}
+	if strings.ContainsAny(s, "*`~") {
+		s = emphasisRE.ReplaceAllString(s, "")
+	}
 	return strings.Join(strings.Fields(s), " ")
 }
 

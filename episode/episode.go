@@ -121,7 +121,8 @@ func (e *Episode) Line(key string) int {
 // Reader parses episode files. It holds the Markdown renderer and the HTML
 // policy, which are costly to build; it is safe for concurrent use.
 type Reader struct {
-	md     goldmark.Markdown
+	md     goldmark.Markdown // renders raw HTML, for the policy to clean
+	safe   goldmark.Markdown // drops raw HTML and dangerous link schemes
 	policy *bluemonday.Policy
 	strict *bluemonday.Policy
 	noHTML bool
@@ -139,12 +140,14 @@ func (r *Reader) WithoutHTML() *Reader {
 func NewReader() *Reader {
 	p := bluemonday.UGCPolicy()
 	p.RequireNoFollowOnLinks(false)
-	p.AddTargetBlankToFullyQualifiedLinks(true) // adds rel="noopener"
 	return &Reader{
-		// Raw HTML is rendered, then sanitised by the policy: bluemonday
-		// drops <script> with its content, where goldmark's safe mode
-		// would leave the script's text in the notes.
+		// Notes with raw HTML are rendered with it, then sanitised by the
+		// policy: bluemonday drops <script> with its content, where
+		// goldmark's safe mode would leave the script's text in the
+		// notes. Notes without a "<" cannot hold HTML; goldmark's safe
+		// mode renders them, and sanitising them would only cost time.
 		md:     goldmark.New(goldmark.WithExtensions(extension.GFM), goldmark.WithRendererOptions(gmhtml.WithUnsafe())),
+		safe:   goldmark.New(goldmark.WithExtensions(extension.GFM)),
 		policy: p,
 		strict: bluemonday.StrictPolicy(),
 	}

@@ -223,6 +223,11 @@ func TestSanitisedHTML(t *testing.T) {
 	if !strings.Contains(ep.HTML, `href="https://example.org"`) {
 		t.Errorf("HTML lost the good link: %s", ep.HTML)
 	}
+	// Without any "<", the safe renderer alone must still drop bad links.
+	ep, _ = NewReader().Parse("ep.md", []byte("---\ntitle: T\ndate: 2024-01-01\nduration: 1:00\n---\n\n[bad](javascript:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=) [ok](https://example.org)\n"))
+	if strings.Contains(ep.HTML, "javascript:") || strings.Contains(ep.HTML, "data:text/html") || !strings.Contains(ep.HTML, `href="https://example.org"`) {
+		t.Errorf("safe renderer: %s", ep.HTML)
+	}
 }
 
 func TestPubDate(t *testing.T) {

@@ -9,7 +9,7 @@ gen_show() {
   awk -v n="$n" -v dir="$dir/episodes" 'BEGIN {
     for (i = 1; i <= n; i++) {
       f = sprintf("%s/episode-%06d.md", dir, i)
-      d = 1 + (i % 28); m = 1 + (int(i / 28) % 12); y = 2000 + int(i / 336) % 90
+      d = 1 + (i % 28); m = 1 + (int(i / 28) % 12); y = 2000 + int(i / 336) % 25
       printf "---\ndate: %04d-%02d-%02d\nduration: \"1:30:00\"\ntitle: \"Episode %d: synthetic show notes\"\n", y, m, d, i > f
       printf "tags: [go, podcasts, benchmarks]\ncategory: dev\nyoutube: https://www.youtube.com/watch?v=bench%06d\n", i > f
       printf "published: true\naudio_length: %d\n---\n\n", 50000000 + i > f

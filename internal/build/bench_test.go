@@ -25,7 +25,7 @@ func syntheticShow(b *testing.B, n int) Options {
 			fmt.Fprintf(&notes, "0:%02d:00 - Topic %d of episode %d\n", c*10, c+1, i)
 		}
 		text := fmt.Sprintf("---\ndate: %04d-%02d-%02d\nduration: \"1:30:00\"\ntitle: \"Episode %d: synthetic show notes\"\ntags: [go, podcasts]\nyoutube: https://www.youtube.com/watch?v=bench%06d\naudio_length: %d\n---\n\nEpisode %d talks about building feeds fast.\n\n## Guests\n\n- [Guest %d](https://example.org/g%d)\n\n## Notes\n\n%s\n## Links\n\n- [Go](https://go.dev)\n",
-			2000+i/336%90, 1+i/28%12, 1+i%28, i, i, 50000000+i, i, i, i, notes.String())
+			2000+i/336%25, 1+i/28%12, 1+i%28, i, i, 50000000+i, i, i, i, notes.String())
 		os.WriteFile(filepath.Join(eps, fmt.Sprintf("episode-%06d.md", i)), []byte(text), 0o644)
 	}
 	cfg := config.Default()

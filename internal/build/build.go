@@ -99,6 +99,12 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return res, nil
 	}
 
+	stage := time.Now()
+	// lap logs how long a stage took, for whoever tunes a large show.
+	lap := func(name string) {
+		log.Debug("build stage", "stage", name, "duration_ms", time.Since(stage).Milliseconds())
+		stage = time.Now()
+	}
 	eps, err := loadAll(ctx, episode.NewReader(), cfg, files, displayName(cfg.Episodes.Dir), opt.Progress)
 	if err != nil {
 		return nil, err
@@ -112,7 +118,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 			return res, err
 		}
 	}
+	lap("read")
 	items, nextDue, diags := s.items(ctx, eps)
+	lap("items")
 	res.Diagnostics = diags
 	res.Published = len(items)
 	for _, d := range diags {
@@ -131,6 +139,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 
 	changed, err := s.publish(ctx, items)
+	lap("publish")
 	if err != nil {
 		return res, err
 	}
@@ -147,6 +156,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := st.save(); err != nil {
 		return res, fmt.Errorf("save state: %w", err)
 	}
+	lap("state")
 	// The fingerprint is taken again now that transcripts and lengths are
 	// saved, so that the next refresh finds exactly these inputs.
 	if fp, err = fingerprint(opt, files, st); err != nil {

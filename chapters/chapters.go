@@ -53,9 +53,76 @@ const (
 	minChapterLen = 10 * time.Second
 )
 
-// noteRE splits a note into timestamp and title: an optional bracket or
-// parenthesis around the time, then a separator (-, –, —, :, |) or none.
-var noteRE = regexp.MustCompile(`^[\s*_~` + "`" + `]*[\[(]?\s*(\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?)\s*[\])]?[*_~` + "`" + `]*\s*(?:[-–—:|]+\s*)?(.*)$`)
+// splitNote splits a note into its timestamp and the rest: emphasis
+// markers and an optional bracket or parenthesis around the time, then a
+// separator (-, –, —, :, |) or none. It is written out by hand because it
+// runs for every note of every episode; FuzzParseNote keeps it honest.
+func splitNote(s string) (ts, rest string, ok bool) {
+	i := skip(s, 0, " \t*_~`")
+	if i < len(s) && (s[i] == '[' || s[i] == '(') {
+		i = skip(s, i+1, " \t")
+	}
+	start := i
+	i, n := digits(s, i, 3)
+	if n == 0 {
+		return "", "", false
+	}
+	groups := 0
+	for groups < 2 && i+1 < len(s) && s[i] == ':' && isDigit(s[i+1]) {
+		i, _ = digits(s, i+1, 2)
+		groups++
+	}
+	if groups == 0 {
+		return "", "", false
+	}
+	if i+1 < len(s) && (s[i] == '.' || s[i] == ',') && isDigit(s[i+1]) {
+		i, _ = digits(s, i+1, 3)
+	}
+	ts = s[start:i]
+	i = skip(s, i, " \t")
+	if i < len(s) && (s[i] == ']' || s[i] == ')') {
+		i++
+	}
+	i = skip(s, i, "*_~`")
+	i = skip(s, i, " \t")
+	j := i
+	for j < len(s) {
+		switch {
+		case s[j] == '-' || s[j] == ':' || s[j] == '|':
+			j++
+		case strings.HasPrefix(s[j:], "–") || strings.HasPrefix(s[j:], "—"):
+			j += len("–")
+		default:
+			goto done
+		}
+	}
+done:
+	if j > i {
+		i = skip(s, j, " \t")
+	}
+	return ts, s[i:], true
+}
+
+// skip returns the first index from i whose byte is not in set.
+func skip(s string, i int, set string) int {
+	for i < len(s) && strings.IndexByte(set, s[i]) >= 0 {
+		i++
+	}
+	return i
+}
+
+// digits consumes up to max digits from i, returning the new index and
+// how many it took.
+func digits(s string, i, max int) (int, int) {
+	n := 0
+	for i < len(s) && n < max && isDigit(s[i]) {
+		i++
+		n++
+	}
+	return i, n
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // linkRE finds a Markdown link [text](url).
 var linkRE = regexp.MustCompile(`\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
@@ -133,21 +200,29 @@ func FormatTimestamp(d time.Duration) string {
 // link in it. The title is plain text: link syntax and emphasis markers
 // are removed.
 func ParseNote(text string) (start time.Duration, title, url string, err error) {
-	m := noteRE.FindStringSubmatch(text)
-	if m == nil {
+	ts, rest, ok := splitNote(text)
+	if !ok {
 		return 0, "", "", ErrNoTimestamp
 	}
-	start, err = ParseTimestamp(m[1])
+	start, err = ParseTimestamp(ts)
 	if err != nil {
 		return 0, "", "", err
 	}
-	title = m[2]
-	if l := linkRE.FindStringSubmatch(title); l != nil {
-		url = l[2]
+	title = rest
+	// The checks spare most titles the regular expressions, which are
+	// most of the time spent on a note.
+	if strings.IndexByte(title, '[') >= 0 {
+		if l := linkRE.FindStringSubmatch(title); l != nil {
+			url = l[2]
+		}
+		title = linkRE.ReplaceAllString(title, "$1")
 	}
-	title = linkRE.ReplaceAllString(title, "$1")
-	title = tagRE.ReplaceAllString(title, "")
-	title = emphasisRE.ReplaceAllString(title, "$1$2$3$4")
+	if strings.IndexByte(title, '<') >= 0 {
+		title = tagRE.ReplaceAllString(title, "")
+	}
+	if strings.ContainsAny(title, "*_") {
+		title = emphasisRE.ReplaceAllString(title, "$1$2$3$4")
+	}
 	title = strings.Join(strings.Fields(strings.Trim(title, " \t*_`~")), " ")
 	return start, title, url, nil
 }

@@ -490,3 +490,23 @@ func BenchmarkWriteJSON(b *testing.B) {
 		WriteJSON(&buf, cs)
 	}
 }
+
+// noteRE is the regular expression splitNote replaces; the fuzz target
+// below checks they agree.
+var noteRE = regexp.MustCompile(`^[ \t*_~` + "`" + `]*[\[(]?[ \t]*(\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?)[ \t]*[\])]?[*_~` + "`" + `]*[ \t]*(?:[-–—:|]+[ \t]*)?(.*)$`)
+
+func FuzzSplitNoteMatchesRegexp(f *testing.F) {
+	for _, s := range []string{"0:04:00 - Definitions", "[12:30] Q&A", "(1:02:03) — Wrap up", "00:10:00: Colon", "**0:01:00** - x", "1234:00 x", "0:100 x", "1:02.5 - f", "0:00:00 -"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.ContainsAny(s, "\n\r") {
+			return
+		}
+		ts, rest, ok := splitNote(s)
+		m := noteRE.FindStringSubmatch(s)
+		if ok != (m != nil) || ok && (ts != m[1] || rest != m[2]) {
+			t.Fatalf("splitNote(%q) = %q, %q, %v; regexp says %q", s, ts, rest, ok, m)
+		}
+	})
+}

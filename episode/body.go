@@ -1,18 +1,16 @@
 package episode
 
 import (
-	"bytes"
-	"html"
-	"regexp"
 	"strings"
+	"unicode"
 )
 
-// section is what a ## heading of the body holds.
+// section is what a heading of the body starts.
 type section int
 
 const (
-	intro section = iota
-	other
+	intro   section = iota // before the first heading: the summary
+	unknown                // a section castfeed does not read; HTML only
 	guests
 	notes
 	links
@@ -20,192 +18,543 @@ const (
 )
 
 // sectionOf recognises the sections castfeed reads, however they are
-// spelt: "## Notes", "##notes:", "### Prepared and Presented by".
+// spelt: "Notes", "notes:", "**Show notes**", "🎙 Guests",
+// "Prepared  and Presented by".
 func sectionOf(heading string) section {
-	h := strings.ToLower(strings.TrimSpace(strings.Trim(strings.TrimSpace(heading), ":#*_ ")))
+	h := strings.TrimFunc(heading, func(r rune) bool { return !unicode.IsLetter(r) })
+	h = strings.ToLower(collapse(h))
 	switch h {
-	case "guests", "guest", "invités", "invites":
+	case "guests", "guest", "our guests", "special guests", "speakers", "invités", "invites":
 		return guests
-	case "notes", "timestamps", "chapters", "show notes":
+	case "notes", "show notes", "timestamps", "chapters", "episode notes":
 		return notes
-	case "links", "resources", "liens":
+	case "links", "resources", "references", "useful links", "liens":
 		return links
-	case "prepared and presented by", "presented by", "hosts", "host", "hosted by", "prepared & presented by":
+	case "prepared and presented by", "prepared & presented by", "presented by", "hosts", "host", "hosted by", "your hosts":
 		return hosts
 	}
-	return other
+	return unknown
 }
 
-var (
-	headingRE    = regexp.MustCompile(`^ {0,3}(#{1,6})\s*(.*?)\s*#*\s*$`)
-	listMarkerRE = regexp.MustCompile(`^\s*(?:[-*+]|\d{1,3}[.)])\s+`)
-	mdLinkRE     = regexp.MustCompile(`\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)`)
-	bareURLRE    = regexp.MustCompile(`https?://[^\s<>()\[\]]+`)
-	emphasisRE   = regexp.MustCompile("[*`]+|~~")
-)
+// heading reads an ATX heading: up to three spaces, one to six #, then a
+// space and the text. A heading without the space ("##Notes") is
+// reported with tight set; CommonMark would not read it as a heading.
+func heading(line string) (level int, text string, tight bool) {
+	i := 0
+	for i < len(line) && i < 3 && line[i] == ' ' {
+		i++
+	}
+	for i+level < len(line) && line[i+level] == '#' {
+		level++
+	}
+	if level == 0 || level > 6 {
+		return 0, "", false
+	}
+	rest := line[i+level:]
+	switch {
+	case rest == "":
+	case rest[0] == ' ' || rest[0] == '\t':
+	default:
+		tight = true
+	}
+	text = strings.TrimSpace(rest)
+	// A closing sequence of #s goes, when a space precedes it.
+	if t := strings.TrimRight(text, "#"); t != text && (t == "" || strings.HasSuffix(t, " ") || strings.HasSuffix(t, "\t")) {
+		text = strings.TrimSpace(t)
+	}
+	return level, text, tight
+}
+
+// fence returns the fence marker (``` or ~~~, maybe longer) that opens or
+// closes a code block on line, or "".
+func fence(line string) string {
+	t := strings.TrimLeft(line, " ")
+	if len(line)-len(t) > 3 || len(t) < 3 || t[0] != '`' && t[0] != '~' {
+		return ""
+	}
+	n := 0
+	for n < len(t) && t[n] == t[0] {
+		n++
+	}
+	if n < 3 {
+		return ""
+	}
+	return t[:n]
+}
+
+// listMarker returns s without a leading list marker: "- ", "* ", "+ ",
+// "1. ", "1) ".
+func listMarker(s string) string {
+	if len(s) >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && (s[1] == ' ' || s[1] == '\t') {
+		return strings.TrimLeft(s[2:], " \t")
+	}
+	if s == "-" || s == "*" || s == "+" {
+		return ""
+	}
+	i := 0
+	for i < len(s) && i < 9 && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i > 0 && i+1 < len(s) && (s[i] == '.' || s[i] == ')') && (s[i+1] == ' ' || s[i+1] == '\t') {
+		return strings.TrimLeft(s[i+2:], " \t")
+	}
+	return s
+}
 
 // body reads the Markdown after the front matter: sections by heading,
 // people, notes and links with their lines, the summary, and the HTML.
-func (p *parse) body(r *Reader, ep *Episode, body []byte, firstLine int) {
+//
+// Sections are started by ## headings (and #). A ### heading starts a
+// section only when it names one castfeed reads; otherwise it is a
+// subheading of the current section. Lines in code blocks and HTML
+// comments are not read as entries.
+func (p *parse) body(ep *Episode, body string, firstLine int) {
 	var (
-		cur      = intro
-		summary  []string
-		fence    bool
-		sawNotes bool
+		cur       = intro
+		summary   strings.Builder
+		openFence string // the marker of the open code block, if any
+		comment   bool   // inside a multi-line <!-- comment -->
+		notesAt   int    // the line of the first ## Notes heading
+		// The HTML leaves out ## Notes: the feed lists the repaired
+		// chapters instead, so that apps reading timestamps from the
+		// description never see the raw, possibly out-of-order ones.
+		// skip holds the byte ranges of body left out.
+		skip    [][2]int
+		skipEnd = -1
 	)
-	// The HTML show notes leave out ## Notes: the feed lists the repaired
-	// chapters instead, so that apps reading timestamps from the
-	// description never see the raw, possibly out-of-order ones.
-	var src bytes.Buffer
-	lines := bytes.Split(body, []byte("\n"))
-	for i, raw := range lines {
-		num := firstLine + i
-		text := string(raw)
-		trimmed := strings.TrimSpace(text)
-		var m []string
-		if strings.HasPrefix(strings.TrimLeft(text, " "), "#") {
-			m = headingRE.FindStringSubmatch(text)
+	for off, num := 0, firstLine; off < len(body); num++ {
+		start := off
+		line := body[off:]
+		if i := strings.IndexByte(line, '\n'); i >= 0 {
+			line, off = line[:i], off+i+1
+		} else {
+			off = len(body)
 		}
-		if !fence && m != nil && len(m[1]) <= 3 {
-			cur = sectionOf(m[2])
-			if cur == notes {
-				sawNotes = true
+
+		if openFence == "" && !comment {
+			if level, text, tight := heading(line); level > 0 {
+				s := sectionOf(text)
+				switch {
+				case s != unknown:
+					cur = s
+				case tight:
+					level = 0 // "#hashtag": a line of text
+				case level == 1 && cur == intro:
+					// A title above the intro: not part of the summary.
+				case level <= 2:
+					cur = unknown
+				}
+				if s == notes && notesAt == 0 {
+					notesAt = num
+				}
+				if level > 0 {
+					p.skipNotes(&skip, &skipEnd, cur, start, off)
+					continue
+				}
 			}
-			if cur == intro {
-				cur = other
+		}
+		p.skipNotes(&skip, &skipEnd, cur, start, off)
+
+		text := strings.TrimSpace(line)
+		if f := fence(line); f != "" {
+			switch {
+			case openFence == "":
+				openFence = f
+			case f[0] == openFence[0] && len(f) >= len(openFence) && strings.TrimSpace(strings.TrimLeft(line, " ")[len(f):]) == "":
+				openFence = ""
 			}
-		}
-		if cur != notes {
-			src.Write(raw)
-			src.WriteByte('\n')
-		}
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = !fence
 			continue
 		}
-		if fence || m != nil && len(m[1]) <= 3 {
+		if openFence != "" {
 			continue
 		}
-		if trimmed == "" {
-			if cur == intro && len(summary) > 0 && summary[len(summary)-1] != "" {
-				summary = append(summary, "")
-			}
-			continue
+		if comment || strings.Contains(text, "<!--") {
+			text, comment = stripComments(text, comment)
 		}
-		item := trimmed
-		if c := trimmed[0]; c == '-' || c == '*' || c == '+' || c >= '0' && c <= '9' {
-			item = strings.TrimSpace(listMarkerRE.ReplaceAllString(text, ""))
+		if text == "" {
+			continue
 		}
 		switch cur {
 		case intro:
-			summary = append(summary, trimmed)
+			if summary.Len() > 0 {
+				summary.WriteByte(' ')
+			}
+			summary.WriteString(listMarker(strings.TrimLeft(text, "> ")))
 		case notes:
-			ep.Notes = append(ep.Notes, Line{Num: num, Text: item})
+			if item := listMarker(text); item != "" {
+				ep.Notes = append(ep.Notes, Line{Num: num, Text: item})
+			}
 		case guests:
-			ep.Guests = append(ep.Guests, people(item, num)...)
+			ep.Guests = p.people(ep.Guests, listMarker(text), num)
 		case hosts:
-			ep.Hosts = append(ep.Hosts, people(item, num)...)
+			ep.Hosts = p.people(ep.Hosts, listMarker(text), num)
 		case links:
-			ep.Links = append(ep.Links, linksIn(item, num)...)
+			ep.Links = p.linksIn(ep.Links, listMarker(text), num)
 		}
 	}
-	ep.Summary = r.text(strings.Join(summary, " "))
+	ep.Summary = p.r.summary(summary.String())
+
 	switch {
-	case !sawNotes:
+	case notesAt == 0:
 		p.warnf(firstLine, "add a ## Notes section with lines like 0:04:00 - Topic", "no ## Notes section: the episode has no chapters")
 	case len(ep.Notes) == 0:
-		p.warnf(p.lineOfHeading(lines, firstLine, notes), "add lines like 0:04:00 - Topic under ## Notes", "the ## Notes section is empty: the episode has no chapters")
+		p.warnf(notesAt, "add lines like 0:04:00 - Topic under ## Notes", "the ## Notes section is empty: the episode has no chapters")
 	}
-	if r.noHTML {
+
+	if p.r.noHTML {
 		return
 	}
-	var buf bytes.Buffer
-	raw := bytes.IndexByte(src.Bytes(), '<') >= 0
-	md := r.safe
-	if raw {
-		md = r.md
+	md := p.r.buffer()
+	defer p.r.release(md)
+	md.Grow(len(body) + 1)
+	from := 0
+	for _, s := range skip {
+		md.WriteString(body[from:s[0]])
+		from = s[1]
 	}
-	if err := md.Convert(src.Bytes(), &buf); err != nil {
-		p.warnf(firstLine, "", "the notes cannot be rendered as HTML: %v", err)
+	md.WriteString(body[from:])
+	html, err := p.r.render(md.Bytes())
+	if err != nil {
+		p.warnf(firstLine, "report this to castfeed's maintainers with the file", "the notes cannot be shown as HTML: %v", err)
 		return
 	}
-	if raw {
-		ep.HTML = string(r.policy.SanitizeBytes(buf.Bytes()))
+	ep.HTML = html
+}
+
+// skipNotes records that the line at body[start:end] is left out of the
+// HTML when it belongs to ## Notes, merging adjacent lines.
+func (p *parse) skipNotes(skip *[][2]int, skipEnd *int, cur section, start, end int) {
+	if cur != notes {
+		return
+	}
+	if *skipEnd == start && len(*skip) > 0 {
+		(*skip)[len(*skip)-1][1] = end
 	} else {
-		ep.HTML = buf.String()
+		*skip = append(*skip, [2]int{start, end})
+	}
+	*skipEnd = end
+}
+
+// stripComments removes <!-- … --> from a line; open says whether the
+// line starts inside a comment, and the result whether it ends inside one.
+func stripComments(s string, open bool) (string, bool) {
+	var b strings.Builder
+	for {
+		if open {
+			end := strings.Index(s, "-->")
+			if end < 0 {
+				return strings.TrimSpace(b.String()), true
+			}
+			s, open = s[end+3:], false
+			continue
+		}
+		start := strings.Index(s, "<!--")
+		if start < 0 {
+			b.WriteString(s)
+			return strings.TrimSpace(b.String()), false
+		}
+		b.WriteString(s[:start])
+		s, open = s[start+4:], true
 	}
 }
 
-func (p *parse) lineOfHeading(lines [][]byte, firstLine int, s section) int {
-	for i, l := range lines {
-		if m := headingRE.FindSubmatch(l); m != nil && sectionOf(string(m[2])) == s {
-			return firstLine + i
+// mdLink is a Markdown link or image found in a line.
+type mdLink struct {
+	start, end int // byte range of the whole link in the line
+	text, url  string
+	image      bool
+}
+
+// findLinks appends to dst the inline links [text](url) and images ![alt](url)
+// of s, left to right. Brackets nest in the text; the url may be in <>,
+// have balanced parentheses, and be followed by a "title".
+//
+// It takes time linear in len(s), whatever s holds: brackets are matched
+// in one pass, and a url ends at the next [, so no byte is read twice.
+func findLinks(dst []mdLink, s string) []mdLink {
+	if strings.IndexByte(s, '[') < 0 || strings.IndexByte(s, ']') < 0 {
+		return dst
+	}
+	// closeOf[i] is the index of the ] that closes the [ at i, or 0.
+	// Lines are short: the arrays stay on the stack.
+	var closeBuf [512]int32
+	var openBuf [32]int32
+	closeOf, open := closeBuf[:0], openBuf[:0]
+	if len(s) <= len(closeBuf) {
+		closeOf = closeBuf[:len(s)]
+	} else {
+		closeOf = make([]int32, len(s))
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '[':
+			open = append(open, int32(i))
+		case ']':
+			if n := len(open); n > 0 {
+				closeOf[open[n-1]] = int32(i)
+				open = open[:n-1]
+			}
 		}
 	}
-	return firstLine
+	for i := 0; i < len(s); i++ {
+		close := int(closeOf[i])
+		if close == 0 || s[i] != '[' || close+1 >= len(s) || s[close+1] != '(' {
+			continue
+		}
+		url, end, ok := destination(s, close+2)
+		if !ok {
+			continue
+		}
+		l := mdLink{start: i, end: end, text: s[i+1 : close], url: url}
+		if i > 0 && s[i-1] == '!' {
+			l.start, l.image = i-1, true
+		}
+		dst = append(dst, l)
+		i = end - 1
+	}
+	return dst
 }
 
-// people reads "[Name](url)" entries (several per line allowed) or a plain
-// "Name".
-func people(item string, num int) []Person {
-	var out []Person
-	if strings.IndexByte(item, '[') < 0 {
-		if name := plain(item); name != "" {
+// destination reads a link's (url "title") from s[i:], just after the
+// opening parenthesis, and returns the url and the index after the ).
+func destination(s string, i int) (url string, end int, ok bool) {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	start := i
+	if i < len(s) && s[i] == '<' {
+		k := strings.IndexAny(s[i:], ">[")
+		if k < 0 || s[i+k] == '[' {
+			return "", 0, false
+		}
+		url, i = s[i+1:i+k], i+k+1
+	} else {
+		depth := 0
+	scan:
+		for ; i < len(s); i++ {
+			switch s[i] {
+			case ' ', '\t':
+				break scan
+			case '[':
+				return "", 0, false
+			case '(':
+				depth++
+			case ')':
+				if depth == 0 {
+					break scan
+				}
+				depth--
+			}
+		}
+		url = s[start:i]
+	}
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	if i < len(s) && (s[i] == '"' || s[i] == '\'') {
+		k := strings.IndexAny(s[i+1:], string(s[i])+"[")
+		if k < 0 || s[i+1+k] == '[' {
+			return "", 0, false
+		}
+		i += k + 2
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+	}
+	if i >= len(s) || s[i] != ')' {
+		return "", 0, false
+	}
+	return url, i + 1, true
+}
+
+// people adds the people on one line: "[Name](url)" entries (several per
+// line allowed, images skipped), else the line as a plain name.
+func (p *parse) people(out []Person, item string, num int) []Person {
+	found := false
+	p.links = findLinks(p.links[:0], item)
+	for _, l := range p.links {
+		if l.image {
+			continue
+		}
+		if name := plain(l.text); name != "" {
+			out = append(out, Person{Name: name, URL: strings.TrimSpace(l.url), Line: num})
+			found = true
+		}
+	}
+	if !found {
+		if name := plain(item); name != "" && !strings.HasPrefix(item, "![") {
 			out = append(out, Person{Name: name, Line: num})
 		}
+	}
+	return out
+}
+
+// linksIn adds the links on one line: "[Title](url)" entries, else bare
+// http(s) URLs. A line without either is text, and not a link.
+func (p *parse) linksIn(out []Link, item string, num int) []Link {
+	found := false
+	p.links = findLinks(p.links[:0], item)
+	for _, l := range p.links {
+		if l.image {
+			continue
+		}
+		u := strings.TrimSpace(l.url)
+		t := plain(l.text)
+		if t == "" {
+			t = u
+		}
+		if u != "" {
+			out = append(out, Link{Title: t, URL: u, Line: num})
+			found = true
+		}
+	}
+	if found {
 		return out
 	}
-	for _, m := range mdLinkRE.FindAllStringSubmatch(item, -1) {
-		if name := plain(m[1]); name != "" {
-			out = append(out, Person{Name: name, URL: m[2], Line: num})
+	for rest := item; ; {
+		i := strings.Index(rest, "http")
+		if i < 0 {
+			return out
 		}
-	}
-	if len(out) == 0 {
-		if name := plain(item); name != "" {
-			out = append(out, Person{Name: name, Line: num})
+		rest = rest[i:]
+		if !strings.HasPrefix(rest, "https://") && !strings.HasPrefix(rest, "http://") {
+			rest = rest[4:]
+			continue
 		}
-	}
-	return out
-}
-
-// linksIn reads "[Title](url)" entries and bare URLs.
-func linksIn(item string, num int) []Link {
-	var out []Link
-	for _, m := range mdLinkRE.FindAllStringSubmatch(item, -1) {
-		out = append(out, Link{Title: plain(m[1]), URL: m[2], Line: num})
-	}
-	if len(out) == 0 {
-		for _, u := range bareURLRE.FindAllString(item, -1) {
+		end := strings.IndexFunc(rest, func(r rune) bool {
+			return unicode.IsSpace(r) || strings.ContainsRune(`<>"'()[]`, r)
+		})
+		if end < 0 {
+			end = len(rest)
+		}
+		u := strings.TrimRight(rest[:end], ".,;:!?")
+		if len(u) > len("https://") {
 			out = append(out, Link{Title: u, URL: u, Line: num})
 		}
+		rest = rest[end:]
 	}
-	return out
-}
-
-// text turns inline Markdown and HTML into plain text; unlike plain, it
-// drops the content of script and style elements too.
-func (r *Reader) text(s string) string {
-	s = mdLinkRE.ReplaceAllString(s, "$1")
-	s = html.UnescapeString(r.strict.Sanitize(s))
-	s = emphasisRE.ReplaceAllString(s, "")
-	return strings.Join(strings.Fields(s), " ")
 }
 
 // plain turns inline Markdown into text: links become their text,
-// emphasis markers and HTML tags go, white space collapses.
+// emphasis and code markers and HTML tags go, entities are decoded and
+// white space collapses.
 func plain(s string) string {
-	// The checks spare the regular expressions most lines: they are the
-	// costliest part of reading a file's body.
-	if strings.IndexByte(s, '[') >= 0 {
-		s = mdLinkRE.ReplaceAllString(s, "$1")
+	if strings.ContainsAny(s, "[<*`~&\\") {
+		s = stripTags(inline(s))
 	}
-	if strings.IndexByte(s, '<') >= 0 {
-		s = htmlTagRE.ReplaceAllString(s, "")
-	}
-	if strings.ContainsAny(s, "*`~") {
-		s = emphasisRE.ReplaceAllString(s, "")
-	}
-	return strings.Join(strings.Fields(s), " ")
+	return collapse(unescape(s))
 }
 
-var htmlTagRE = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
+// inline removes Markdown inline syntax: links and images become their
+// text, autolinks their URL, backslash escapes their character; the
+// markers * ` and ~~ go. Underscores stay: they are more often part of a
+// name than emphasis.
+func inline(s string) string {
+	return inlineDepth(s, 0)
+}
+
+func inlineDepth(s string, depth int) string {
+	if !strings.ContainsAny(s, "[<*`~\\") {
+		return s
+	}
+	var links []mdLink
+	if depth < 3 { // links in link texts, but not without end
+		links = findLinks(nil, s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case len(links) > 0 && links[0].start == i:
+			b.WriteString(inlineDepth(links[0].text, depth+1))
+			i = links[0].end
+			links = links[1:]
+		case c == '\\' && i+1 < len(s) && asciiPunct(s[i+1]):
+			b.WriteByte(s[i+1])
+			i += 2
+		case c == '<':
+			// An autolink has no space or <, so the scan stops there.
+			if end := strings.IndexAny(s[i+1:], "<> \t") + 1; end > 0 && s[i+end] == '>' && autolink(s[i+1:i+end]) {
+				b.WriteString(s[i+1 : i+end])
+				i += end + 1
+				continue
+			}
+			b.WriteByte(c)
+			i++
+		case c == '*' || c == '`':
+			i++
+		case c == '~' && i+1 < len(s) && s[i+1] == '~':
+			i += 2
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String()
+}
+
+// asciiPunct reports whether c is ASCII punctuation, which a backslash
+// escapes in Markdown.
+func asciiPunct(c byte) bool {
+	return c > ' ' && c < 0x7f && !(c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z')
+}
+
+// autolink reports whether the text between < and > is a URL or an email
+// address, as in <https://go.dev>.
+func autolink(s string) bool {
+	if strings.ContainsAny(s, " <>") {
+		return false
+	}
+	scheme, rest, ok := strings.Cut(s, ":")
+	if ok && len(scheme) >= 2 && rest != "" {
+		for i := 0; i < len(scheme); i++ {
+			if c := scheme[i] | 0x20; (c < 'a' || c > 'z') && (i == 0 || !strings.ContainsRune("0123456789+.-", rune(scheme[i]))) {
+				return false
+			}
+		}
+		return true
+	}
+	return strings.Contains(s, "@") && strings.Contains(s, ".")
+}
+
+// stripTags removes HTML tags, keeping the text between them. Use
+// Reader.summary where the content of <script> must go too.
+func stripTags(s string) string {
+	if strings.IndexByte(s, '<') < 0 {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 || i+1 >= len(s) {
+			b.WriteString(s)
+			return b.String()
+		}
+		c := s[i+1]
+		end := strings.IndexByte(s[i:], '>')
+		if end < 0 { // no tag closes after this: the rest is text
+			b.WriteString(s)
+			return b.String()
+		}
+		if !(c == '/' || c == '!' || c|0x20 >= 'a' && c|0x20 <= 'z') {
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		b.WriteString(s[:i])
+		s = s[i+end+1:]
+	}
+}
+
+// summary turns the intro's Markdown into plain text. HTML goes through
+// the strict policy, which also drops the content of script and style.
+func (r *Reader) summary(s string) string {
+	s = inline(s)
+	if strings.IndexByte(s, '<') >= 0 {
+		s = r.strict.Sanitize(s)
+	}
+	return collapse(unescape(s))
+}

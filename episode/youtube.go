@@ -2,14 +2,11 @@ package episode
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 )
 
-var videoIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{11}$`)
-
 // VideoID returns the 11-character id of a YouTube video from any form of
-// link people paste: watch?v= (with &t=, &list=, si=…), youtu.be/ID,
+// link people paste: watch?v= (with &t=, &list=, si=, …), youtu.be/ID,
 // /live/ID, /embed/ID, /shorts/ID, /v/ID, on www., m., music. or
 // youtube-nocookie.com, with or without a scheme; or a bare id.
 //
@@ -17,36 +14,55 @@ var videoIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{11}$`)
 // for /live/ links.
 func VideoID(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if videoIDRE.MatchString(s) {
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">")
+	if isVideoID(s) {
 		return s, true
 	}
-	if !strings.Contains(s, "://") {
+	switch {
+	case strings.HasPrefix(s, "//"):
+		s = "https:" + s
+	case !strings.Contains(s, "://"):
 		s = "https://" + s
 	}
 	u, err := url.Parse(s)
-	if err != nil {
+	if err != nil || u.Scheme != "https" && u.Scheme != "http" {
 		return "", false
 	}
-	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 	var id string
-	switch host {
+	switch strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.") {
 	case "youtu.be":
 		id = firstSegment(u.Path)
-	case "youtube.com", "m.youtube.com", "music.youtube.com", "youtube-nocookie.com", "gaming.youtube.com":
+	case "youtube.com", "m.youtube.com", "music.youtube.com", "gaming.youtube.com", "youtube-nocookie.com":
 		if u.Path == "/watch" || u.Path == "/watch/" {
 			id = u.Query().Get("v")
 			break
 		}
-		for _, prefix := range []string{"/live/", "/embed/", "/shorts/", "/v/", "/e/"} {
+		for _, prefix := range [...]string{"/live/", "/embed/", "/shorts/", "/v/", "/e/"} {
 			if rest, ok := strings.CutPrefix(u.Path, prefix); ok {
 				id = firstSegment(rest)
+				break
 			}
 		}
 	}
-	if !videoIDRE.MatchString(id) {
+	if !isVideoID(id) {
 		return "", false
 	}
 	return id, true
+}
+
+// isVideoID reports whether s has the form of a video id: 11 letters,
+// digits, - or _.
+func isVideoID(s string) bool {
+	if len(s) != 11 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func firstSegment(p string) string {

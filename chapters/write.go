@@ -98,6 +98,15 @@ func clock(d time.Duration, sep string) string {
 	return fmt.Sprintf("%02d:%02d:%02d%s%03d", ms/3600000, ms/60000%60, ms/1000%60, sep, ms%1000)
 }
 
+// endOf is when a chapter ends in formats that need an end: its End, or
+// one second after its start when the episode's length is unknown.
+func endOf(c Chapter) time.Duration {
+	if c.End > c.Start {
+		return c.End
+	}
+	return c.Start + time.Second
+}
+
 // WriteVTT writes WebVTT chapters. The last chapter ends at its End, or
 // one second after its start when the duration is unknown (a cue must
 // end after it starts).
@@ -105,10 +114,7 @@ func WriteVTT(w io.Writer, cs []Chapter) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("WEBVTT\n")
 	for i, c := range cs {
-		end := c.End
-		if end <= c.Start {
-			end = c.Start + time.Second
-		}
+		end := endOf(c)
 		// A cue's text ends at a blank line and may not contain "-->".
 		title := strings.ReplaceAll(strings.Join(strings.Fields(c.Title), " "), "-->", "->")
 		fmt.Fprintf(bw, "\n%d\n%s --> %s\n%s\n", i+1, clock(c.Start, "."), clock(end, "."), title)
@@ -140,10 +146,7 @@ func WriteFFMetadata(w io.Writer, cs []Chapter) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString(";FFMETADATA1\n")
 	for _, c := range cs {
-		end := c.End
-		if end <= c.Start {
-			end = c.Start + time.Second
-		}
+		end := endOf(c)
 		fmt.Fprintf(bw, "\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=%d\nEND=%d\ntitle=%s\n", c.Start.Milliseconds(), end.Milliseconds(), ffEscaper.Replace(c.Title))
 	}
 	return bw.Flush()

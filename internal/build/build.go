@@ -217,7 +217,7 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 		items   []item
 		diags   diag.List
 		nextDue time.Time
-		guids   = map[string]string{}
+		guids   = guidSet{}
 	)
 	lens := s.state.lengths
 	for _, l := range eps {
@@ -249,17 +249,12 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 			}
 			continue
 		}
-		guid := ep.GUID
-		if guid == "" {
-			guid = l.slug
-		}
-		if other, dup := guids[guid]; dup {
-			diags = append(diags, diag.Diagnostic{File: l.name, Line: ep.Line("guid"), Severity: diag.Error,
-				Message: fmt.Sprintf("guid %q is already used by %s; this episode is left out", guid, other),
-				Hint:    "give each episode its own guid (or remove the guid key to use the file name)"})
+		guid, dupe := guids.claim(l)
+		if dupe != nil {
+			dupe.Message += "; this episode is left out"
+			diags = append(diags, *dupe)
 			continue
 		}
-		guids[guid] = l.name
 		enc, d := s.enclosure(ctx, l, tmpl, lens)
 		diags = append(diags, d...)
 		it := item{slug: l.slug, source: l.data, chapters: l.chapters}
@@ -529,4 +524,23 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// guidSet hands out guids: the front matter's guid, else the file's slug,
+// never the title (a retitled episode must not look new to apps).
+type guidSet map[string]string // guid → file that has it
+
+// claim returns l's guid, and an error if another file has it already.
+func (g guidSet) claim(l *loaded) (string, *diag.Diagnostic) {
+	guid := l.ep.GUID
+	if guid == "" {
+		guid = l.slug
+	}
+	if other, dup := g[guid]; dup {
+		return guid, &diag.Diagnostic{File: l.name, Line: l.ep.Line("guid"), Severity: diag.Error,
+			Message: fmt.Sprintf("guid %q is already used by %s", guid, other),
+			Hint:    "give each episode its own guid, or remove the guid key to use the file name"}
+	}
+	g[guid] = l.name
+	return guid, nil
 }

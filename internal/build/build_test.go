@@ -579,3 +579,30 @@ func TestLintFixtures(t *testing.T) {
 		t.Errorf("the fixtures are all publishable, but lint reports errors:\n%s", b.String())
 	}
 }
+
+// TestDuplicateGUID: a guid used twice is an error at the second file's
+// guid line; build leaves that episode out, lint reports the same.
+func TestDuplicateGUID(t *testing.T) {
+	opt := exampleShow(t)
+	edit(t, filepath.Join(opt.Config.Episodes.Dir, "episode-0006.md"), "published: true", "published: true\nguid: episode-0005")
+	line := 0
+	data, _ := os.ReadFile(filepath.Join(opt.Config.Episodes.Dir, "episode-0006.md"))
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, "guid:") {
+			line = i + 1
+		}
+	}
+	res := mustRun(t, opt)
+	want := diag.Diagnostic{File: "episodes/episode-0006.md", Line: line, Severity: diag.Error}
+	found := slices.ContainsFunc(res.Diagnostics, func(d diag.Diagnostic) bool {
+		return d.File == want.File && d.Line == want.Line && d.Severity == diag.Error &&
+			strings.Contains(d.Message, `guid "episode-0005" is already used by episodes/episode-0005.md; this episode is left out`)
+	})
+	if !found || res.Published != 5 {
+		t.Fatalf("published %d, diagnostics %v; want 5 and an error at %s:%d", res.Published, res.Diagnostics, want.File, line)
+	}
+	lint, err := Check(context.Background(), opt.Config, nil)
+	if err != nil || !lint.HasErrors() || !slices.ContainsFunc(lint, func(d diag.Diagnostic) bool { return d.Line == line && d.File == want.File }) {
+		t.Fatalf("lint: %v, %v", err, lint)
+	}
+}

@@ -34,7 +34,7 @@ func Check(ctx context.Context, cfg *config.Config, files []string) (diag.List, 
 	_ = st.load() // a damaged state only costs us the cached lengths here
 
 	var diags diag.List
-	guids := map[string]string{}
+	guids := guidSet{}
 	numbers := map[int]string{}
 	tmpl, _ := cfg.MediaTemplate()
 	s := &show{cfg: cfg, opt: Options{Offline: true, Config: cfg}, state: st, log: slog.New(slog.DiscardHandler)}
@@ -44,16 +44,9 @@ func Check(ctx context.Context, cfg *config.Config, files []string) (diag.List, 
 		if ep == nil {
 			continue
 		}
-		guid := ep.GUID
-		if guid == "" {
-			guid = l.slug
+		if _, d := guids.claim(l); d != nil {
+			diags = append(diags, *d)
 		}
-		if other, dup := guids[guid]; dup {
-			diags = append(diags, diag.Diagnostic{File: l.name, Line: ep.Line("guid"), Severity: diag.Error,
-				Message: fmt.Sprintf("guid %q is already used by %s", guid, other),
-				Hint:    "give each episode its own guid, or remove the guid key to use the file name"})
-		}
-		guids[guid] = l.name
 		if ep.Number > 0 && ep.Published && !ep.IsNext {
 			if other, dup := numbers[ep.Number]; dup {
 				diags = append(diags, diag.Diagnostic{File: l.name, Line: ep.Line("episode"), Severity: diag.Warning,

@@ -1,54 +1,55 @@
 package feed
 
 import (
-	"encoding/json"
 	"io"
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/gorilla/feeds"
 )
 
-// model translates the podcast into gorilla's Feed, from which its Atom
-// and JSON Feed encoders work.
-func model(p *Podcast) (*feeds.Feed, []Item) {
-	items := sorted(p.Items)
+// channelModel is the show in gorilla's Feed, without items: gorilla's
+// Atom and JSON Feed translations start from it.
+func channelModel(p *Podcast, updated time.Time) *feeds.Feed {
 	f := &feeds.Feed{
 		Title:       xmlText(p.Title),
 		Link:        &feeds.Link{Href: p.Link},
 		Description: xmlText(p.Description),
 		Copyright:   xmlText(p.Copyright),
-		Updated:     updated(items),
+		Updated:     updated,
 		Image:       &feeds.Image{Url: p.Image, Title: p.Title, Link: p.Link},
 	}
 	if p.Author != "" || p.OwnerEmail != "" {
 		f.Author = &feeds.Author{Name: xmlText(p.Author), Email: p.OwnerEmail}
 	}
-	for _, it := range items {
-		f.Items = append(f.Items, &feeds.Item{
-			Id:          entryID(p, it.GUID),
-			Title:       xmlText(it.Title),
-			Link:        &feeds.Link{Href: it.Link},
-			Description: xmlText(description(it)),
-			Content:     contentHTML(it),
-			Created:     it.PubDate,
-			Enclosure:   &feeds.Enclosure{Url: it.Enclosure.URL, Length: strconv.FormatInt(it.Enclosure.Length, 10), Type: it.Enclosure.Type},
-		})
+	return f
+}
+
+// itemModel is one episode as gorilla's Item; ns is the podcast's guid
+// namespace (see entryID).
+func itemModel(ns uuid.UUID, it Item) *feeds.Item {
+	return &feeds.Item{
+		Id:          entryID(ns, it.GUID),
+		Title:       xmlText(it.Title),
+		Link:        &feeds.Link{Href: it.Link},
+		Description: xmlText(description(it)),
+		Content:     contentHTML(it),
+		Created:     it.PubDate,
+		Enclosure:   &feeds.Enclosure{Url: it.Enclosure.URL, Length: strconv.FormatInt(it.Enclosure.Length, 10), Type: it.Enclosure.Type},
 	}
-	return f, items
 }
 
 // entryID makes an item's guid a URI, as Atom and JSON Feed ids should
 // be: the guid itself when it is one, else a UUIDv5 of it in the
 // podcast's namespace. Both depend on the guid only, so they are as
 // stable as it is.
-func entryID(p *Podcast, guid string) string {
+func entryID(ns uuid.UUID, guid string) string {
 	if strings.Contains(guid, ":") {
 		return guid
 	}
-	ns := uuid.MustParse(GUID(p.FeedURL))
 	return "urn:uuid:" + uuid.NewSHA1(ns, []byte(guid)).String()
 }
 
@@ -60,47 +61,56 @@ func sibling(feedURL, name string) string {
 	return name
 }
 
-// WriteAtom writes the Atom feed.
-func WriteAtom(w io.Writer, p *Podcast) error {
-	f, _ := model(p)
-	af := (&feeds.Atom{Feed: f}).AtomFeed()
+// atomDoc is the Atom feed without its entries.
+func atomDoc(p *Podcast, updated time.Time) *atomFeed {
+	af := (&feeds.Atom{Feed: channelModel(p, updated)}).AtomFeed()
 	af.Id = sibling(p.FeedURL, "feed.atom")
 	af.Icon, af.Logo = p.Image, p.Image
-	if err := feeds.WriteXML(&atomDoc{af}, w); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return &atomFeed{af}
 }
 
-// atomDoc hands a finished AtomFeed to feeds.WriteXML.
-type atomDoc struct{ f *feeds.AtomFeed }
+// atomFeed hands a finished AtomFeed to feeds.WriteXML.
+type atomFeed struct{ f *feeds.AtomFeed }
 
-func (a *atomDoc) FeedXml() interface{} { return a.f }
+func (a *atomFeed) FeedXml() interface{} { return a.f }
 
-// WriteJSON writes the JSON Feed (version 1.1).
-func WriteJSON(w io.Writer, p *Podcast) error {
-	f, items := model(p)
-	jf := (&feeds.JSON{Feed: f}).JSONFeed()
+// atomEntry is one item translated by gorilla, whose per-entry
+// translation is reachable only through a whole feed.
+func atomEntry(ns uuid.UUID, it Item) *feeds.AtomEntry {
+	f := &feeds.Feed{Items: []*feeds.Item{itemModel(ns, it)}}
+	return (&feeds.Atom{Feed: f}).AtomFeed().Entries[0]
+}
+
+// WriteAtom writes the Atom feed.
+func WriteAtom(w io.Writer, p *Podcast) error { return write(w, Atom, p) }
+
+// jsonDoc is the JSON Feed (version 1.1) without its items.
+func jsonDoc(p *Podcast, updated time.Time) *feeds.JSONFeed {
+	jf := (&feeds.JSON{Feed: channelModel(p, updated)}).JSONFeed()
 	jf.FeedUrl = sibling(p.FeedURL, "feed.json")
 	jf.Language = p.Language
 	jf.Icon = p.Image
 	for _, h := range p.Hubs {
 		jf.Hubs = append(jf.Hubs, &feeds.JSONHub{Type: "WebSub", Url: h})
 	}
-	for i, it := range items {
-		ji := jf.Items[i]
-		ji.Summary = xmlText(it.Summary)
-		ji.Image = it.Image
-		ji.Tags = it.Keywords
-		size := it.Enclosure.Length
-		if size > math.MaxInt32 {
-			size = 0 // gorilla's field is 32 bits; unknown is better than wrong
-		}
-		ji.Attachments = []feeds.JSONAttachment{{Url: it.Enclosure.URL, MIMEType: it.Enclosure.Type, Size: int32(size), Duration: it.Duration}}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(jf)
+	return jf
 }
+
+// jsonItem is one item translated by gorilla, plus what its translation
+// leaves out (summary, image, tags, the audio as an attachment).
+func jsonItem(ns uuid.UUID, it Item) *feeds.JSONItem {
+	f := &feeds.Feed{Items: []*feeds.Item{itemModel(ns, it)}}
+	ji := (&feeds.JSON{Feed: f}).JSONFeed().Items[0]
+	ji.Summary = xmlText(it.Summary)
+	ji.Image = it.Image
+	ji.Tags = it.Keywords
+	size := it.Enclosure.Length
+	if size > math.MaxInt32 {
+		size = 0 // gorilla's field is 32 bits; unknown is better than wrong
+	}
+	ji.Attachments = []feeds.JSONAttachment{{Url: it.Enclosure.URL, MIMEType: it.Enclosure.Type, Size: int32(size), Duration: it.Duration}}
+	return ji
+}
+
+// WriteJSON writes the JSON Feed (version 1.1).
+func WriteJSON(w io.Writer, p *Podcast) error { return write(w, JSON, p) }

@@ -38,7 +38,9 @@ type Podcast struct {
 	LockedOwner           string
 	Generator             string
 	Hubs                  []string // WebSub hubs
-	Items                 []Item   // any order; written newest first
+	// Items are the episodes, in any order; WriteRSS, WriteAtom and
+	// WriteJSON write them newest first. An Encoder does not read them.
+	Items []Item
 }
 
 // Category is an Apple Podcasts category.
@@ -103,16 +105,19 @@ func GUID(feedURL string) string {
 // maxDescription is Apple's limit on an item's description, in bytes.
 const maxDescription = 4000
 
-// sorted returns the items newest first; equal dates by GUID, so the
-// order never depends on the input's.
+// Order is the order of items in a feed: newest first, equal dates by
+// GUID, so the order never depends on the input's.
+func Order(a, b *Item) int {
+	if c := b.PubDate.Compare(a.PubDate); c != 0 {
+		return c
+	}
+	return strings.Compare(a.GUID, b.GUID)
+}
+
+// sorted returns the items in feed order.
 func sorted(items []Item) []Item {
 	out := slices.Clone(items)
-	slices.SortStableFunc(out, func(a, b Item) int {
-		if c := b.PubDate.Compare(a.PubDate); c != 0 {
-			return c
-		}
-		return strings.Compare(a.GUID, b.GUID)
-	})
+	slices.SortStableFunc(out, func(a, b Item) int { return Order(&a, &b) })
 	return out
 }
 

@@ -144,9 +144,8 @@ func yesNo(b bool, yes, no string) string {
 	return no
 }
 
-// WriteRSS writes the podcast RSS feed.
-func WriteRSS(w io.Writer, p *Podcast) error {
-	items := sorted(p.Items)
+// rssDoc is the RSS document without its items: the channel.
+func rssDoc(p *Podcast, updated time.Time) *rss {
 	ch := &channel{
 		RssFeed: &feeds.RssFeed{
 			Title:       xmlText(p.Title),
@@ -164,8 +163,8 @@ func WriteRSS(w io.Writer, p *Podcast) error {
 		PodcastGUID:    GUID(p.FeedURL),
 		PodcastLocked:  &podcastLocked{Owner: p.LockedOwner, Value: yesNo(p.Locked, "yes", "no")},
 	}
-	if t := updated(items); !t.IsZero() {
-		ch.LastBuildDate = t.Format(time.RFC1123Z)
+	if !updated.IsZero() {
+		ch.LastBuildDate = updated.Format(time.RFC1123Z)
 	}
 	for _, h := range p.Hubs {
 		ch.AtomLinks = append(ch.AtomLinks, atomLink{Href: h, Rel: "hub"})
@@ -184,16 +183,11 @@ func WriteRSS(w io.Writer, p *Podcast) error {
 		}
 		ch.ItunesCategories = append(ch.ItunesCategories, cat)
 	}
-	for _, it := range items {
-		ch.Items = append(ch.Items, rssItem(p, it))
-	}
-	doc := &rss{Version: "2.0", NSItunes: nsItunes, NSPodcast: nsPodcast, NSPSC: nsPSC, NSContent: nsContent, NSAtom: nsAtom, Channel: ch}
-	if err := feeds.WriteXML(doc, w); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return &rss{Version: "2.0", NSItunes: nsItunes, NSPodcast: nsPodcast, NSPSC: nsPSC, NSContent: nsContent, NSAtom: nsAtom, Channel: ch}
 }
+
+// WriteRSS writes the podcast RSS feed.
+func WriteRSS(w io.Writer, p *Podcast) error { return write(w, RSS, p) }
 
 func rssItem(p *Podcast, it Item) *item {
 	ri := &item{

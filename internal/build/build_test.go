@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -493,29 +494,62 @@ func TestUnreadableEpisodesFolder(t *testing.T) {
 	}
 }
 
-// TestCancelledBuild: a build cancelled midway leaves the output as it was
-// and the next one succeeds.
+// TestCancelledBuild: a build cancelled midway, while reading or while
+// writing the new folder, leaves the output as it was and the next one
+// succeeds.
 func TestCancelledBuild(t *testing.T) {
-	opt := exampleShow(t)
-	mustRun(t, opt)
-	before := snapshot(t, opt.Config.Output.Dir)
-	edit(t, filepath.Join(opt.Config.Episodes.Dir, "episode-0001.md"), "Hello, Hallway Track", "Hello again")
-	ctx, cancel := context.WithCancel(context.Background())
-	opt.Progress = func(done, total int) {
-		if done == 3 {
-			cancel()
+	for _, stage := range []string{"read", "items"} {
+		t.Run("after "+stage, func(t *testing.T) {
+			opt := exampleShow(t)
+			mustRun(t, opt)
+			before := snapshot(t, opt.Config.Output.Dir)
+			edit(t, filepath.Join(opt.Config.Episodes.Dir, "episode-0001.md"), "Hello, Hallway Track", "Hello again")
+			ctx, cancel := context.WithCancel(context.Background())
+			if stage == "read" {
+				opt.Progress = func(done, total int) {
+					if done == 3 {
+						cancel()
+					}
+				}
+			} else {
+				// The build logs the end of each stage: cancel when the
+				// items are made, so publishing starts cancelled.
+				opt.Logger = slog.New(cancelAt{stage, cancel})
+			}
+			if _, err := Run(ctx, opt); !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v; want context.Canceled", err)
+			}
+			if after := snapshot(t, opt.Config.Output.Dir); !equalFiles(before, after) {
+				t.Fatal("a cancelled build changed the published folder")
+			}
+			if leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(opt.Config.Output.Dir), ".*tmp-*")); len(leftovers) > 0 {
+				t.Errorf("a cancelled build left %v", leftovers)
+			}
+			opt.Progress, opt.Logger = nil, nil
+			if res := mustRun(t, opt); !res.Changed {
+				t.Fatal("the build after a cancelled one did not publish the edit")
+			}
+		})
+	}
+}
+
+// cancelAt is a log handler that cancels when a build stage ends.
+type cancelAt struct {
+	stage  string
+	cancel context.CancelFunc
+}
+
+func (c cancelAt) Enabled(context.Context, slog.Level) bool { return true }
+func (c cancelAt) WithAttrs([]slog.Attr) slog.Handler       { return c }
+func (c cancelAt) WithGroup(string) slog.Handler            { return c }
+func (c cancelAt) Handle(_ context.Context, r slog.Record) error {
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "stage" && a.Value.String() == c.stage {
+			c.cancel()
 		}
-	}
-	if _, err := Run(ctx, opt); !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v; want context.Canceled", err)
-	}
-	if after := snapshot(t, opt.Config.Output.Dir); !equalFiles(before, after) {
-		t.Fatal("a cancelled build changed the published folder")
-	}
-	opt.Progress = nil
-	if res := mustRun(t, opt); !res.Changed {
-		t.Fatal("the build after a cancelled one did not publish the edit")
-	}
+		return true
+	})
+	return nil
 }
 
 // TestScheduledEpisode: an episode dated in the future appears at its time

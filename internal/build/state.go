@@ -1,13 +1,18 @@
 package build
 
 import (
-	"bytes"
+	"archive/zip"
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -26,8 +31,7 @@ func readJSON(name string, v any) error {
 	return nil
 }
 
-// writeJSON stores v in name atomically: temp file beside it, sync,
-// rename. A crash leaves the old state or the new one, never half.
+// writeJSON stores v in name atomically, unless name holds it already.
 func writeJSON(name string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
@@ -37,6 +41,15 @@ func writeJSON(name string, v any) error {
 	if old, err := os.ReadFile(name); err == nil && string(old) == string(data) {
 		return nil
 	}
+	return writeAtomic(name, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeAtomic writes name through write: temp file beside it, sync,
+// rename. A crash leaves the old file or the new one, never half.
+func writeAtomic(name string, write func(io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
@@ -45,7 +58,8 @@ func writeJSON(name string, v any) error {
 		return err
 	}
 	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
+	bw := bufio.NewWriterSize(f, 256<<10)
+	if err := errors.Join(write(bw), bw.Flush()); err != nil {
 		f.Close()
 		return err
 	}
@@ -64,7 +78,7 @@ func writeJSON(name string, v any) error {
 //	published.json   slug → guid and title of every published episode
 //	lengths.json     enclosure URL → length learnt by HTTP HEAD
 //	build.json       fingerprint of the last build's inputs
-//	episodes/<slug>.md  the last published version of each episode file
+//	episodes.zip     the last published version of each episode file
 type state struct {
 	dir       string
 	published map[string]publishedEpisode
@@ -121,32 +135,75 @@ func (s *state) saveBuild() error {
 	return writeJSON(filepath.Join(s.dir, "build.json"), s.build)
 }
 
-func (s *state) lastGoodPath(slug string) string {
-	return filepath.Join(s.dir, "episodes", slug+".md")
-}
+// lastGoodFile holds the last published version of every episode file:
+// one zip archive (stored, not compressed) rather than a file per
+// episode, which a 10,000-episode show would pay for in file creations on
+// every first build.
+const lastGoodFile = "episodes.zip"
 
 // lastGood returns the last published version of an episode file, or nil.
 func (s *state) lastGood(slug string) []byte {
-	data, err := os.ReadFile(s.lastGoodPath(slug))
+	z, err := zip.OpenReader(filepath.Join(s.dir, lastGoodFile))
 	if err != nil {
 		return nil
+	}
+	defer z.Close()
+	f, err := z.Open(slug + ".md")
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil // a damaged entry: as if there were none
 	}
 	return data
 }
 
-// keepLastGood stores data as the episode's last published version; it
-// writes only when the file changed.
-func (s *state) keepLastGood(slug string, data []byte) error {
-	p := s.lastGoodPath(slug)
-	if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
+// keepLastGood stores the files of the published items as their last
+// good versions. It writes only when one of them changed, and copies the
+// unchanged entries as they are.
+func (s *state) keepLastGood(items []item) error {
+	name := filepath.Join(s.dir, lastGoodFile)
+	old := map[string]*zip.File{}
+	if z, err := zip.OpenReader(name); err == nil {
+		defer z.Close()
+		for _, f := range z.File {
+			old[f.Name] = f
+		}
+	}
+	sorted := slices.Clone(items)
+	slices.SortFunc(sorted, func(a, b item) int { return strings.Compare(a.slug, b.slug) })
+	sums := make([]uint32, len(sorted))
+	changed := len(old) != len(sorted)
+	for i, it := range sorted {
+		sums[i] = crc32.ChecksumIEEE(it.source)
+		f := old[it.slug+".md"]
+		if f == nil || f.CRC32 != sums[i] || f.UncompressedSize64 != uint64(len(it.source)) {
+			changed = true
+		}
+	}
+	if !changed {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	tmp := p + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, p)
+	return writeAtomic(name, func(w io.Writer) error {
+		z := zip.NewWriter(w)
+		for i, it := range sorted {
+			if f := old[it.slug+".md"]; f != nil && f.CRC32 == sums[i] && f.UncompressedSize64 == uint64(len(it.source)) {
+				if err := z.Copy(f); err != nil {
+					return err
+				}
+				continue
+			}
+			// No time in the header: the archive depends on the files only.
+			e, err := z.CreateHeader(&zip.FileHeader{Name: it.slug + ".md", Method: zip.Store})
+			if err != nil {
+				return err
+			}
+			if _, err := e.Write(it.source); err != nil {
+				return err
+			}
+		}
+		return z.Close()
+	})
 }

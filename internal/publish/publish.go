@@ -12,29 +12,39 @@
 package publish
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 )
 
-// Tx is one publication of the folder. It is not safe for concurrent use;
-// the build feeds it from one goroutine.
+// Tx is one publication of the folder. WriteFile and Create are safe for
+// concurrent use, so a build can write its files on every core; Commit
+// and Abort come after them.
 type Tx struct {
-	dir     string // the published folder
+	dir   string // the published folder
+	fresh bool   // nothing published yet: no file to compare with
+	lock  *os.File
+
+	mu      sync.Mutex
 	tmp     string // the sibling being built; "" until the first change
-	lock    *os.File
 	written map[string]bool
 	pending []string // unchanged files to link once tmp exists
+	open    map[string]bool
 	changed bool
 	done    bool
-	fresh   bool            // nothing published yet: no file to compare with
-	dirs    map[string]bool // folders already made in tmp
+
+	dirMu sync.Mutex
+	dirs  map[string]bool // folders already made in tmp
 }
 
 // Begin opens a publication of dir. It takes an exclusive lock beside dir
@@ -65,14 +75,42 @@ func Begin(dir string) (*Tx, error) {
 		return nil, fmt.Errorf("output %s is a file, not a folder; set output.dir to a folder", dir)
 	}
 	_, err = os.Stat(dir)
-	return &Tx{dir: dir, lock: lock, written: map[string]bool{}, fresh: errors.Is(err, fs.ErrNotExist), dirs: map[string]bool{}}, nil
+	return &Tx{dir: dir, lock: lock, written: map[string]bool{}, open: map[string]bool{}, fresh: errors.Is(err, fs.ErrNotExist), dirs: map[string]bool{}}, nil
 }
 
 // WriteFile adds one file of the new version; name is slash-separated and
 // relative to the folder.
 func (t *Tx) WriteFile(name string, data []byte) error {
+	if err := t.claim(name); err != nil {
+		return err
+	}
+	same := t.same(name, data)
+	t.mu.Lock()
+	if t.tmp == "" && same {
+		t.pending = append(t.pending, name)
+		t.mu.Unlock()
+		return nil
+	}
+	err := t.start()
+	if !same {
+		t.changed = true
+	}
+	t.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if same {
+		return t.link(name)
+	}
+	return t.write(name, data)
+}
+
+// claim checks name and records that the new version has it.
+func (t *Tx) claim(name string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if t.done {
-		return errors.New("publish: WriteFile after Commit or Abort")
+		return errors.New("publish: file written after Commit or Abort")
 	}
 	if !fs.ValidPath(name) || name == "." {
 		return fmt.Errorf("publish: invalid file name %q", name)
@@ -81,18 +119,106 @@ func (t *Tx) WriteFile(name string, data []byte) error {
 		return fmt.Errorf("publish: %s written twice", name)
 	}
 	t.written[name] = true
-	if t.tmp == "" && t.same(name, data) {
-		t.pending = append(t.pending, name)
-		return nil
+	return nil
+}
+
+// File is a file of the new version written as a stream (a feed too
+// large to hold in memory). It is written into the new folder at once;
+// Close compares it with the published file and, when they are equal,
+// keeps the published one, so its mtime and ETag stay put.
+type File struct {
+	tx   *Tx
+	name string
+	f    *os.File
+	*bufio.Writer
+}
+
+// Create adds a file of the new version, written through the returned
+// File, which must be closed before Commit.
+func (t *Tx) Create(name string) (*File, error) {
+	if err := t.claim(name); err != nil {
+		return nil, err
 	}
-	if err := t.start(); err != nil {
+	t.mu.Lock()
+	err := t.start()
+	t.open[name] = true
+	t.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	dst := filepath.Join(t.tmp, filepath.FromSlash(name))
+	if err := t.mkdir(filepath.Dir(dst)); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	return &File{tx: t, name: name, f: f, Writer: bufio.NewWriterSize(f, 256<<10)}, nil
+}
+
+// Close finishes the file.
+func (f *File) Close() error {
+	t := f.tx
+	err := errors.Join(f.Flush(), f.f.Close())
+	t.mu.Lock()
+	delete(t.open, f.name)
+	t.mu.Unlock()
+	if err != nil {
 		return err
 	}
-	if t.tmp != "" && t.same(name, data) {
-		return t.link(name)
+	dst := f.f.Name()
+	src := filepath.Join(t.dir, filepath.FromSlash(f.name))
+	if !t.fresh && sameFile(src, dst) {
+		// Keep the published file: its inode, hence mtime and ETag.
+		if os.Remove(dst) == nil && os.Link(src, dst) == nil {
+			return nil
+		}
+		return t.copyBack(f.name, src) // a copy of equal bytes if links fail
 	}
+	t.mu.Lock()
 	t.changed = true
+	t.mu.Unlock()
+	return nil
+}
+
+// copyBack writes the published file's bytes into the new folder.
+func (t *Tx) copyBack(name, src string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
 	return t.write(name, data)
+}
+
+// sameFile reports whether the regular files a and b hold the same bytes.
+func sameFile(a, b string) bool {
+	fa, err := os.Open(a)
+	if err != nil {
+		return false
+	}
+	defer fa.Close()
+	fb, err := os.Open(b)
+	if err != nil {
+		return false
+	}
+	defer fb.Close()
+	sa, err1 := fa.Stat()
+	sb, err2 := fb.Stat()
+	if err1 != nil || err2 != nil || !sa.Mode().IsRegular() || sa.Size() != sb.Size() {
+		return false
+	}
+	ba, bb := make([]byte, 256<<10), make([]byte, 256<<10)
+	for {
+		na, ea := io.ReadFull(fa, ba)
+		nb, eb := io.ReadFull(fb, bb)
+		if na != nb || !bytes.Equal(ba[:na], bb[:nb]) {
+			return false
+		}
+		if ea != nil || eb != nil { // the end of both: their sizes are equal
+			return (ea == io.EOF || ea == io.ErrUnexpectedEOF) && ea == eb
+		}
+	}
 }
 
 // same reports whether the published file name holds exactly data.
@@ -110,7 +236,7 @@ func (t *Tx) same(name string, data []byte) bool {
 }
 
 // start creates the sibling folder at the first difference and links the
-// unchanged files seen so far into it.
+// unchanged files seen so far into it. t.mu is held.
 func (t *Tx) start() error {
 	if t.tmp != "" {
 		return nil
@@ -164,13 +290,18 @@ func (t *Tx) write(name string, data []byte) error {
 // mkdir makes dir in tmp once: a build writes thousands of files into a
 // few thousand folders, and every MkdirAll costs system calls.
 func (t *Tx) mkdir(dir string) error {
-	if t.dirs[dir] {
+	t.dirMu.Lock()
+	made := t.dirs[dir]
+	t.dirMu.Unlock()
+	if made {
 		return nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	t.dirMu.Lock()
 	t.dirs[dir] = true
+	t.dirMu.Unlock()
 	return nil
 }
 
@@ -182,6 +313,9 @@ func (t *Tx) Commit() (changed bool, err error) {
 		return false, errors.New("publish: Commit after Commit or Abort")
 	}
 	defer t.finish()
+	if len(t.open) > 0 {
+		return false, fmt.Errorf("publish: Commit with files still open: %v", slices.Sorted(maps.Keys(t.open)))
+	}
 	if !t.changed {
 		removed, err := t.removedFiles()
 		if err != nil {

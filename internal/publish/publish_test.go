@@ -1,11 +1,13 @@
 package publish
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -233,4 +235,109 @@ func equal(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// stream publishes files, those named in streamed through Create and the
+// rest through WriteFile, all from concurrent goroutines.
+func stream(t *testing.T, dir string, files map[string]string, streamed ...string) bool {
+	t.Helper()
+	tx, err := Begin(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(files))
+	for name, data := range files {
+		wg.Go(func() {
+			if !slices.Contains(streamed, name) {
+				errs <- tx.WriteFile(name, []byte(data))
+				return
+			}
+			f, err := tx.Create(name)
+			if err != nil {
+				errs <- err
+				return
+			}
+			for _, line := range strings.SplitAfter(data, "\n") {
+				f.WriteString(line)
+			}
+			errs <- f.Close()
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	changed, err := tx.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return changed
+}
+
+// TestStreamAndConcurrent: streamed files and files written from many
+// goroutines obey the same rules: identical output touches nothing (the
+// streamed file keeps its inode), a change replaces the folder.
+func TestStreamAndConcurrent(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	files := map[string]string{"feed.xml": strings.Repeat("<item>…</item>\n", 50000)}
+	for i := range 200 {
+		files[fmt.Sprintf("episodes/e%03d/chapters.json", i)] = fmt.Sprint(i)
+	}
+	if !stream(t, dir, files, "feed.xml") {
+		t.Fatal("first publication reported no change")
+	}
+	if got := readAll(t, dir); !equal(got, files) {
+		t.Fatal("published folder differs from what was written")
+	}
+	before := stat(t, filepath.Join(dir, "feed.xml"))
+	if stream(t, dir, files, "feed.xml") {
+		t.Error("identical output reported a change")
+	}
+	if after := stat(t, filepath.Join(dir, "feed.xml")); !os.SameFile(before, after) {
+		t.Error("identical output replaced feed.xml")
+	}
+	if s := siblings(t, dir); !slices.Equal(s, []string{".public.lock", "public"}) {
+		t.Errorf("leftovers beside the folder: %v", s)
+	}
+
+	// One episode file changes: the streamed feed is the same file.
+	files["episodes/e007/chapters.json"] = "changed"
+	if !stream(t, dir, files, "feed.xml") {
+		t.Fatal("a changed file reported no change")
+	}
+	if after := stat(t, filepath.Join(dir, "feed.xml")); !os.SameFile(before, after) {
+		t.Error("an unchanged streamed file got a new inode")
+	}
+	// The streamed file changes (same size, one byte).
+	files["feed.xml"] = strings.Replace(files["feed.xml"], "item", "itex", 1)
+	if !stream(t, dir, files, "feed.xml") {
+		t.Fatal("a changed streamed file reported no change")
+	}
+	if got := readAll(t, dir); !equal(got, files) {
+		t.Fatal("published folder differs from what was written")
+	}
+}
+
+func TestCommitWithOpenFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	publish(t, dir, map[string]string{"a": "1"})
+	tx, err := Begin(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := tx.Create("feed.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("half")
+	if _, err := tx.Commit(); err == nil || !strings.Contains(err.Error(), "feed.xml") {
+		t.Fatalf("Commit with an open file: err = %v", err)
+	}
+	if got := readAll(t, dir); !equal(got, map[string]string{"a": "1"}) {
+		t.Errorf("published folder changed: %v", got)
+	}
 }

@@ -1,0 +1,160 @@
+package feed
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/gorilla/feeds"
+)
+
+// Format is one of the feed formats castfeed writes.
+type Format int
+
+const (
+	RSS  Format = iota // feed.xml: RSS 2.0 with the podcast namespaces
+	Atom               // feed.atom
+	JSON               // feed.json: JSON Feed 1.1
+)
+
+// Encoder writes a podcast in one format in pieces: Head, every item
+// newest first, Tail. A show of 100,000 episodes so never has a whole
+// feed in memory, and its items can be encoded on every core: AppendItem
+// is safe for concurrent use. The pieces join into exactly the document
+// that encoding the whole feed at once writes (the tests hold it to
+// that), so the gorilla/feeds types still decide every byte.
+type Encoder struct {
+	format     Format
+	p          *Podcast
+	ns         uuid.UUID // Atom and JSON entry ids
+	head, tail []byte
+}
+
+// Where the items go: each format's items are the last children of its
+// outer elements, so the document without items ends with exactly these
+// closing lines, and the items are written before them.
+const (
+	rssClose  = "\n  </channel>\n</rss>"
+	atomClose = "\n</feed>"
+	jsonClose = "\n}\n"
+)
+
+// NewEncoder prepares p's head and tail in format f. updated is the
+// newest item's date (lastBuildDate, Atom's updated); p.Items is not
+// read.
+func NewEncoder(f Format, p *Podcast, updated time.Time) (*Encoder, error) {
+	e := &Encoder{format: f, p: p, ns: uuid.MustParse(GUID(p.FeedURL))}
+	var b bytes.Buffer
+	var closing string
+	switch f {
+	case RSS:
+		if err := feeds.WriteXML(rssDoc(p, updated), &b); err != nil {
+			return nil, err
+		}
+		closing = rssClose
+	case Atom:
+		if err := feeds.WriteXML(atomDoc(p, updated), &b); err != nil {
+			return nil, err
+		}
+		closing = atomClose
+	case JSON:
+		enc := json.NewEncoder(&b)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(jsonDoc(p, updated)); err != nil {
+			return nil, err
+		}
+		closing = jsonClose
+	default:
+		return nil, fmt.Errorf("feed: unknown format %d", f)
+	}
+	doc := b.Bytes()
+	if !bytes.HasSuffix(doc, []byte(closing)) {
+		// Only a change in gorilla/feeds or encoding/* could cause this.
+		return nil, fmt.Errorf("feed: format %d does not end as expected: %q", f, doc[max(0, len(doc)-40):])
+	}
+	e.head = doc[:len(doc)-len(closing)]
+	switch f {
+	case RSS, Atom:
+		e.tail = []byte(closing + "\n")
+	case JSON:
+		e.head = append(e.head, ",\n  \"items\": ["...)
+		e.tail = []byte("\n  ]" + jsonClose)
+	}
+	return e, nil
+}
+
+// Head is the document up to its first item.
+func (e *Encoder) Head() []byte { return e.head }
+
+// Tail is the document after its last item; empty says there was none.
+func (e *Encoder) Tail(empty bool) []byte {
+	if e.format == JSON && empty {
+		return []byte("]" + jsonClose) // "items": [] as encoding/json writes it
+	}
+	return e.tail
+}
+
+// AppendItem appends the encoding of it to dst; first says it is the
+// feed's first (newest) item.
+func (e *Encoder) AppendItem(dst []byte, it Item, first bool) ([]byte, error) {
+	b := bytes.NewBuffer(dst)
+	switch e.format {
+	case RSS, Atom:
+		// An item sits two levels deep in RSS (rss, channel) and one in
+		// Atom (feed); the indent continues the document's.
+		prefix, v, name := "    ", any(rssItem(e.p, it)), "item"
+		if e.format == Atom {
+			prefix, v, name = "  ", atomEntry(e.ns, it), "entry"
+		}
+		b.WriteByte('\n')
+		enc := xml.NewEncoder(b)
+		enc.Indent(prefix, "  ")
+		if err := enc.EncodeElement(v, xml.StartElement{Name: xml.Name{Local: name}}); err != nil {
+			return dst, err
+		}
+		if err := enc.Close(); err != nil {
+			return dst, err
+		}
+	case JSON:
+		if !first {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n    ")
+		enc := json.NewEncoder(b)
+		enc.SetIndent("    ", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(jsonItem(e.ns, it)); err != nil {
+			return dst, err
+		}
+		b.Truncate(b.Len() - 1) // Encode's newline
+	}
+	return b.Bytes(), nil
+}
+
+// write encodes p whole in format f.
+func write(w io.Writer, f Format, p *Podcast) error {
+	items := sorted(p.Items)
+	e, err := NewEncoder(f, p, updated(items))
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(e.Head()); err != nil {
+		return err
+	}
+	var buf []byte
+	for i, it := range items {
+		if buf, err = e.AppendItem(buf[:0], it, i == 0); err != nil {
+			return err
+		}
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+	}
+	_, err = w.Write(e.Tail(len(items) == 0))
+	return err
+}

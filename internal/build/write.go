@@ -1,0 +1,185 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/castfeed/castfeed/chapters"
+	"github.com/castfeed/castfeed/feed"
+	"github.com/castfeed/castfeed/internal/publish"
+)
+
+// feedFiles are the three feeds, in the order of their formats.
+var feedFiles = [...]struct {
+	name   string
+	format feed.Format
+}{{"feed.xml", feed.RSS}, {"feed.atom", feed.Atom}, {"feed.json", feed.JSON}}
+
+// chunkSize is how many items a worker encodes at a time: enough to make
+// handing out work cheap, few enough that the chunks in flight stay small.
+const chunkSize = 64
+
+// chunk is the encoded feeds of chunkSize consecutive items.
+type chunk struct {
+	feeds [len(feedFiles)][]byte
+	err   error
+	done  chan struct{}
+}
+
+// writeFeeds writes the three feeds and every episode's files. Items are
+// encoded in chunks on every core while this goroutine appends the
+// finished chunks, in feed order, to the feed files: the feeds are never
+// whole in memory (a 100,000-episode show's RSS alone is 340 MB), and the
+// encoding, the slowest part of a build, is not left to one core.
+func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, items []item) error {
+	slices.SortStableFunc(items, func(a, b item) int { return feed.Order(&a.Item, &b.Item) })
+	var newest feed.Item
+	if len(items) > 0 {
+		newest = items[0].Item
+	}
+	var (
+		encs  [len(feedFiles)]*feed.Encoder
+		files [len(feedFiles)]*publish.File
+	)
+	defer func() {
+		for _, f := range files {
+			if f != nil {
+				f.Close()
+			}
+		}
+	}()
+	for i, ff := range feedFiles {
+		e, err := feed.NewEncoder(ff.format, p, newest.PubDate)
+		if err != nil {
+			return err
+		}
+		f, err := tx.Create(ff.name)
+		if err != nil {
+			return err
+		}
+		encs[i], files[i] = e, f
+		f.Write(e.Head())
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make([]chunk, (len(items)+chunkSize-1)/chunkSize)
+	for i := range chunks {
+		chunks[i].done = make(chan struct{})
+	}
+	workers := runtime.GOMAXPROCS(0)
+	// free holds the buffers of written chunks for reuse, and bounds the
+	// chunks in flight.
+	free := make(chan [len(feedFiles)][]byte, 2*workers)
+	for range cap(free) {
+		free <- [len(feedFiles)][]byte{}
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	defer wg.Wait() // after cancel: no worker touches tx once we return
+	wg.Go(func() {
+		defer close(next)
+		for i := range chunks {
+			select {
+			case bufs := <-free:
+				chunks[i].feeds = bufs
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	})
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				c := &chunks[i]
+				lo := i * chunkSize
+				c.err = s.encodeChunk(tx, encs, c, items[lo:min(lo+chunkSize, len(items))], lo == 0)
+				close(c.done)
+			}
+		})
+	}
+	for i := range chunks {
+		c := &chunks[i]
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if c.err != nil {
+			return c.err
+		}
+		for j, f := range files {
+			if _, err := f.Write(c.feeds[j]); err != nil {
+				return err
+			}
+		}
+		free <- c.feeds
+		c.feeds = [len(feedFiles)][]byte{}
+	}
+	for i, f := range files {
+		f.Write(encs[i].Tail(len(items) == 0))
+		files[i] = nil
+		if err := f.Close(); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// encodeChunk encodes items into c and writes their own files.
+func (s *show) encodeChunk(tx *publish.Tx, encs [len(feedFiles)]*feed.Encoder, c *chunk, items []item, first bool) error {
+	var err error
+	for j := range c.feeds {
+		c.feeds[j] = c.feeds[j][:0]
+	}
+	var buf bytes.Buffer
+	for k, it := range items {
+		for j, e := range encs {
+			if c.feeds[j], err = e.AppendItem(c.feeds[j], it.Item, first && k == 0); err != nil {
+				return fmt.Errorf("%s: %w", it.slug, err)
+			}
+		}
+		if err := s.writeEpisode(tx, &buf, it); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeEpisode writes an episode's chapters and transcripts.
+func (s *show) writeEpisode(tx *publish.Tx, buf *bytes.Buffer, it item) error {
+	dir := "episodes/" + it.slug + "/"
+	if len(it.chapters) > 0 {
+		for _, f := range []struct {
+			name  string
+			write func(io.Writer, []chapters.Chapter) error
+		}{
+			{"chapters.json", chapters.WriteJSON},
+			{"chapters.vtt", chapters.WriteVTT},
+		} {
+			buf.Reset()
+			if err := f.write(buf, it.chapters); err != nil {
+				return fmt.Errorf("%s: %w", it.slug, err)
+			}
+			if err := tx.WriteFile(dir+f.name, buf.Bytes()); err != nil {
+				return err
+			}
+		}
+	}
+	for _, f := range it.files {
+		if err := tx.WriteFile(dir+f.name, f.data); err != nil {
+			return err
+		}
+	}
+	return nil
+}

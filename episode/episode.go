@@ -5,7 +5,10 @@ import "time"
 // Episode is one show-notes file, read. Times in the notes are kept as
 // written; the chapters package interprets them.
 type Episode struct {
-	Slug   string // the file's base name without .md
+	Slug string // the file's base name without .md
+	// Source is the file's text as read, with \n line breaks. The other
+	// strings share its memory, so keeping it costs nothing more.
+	Source string `json:"-"`
 	Number int    // `episode`, else the number in the file name (episode-0042.md → 42), else 0
 	Season int    // `season`, 0 when absent
 	Title  string // plain text, markup removed

@@ -117,7 +117,7 @@ func (p *parse) run(data []byte) *Episode {
 	if !ok {
 		return nil
 	}
-	ep := &Episode{Slug: slug, Number: numberIn(slug), Published: true}
+	ep := &Episode{Slug: slug, Source: src, Number: numberIn(slug), Published: true}
 	fields, ok := p.fields(front)
 	if !ok {
 		return nil

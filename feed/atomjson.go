@@ -30,13 +30,13 @@ func channelModel(p *Podcast, updated time.Time) *feeds.Feed {
 
 // itemModel is one episode as gorilla's Item; ns is the podcast's guid
 // namespace (see entryID).
-func itemModel(ns uuid.UUID, it Item) *feeds.Item {
+func itemModel(ns uuid.UUID, it Item, t text) *feeds.Item {
 	return &feeds.Item{
 		Id:          entryID(ns, it.GUID),
 		Title:       xmlText(it.Title),
 		Link:        &feeds.Link{Href: it.Link},
-		Description: xmlText(description(it)),
-		Content:     contentHTML(it),
+		Description: t.description,
+		Content:     t.content,
 		Created:     it.PubDate,
 		Enclosure:   &feeds.Enclosure{Url: it.Enclosure.URL, Length: strconv.FormatInt(it.Enclosure.Length, 10), Type: it.Enclosure.Type},
 	}
@@ -76,8 +76,8 @@ func (a *atomFeed) FeedXml() interface{} { return a.f }
 
 // atomEntry is one item translated by gorilla, whose per-entry
 // translation is reachable only through a whole feed.
-func atomEntry(ns uuid.UUID, it Item) *feeds.AtomEntry {
-	f := &feeds.Feed{Items: []*feeds.Item{itemModel(ns, it)}}
+func atomEntry(ns uuid.UUID, it Item, t text) *feeds.AtomEntry {
+	f := &feeds.Feed{Items: []*feeds.Item{itemModel(ns, it, t)}}
 	return (&feeds.Atom{Feed: f}).AtomFeed().Entries[0]
 }
 
@@ -98,8 +98,8 @@ func jsonDoc(p *Podcast, updated time.Time) *feeds.JSONFeed {
 
 // jsonItem is one item translated by gorilla, plus what its translation
 // leaves out (summary, image, tags, the audio as an attachment).
-func jsonItem(ns uuid.UUID, it Item) *feeds.JSONItem {
-	f := &feeds.Feed{Items: []*feeds.Item{itemModel(ns, it)}}
+func jsonItem(ns uuid.UUID, it Item, t text) *feeds.JSONItem {
+	f := &feeds.Feed{Items: []*feeds.Item{itemModel(ns, it, t)}}
 	ji := (&feeds.JSON{Feed: f}).JSONFeed().Items[0]
 	ji.Summary = xmlText(it.Summary)
 	ji.Image = it.Image

@@ -102,14 +102,35 @@ func (e *Encoder) Tail(empty bool) []byte {
 // AppendItem appends the encoding of it to dst; first says it is the
 // feed's first (newest) item.
 func (e *Encoder) AppendItem(dst []byte, it Item, first bool) ([]byte, error) {
+	return e.appendItem(dst, it, textOf(it), first)
+}
+
+// Encoders encode items in several formats at once, sharing the work
+// their encodings have in common.
+type Encoders []*Encoder
+
+// AppendItem appends the encoding of it by es[i] to dst[i]; first says it
+// is the feed's first (newest) item.
+func (es Encoders) AppendItem(dst [][]byte, it Item, first bool) error {
+	t := textOf(it)
+	for i, e := range es {
+		var err error
+		if dst[i], err = e.appendItem(dst[i], it, t, first); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *Encoder) appendItem(dst []byte, it Item, t text, first bool) ([]byte, error) {
 	b := bytes.NewBuffer(dst)
 	switch e.format {
 	case RSS, Atom:
 		// An item sits two levels deep in RSS (rss, channel) and one in
 		// Atom (feed); the indent continues the document's.
-		prefix, v, name := "    ", any(rssItem(e.p, it)), "item"
+		prefix, v, name := "    ", any(rssItem(e.p, it, t)), "item"
 		if e.format == Atom {
-			prefix, v, name = "  ", atomEntry(e.ns, it), "entry"
+			prefix, v, name = "  ", atomEntry(e.ns, it, t), "entry"
 		}
 		b.WriteByte('\n')
 		enc := xml.NewEncoder(b)
@@ -128,7 +149,7 @@ func (e *Encoder) AppendItem(dst []byte, it Item, first bool) ([]byte, error) {
 		enc := json.NewEncoder(b)
 		enc.SetIndent("    ", "  ")
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(jsonItem(e.ns, it)); err != nil {
+		if err := enc.Encode(jsonItem(e.ns, it, t)); err != nil {
 			return dst, err
 		}
 		b.Truncate(b.Len() - 1) // Encode's newline

@@ -13,9 +13,9 @@
 package feed
 
 import (
-	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -133,10 +133,31 @@ func updated(items []Item) time.Time {
 	return t
 }
 
-// clock writes HH:MM:SS.
-func clock(d time.Duration) string {
+// text is what an item's encodings in every format share, made once.
+type text struct {
+	description string // plain text, for XML
+	content     string // HTML, for XML
+}
+
+func textOf(it Item) text {
+	return text{description: xmlText(description(it)), content: contentHTML(it)}
+}
+
+// appendClock appends HH:MM:SS, and .mmm if millis.
+func appendClock(b []byte, d time.Duration, millis bool) []byte {
+	two := func(b []byte, n int64) []byte { return append(b, byte('0'+n/10%10), byte('0'+n%10)) }
 	s := int64(d / time.Second)
-	return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
+	if h := s / 3600; h >= 100 {
+		b = strconv.AppendInt(b, h, 10)
+	} else {
+		b = two(b, h)
+	}
+	b = two(append(two(append(b, ':'), s/60%60), ':'), s%60)
+	if millis {
+		ms := d.Milliseconds() % 1000
+		b = append(append(b, '.', byte('0'+ms/100)), byte('0'+ms/10%10), byte('0'+ms%10))
+	}
+	return b
 }
 
 // chapterLines lists chapters as "HH:MM:SS Title", the form Apple Podcasts
@@ -144,7 +165,7 @@ func clock(d time.Duration) string {
 func chapterLines(cs []Chapter) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
-		out[i] = clock(c.Start) + " " + c.Title
+		out[i] = string(append(append(appendClock(nil, c.Start, false), ' '), c.Title...))
 	}
 	return out
 }

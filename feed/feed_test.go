@@ -221,3 +221,18 @@ func BenchmarkWriteRSS10k(b *testing.B) {
 	}
 	b.ReportMetric(float64(buf.Len())/1e6, "MB/feed")
 }
+
+// TestAppendClock holds the hand-written HH:MM:SS[.mmm] to fmt's.
+func TestAppendClock(t *testing.T) {
+	for _, d := range []time.Duration{0, 999 * time.Millisecond, 59*time.Second + 1, time.Hour - 1, 99*time.Hour + 59*time.Minute, 100 * time.Hour, 1234*time.Hour + 5*time.Second + 67*time.Millisecond} {
+		s := int64(d / time.Second)
+		want := fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
+		if got := string(appendClock(nil, d, false)); got != want {
+			t.Errorf("%v: got %s, want %s", d, got, want)
+		}
+		want += fmt.Sprintf(".%03d", d.Milliseconds()%1000)
+		if got := string(appendClock([]byte{}, d, true)); got != want {
+			t.Errorf("%v with millis: got %s, want %s", d, got, want)
+		}
+	}
+}

@@ -22,7 +22,7 @@ func oneShot(t testing.TB, f Format, p *Podcast) []byte {
 	case RSS:
 		doc := rssDoc(p, up)
 		for _, it := range items {
-			doc.Channel.Items = append(doc.Channel.Items, rssItem(p, it))
+			doc.Channel.Items = append(doc.Channel.Items, rssItem(p, it, textOf(it)))
 		}
 		err = feeds.WriteXML(doc, &b)
 		b.WriteByte('\n')
@@ -30,7 +30,7 @@ func oneShot(t testing.TB, f Format, p *Podcast) []byte {
 		doc := atomDoc(p, up)
 		e, _ := NewEncoder(Atom, p, up)
 		for _, it := range items {
-			doc.f.Entries = append(doc.f.Entries, atomEntry(e.ns, it))
+			doc.f.Entries = append(doc.f.Entries, atomEntry(e.ns, it, textOf(it)))
 		}
 		err = feeds.WriteXML(doc, &b)
 		b.WriteByte('\n')
@@ -38,7 +38,7 @@ func oneShot(t testing.TB, f Format, p *Podcast) []byte {
 		doc := jsonDoc(p, up)
 		e, _ := NewEncoder(JSON, p, up)
 		for _, it := range items {
-			doc.Items = append(doc.Items, jsonItem(e.ns, it))
+			doc.Items = append(doc.Items, jsonItem(e.ns, it, textOf(it)))
 		}
 		enc := json.NewEncoder(&b)
 		enc.SetIndent("", "  ")

@@ -189,12 +189,12 @@ func rssDoc(p *Podcast, updated time.Time) *rss {
 // WriteRSS writes the podcast RSS feed.
 func WriteRSS(w io.Writer, p *Podcast) error { return write(w, RSS, p) }
 
-func rssItem(p *Podcast, it Item) *item {
+func rssItem(p *Podcast, it Item, t text) *item {
 	ri := &item{
 		RssItem: &feeds.RssItem{
 			Title:       xmlText(it.Title),
 			Link:        it.Link,
-			Description: xmlText(description(it)),
+			Description: t.description,
 			Guid:        &feeds.RssGuid{Id: it.GUID, IsPermaLink: "false"},
 			PubDate:     it.PubDate.Format(time.RFC1123Z),
 			Enclosure: &feeds.RssEnclosure{
@@ -215,8 +215,8 @@ func rssItem(p *Podcast, it Item) *item {
 	if it.Explicit != nil {
 		ri.ItunesExplicit = yesNo(*it.Explicit, "true", "false")
 	}
-	if html := contentHTML(it); html != "" {
-		ri.Content = &feeds.RssContent{Content: html}
+	if t.content != "" {
+		ri.Content = &feeds.RssContent{Content: t.content}
 	}
 	if it.Image != "" {
 		ri.ItunesImage = &href{it.Image}
@@ -231,7 +231,7 @@ func rssItem(p *Podcast, it Item) *item {
 		ri.PSCChapters = &pscChapters{Version: "1.2"}
 		for _, c := range it.Chapters {
 			ri.PSCChapters.Chapters = append(ri.PSCChapters.Chapters, pscChapter{
-				Start: clock(c.Start) + "." + fmtMillis(c.Start), Title: xmlText(c.Title), Href: c.URL})
+				Start: string(appendClock(nil, c.Start, true)), Title: xmlText(c.Title), Href: c.URL})
 		}
 	}
 	for _, pe := range it.Persons {
@@ -241,10 +241,6 @@ func rssItem(p *Podcast, it Item) *item {
 		ri.Transcripts = append(ri.Transcripts, podcastTranscript(t))
 	}
 	return ri
-}
-
-func fmtMillis(d time.Duration) string {
-	return strconv.FormatInt(1000+d.Milliseconds()%1000, 10)[1:]
 }
 
 // contentHTML is the show notes followed by the repaired chapters, one

@@ -86,10 +86,11 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 
-	fp, err := fingerprint(opt, files, st)
+	inputs, err := inputsDigest(opt)
 	if err != nil {
 		return nil, err
 	}
+	fp := fingerprint(inputs, opt)
 	if st.build.upToDate(fp, cfg.Output.Dir, now(), opt.Transcripts != nil && !opt.Offline) {
 		res.UpToDate = true
 		res.Published = st.build.Published
@@ -156,10 +157,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 	lap("state")
 	// The fingerprint is taken again now that transcripts and lengths are
-	// saved, so that the next refresh finds exactly these inputs.
-	if fp, err = fingerprint(opt, files, st); err != nil {
-		return res, err
-	}
+	// saved, so that the next refresh finds exactly these inputs; the
+	// episode files count as they were before reading (inputsDigest).
+	fp = fingerprint(inputs, opt)
 	st.build = buildRecord{Inputs: fp, Output: outputStamp(cfg.Output.Dir), NextDue: nextDue,
 		TranscriptsDue: transcriptsDue, Published: len(items)}
 	if err := st.saveBuild(); err != nil {
@@ -195,7 +195,7 @@ type show struct {
 type item struct {
 	feed.Item
 	slug     string
-	source   []byte // the episode file, kept as the last good version
+	source   string // the episode's text, kept as the last good version
 	chapters []chapters.Chapter
 	files    []outFile // transcript files
 }
@@ -255,7 +255,7 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 		}
 		enc, d := s.enclosure(ctx, l, tmpl, lens)
 		diags = append(diags, d...)
-		it := item{slug: l.slug, source: l.data, chapters: l.chapters}
+		it := item{slug: l.slug, source: ep.Source, chapters: l.chapters}
 		it.Item = feed.Item{
 			Title:       ep.Title,
 			Link:        firstNonEmpty(ep.YouTube, cfg.Podcast.Link),

@@ -552,6 +552,27 @@ func (c cancelAt) Handle(_ context.Context, r slog.Record) error {
 	return nil
 }
 
+// TestEditDuringBuild: a file edited while a build reads the show is
+// built again by the next refresh, not taken as already built.
+func TestEditDuringBuild(t *testing.T) {
+	opt := exampleShow(t)
+	name := filepath.Join(opt.Config.Episodes.Dir, "episode-0001.md")
+	opt.Progress = func(done, total int) {
+		if done == total {
+			edit(t, name, "Hello, Hallway Track", "Hello again")
+		}
+	}
+	mustRun(t, opt)
+	opt.Progress = nil
+	res := mustRun(t, opt)
+	if res.UpToDate || !res.Changed {
+		t.Fatalf("the refresh after an edit during the build: up to date %v, changed %v", res.UpToDate, res.Changed)
+	}
+	if feed := snapshot(t, opt.Config.Output.Dir)["feed.xml"]; !bytes.Contains(feed, []byte("Hello again")) {
+		t.Error("the edit is not in the feed")
+	}
+}
+
 // TestScheduledEpisode: an episode dated in the future appears at its time
 // without any file changing.
 func TestScheduledEpisode(t *testing.T) {

@@ -10,32 +10,38 @@ import (
 	"path/filepath"
 )
 
-// fingerprint digests everything a build reads: the config, castfeed
-// itself, every episode file and media file (name, size, mtime) and the
-// state that transcripts and HEAD lookups left. Equal fingerprints mean
-// an equal output, so an unchanged nightly refresh does no work.
-func fingerprint(opt Options, files []string, st *state) (string, error) {
+// inputsDigest digests what a build reads besides its own state: the
+// config, castfeed itself, every file beside the episodes (episode and
+// caption files: name, size, mtime) and media file. It is taken once,
+// before reading, so a file edited while a build runs looks changed to
+// the next one.
+func inputsDigest(opt Options) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "castfeed %s\nconfig %s\noffline %v\ntranscripts %v\n", opt.Version, opt.ConfigDigest, opt.Offline, opt.Transcripts != nil)
 	if exe, err := os.Executable(); err == nil {
 		statInto(h, exe)
 	}
-	for _, f := range files {
-		statInto(h, f)
-	}
-	// Local caption files and anything else beside the episodes.
 	if err := dirInto(h, opt.Config.Episodes.Dir, false); err != nil {
 		return "", err
 	}
 	if opt.Config.Media.Dir != "" {
 		dirInto(h, opt.Config.Media.Dir, false)
 	}
-	dirInto(h, filepath.Join(opt.Config.State.Dir, "transcripts"), true)
-	statInto(h, filepath.Join(opt.Config.State.Dir, "lengths.json"))
 	if img := opt.Config.Podcast.Image; img != "" {
 		statInto(h, img)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// fingerprint adds to inputs the state that transcripts and HEAD lookups
+// leave. Equal fingerprints mean an equal output, so an unchanged nightly
+// refresh does no work.
+func fingerprint(inputs string, opt Options) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "inputs %s\n", inputs)
+	dirInto(h, filepath.Join(opt.Config.State.Dir, "transcripts"), true)
+	statInto(h, filepath.Join(opt.Config.State.Dir, "lengths.json"))
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func statInto(h hash.Hash, name string) {

@@ -22,7 +22,7 @@ import (
 type loaded struct {
 	name     string // file name as shown in messages
 	slug     string
-	data     []byte
+	data     []byte // the file's bytes, until parsed
 	ep       *episode.Episode
 	chapters []chapters.Chapter
 	diags    diag.List
@@ -101,7 +101,7 @@ func loadOne(r *episode.Reader, path, name string, defaultOffset time.Duration) 
 // parse fills ep, chapters and diags from data.
 func (l *loaded) parse(r *episode.Reader, defaultOffset time.Duration) {
 	ep, diags := r.Parse(l.name, l.data)
-	l.ep, l.diags = ep, diags
+	l.ep, l.diags, l.data = ep, diags, nil // ep.Source has the text
 	if ep == nil {
 		return
 	}

@@ -177,7 +177,7 @@ func (s *state) keepLastGood(items []item) error {
 	sums := make([]uint32, len(sorted))
 	changed := len(old) != len(sorted)
 	for i, it := range sorted {
-		sums[i] = crc32.ChecksumIEEE(it.source)
+		sums[i] = crc32.Update(0, crc32.IEEETable, []byte(it.source))
 		f := old[it.slug+".md"]
 		if f == nil || f.CRC32 != sums[i] || f.UncompressedSize64 != uint64(len(it.source)) {
 			changed = true
@@ -200,7 +200,7 @@ func (s *state) keepLastGood(items []item) error {
 			if err != nil {
 				return err
 			}
-			if _, err := e.Write(it.source); err != nil {
+			if _, err := io.WriteString(e, it.source); err != nil {
 				return err
 			}
 		}

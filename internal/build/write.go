@@ -43,7 +43,7 @@ func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, 
 		newest = items[0].Item
 	}
 	var (
-		encs  [len(feedFiles)]*feed.Encoder
+		encs  = make(feed.Encoders, len(feedFiles))
 		files [len(feedFiles)]*publish.File
 	)
 	defer func() {
@@ -137,17 +137,14 @@ func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, 
 }
 
 // encodeChunk encodes items into c and writes their own files.
-func (s *show) encodeChunk(tx *publish.Tx, encs [len(feedFiles)]*feed.Encoder, c *chunk, items []item, first bool) error {
-	var err error
+func (s *show) encodeChunk(tx *publish.Tx, encs feed.Encoders, c *chunk, items []item, first bool) error {
 	for j := range c.feeds {
 		c.feeds[j] = c.feeds[j][:0]
 	}
 	var buf bytes.Buffer
 	for k, it := range items {
-		for j, e := range encs {
-			if c.feeds[j], err = e.AppendItem(c.feeds[j], it.Item, first && k == 0); err != nil {
-				return fmt.Errorf("%s: %w", it.slug, err)
-			}
+		if err := encs.AppendItem(c.feeds[:], it.Item, first && k == 0); err != nil {
+			return fmt.Errorf("%s: %w", it.slug, err)
 		}
 		if err := s.writeEpisode(tx, &buf, it); err != nil {
 			return err

@@ -296,8 +296,11 @@ func (t *Tx) mkdir(dir string) error {
 	if made {
 		return nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	// Mostly the parent exists: one mkdir, not MkdirAll's stat first.
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
 	}
 	t.dirMu.Lock()
 	t.dirs[dir] = true

@@ -2,6 +2,7 @@ package chapters
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -111,7 +112,7 @@ func endOf(c Chapter) time.Duration {
 // one second after its start when the duration is unknown (a cue must
 // end after it starts).
 func WriteVTT(w io.Writer, cs []Chapter) error {
-	bw := bufio.NewWriter(w)
+	bw := bufferOf(w)
 	bw.WriteString("WEBVTT\n")
 	for i, c := range cs {
 		end := endOf(c)
@@ -125,7 +126,7 @@ func WriteVTT(w io.Writer, cs []Chapter) error {
 // WriteYouTube writes the chapter block of a YouTube description: one
 // "M:SS Title" line per chapter (H:MM:SS from an hour on), the first at 0:00.
 func WriteYouTube(w io.Writer, cs []Chapter) error {
-	bw := bufio.NewWriter(w)
+	bw := bufferOf(w)
 	for _, c := range cs {
 		s := int64(c.Start / time.Second)
 		if s >= 3600 {
@@ -150,4 +151,28 @@ func WriteFFMetadata(w io.Writer, cs []Chapter) error {
 		fmt.Fprintf(bw, "\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=%d\nEND=%d\ntitle=%s\n", c.Start.Milliseconds(), end.Milliseconds(), ffEscaper.Replace(c.Title))
 	}
 	return bw.Flush()
+}
+
+// flusher is a buffered writer.
+type flusher interface {
+	io.Writer
+	io.StringWriter
+	Flush() error
+}
+
+// memory is an in-memory writer (a bytes.Buffer): nothing to flush.
+type memory struct {
+	io.Writer
+	io.StringWriter
+}
+
+func (memory) Flush() error { return nil }
+
+// bufferOf buffers w, unless w is a buffer already (the build writes
+// thousands of chapter files through one bytes.Buffer).
+func bufferOf(w io.Writer) flusher {
+	if b, ok := w.(*bytes.Buffer); ok {
+		return memory{b, b}
+	}
+	return bufio.NewWriter(w)
 }

@@ -1,6 +1,7 @@
 package episode
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"path"
@@ -26,6 +27,7 @@ type Reader struct {
 	strict *bluemonday.Policy // for text that must end up plain
 	noHTML bool               // leave Episode.HTML empty
 	bufs   sync.Pool          // *bytes.Buffer, reused between Parse calls
+	outs   sync.Pool          // *output, likewise
 }
 
 // WithoutHTML returns a Reader that leaves Episode.HTML empty, for checks
@@ -254,22 +256,50 @@ func (r *Reader) release(b *bytes.Buffer) {
 	}
 }
 
+// output is where goldmark renders: a buffer behind a bufio.Writer
+// (goldmark's util.BufWriter), which goldmark would otherwise allocate
+// for every file.
+type output struct {
+	bytes.Buffer
+	w *bufio.Writer
+}
+
+func (r *Reader) output() *output {
+	o, ok := r.outs.Get().(*output)
+	if !ok {
+		o = &output{}
+		o.w = bufio.NewWriter(&o.Buffer)
+	}
+	o.Reset()
+	return o
+}
+
 // render turns Markdown into sanitised HTML.
 func (r *Reader) render(md []byte) (string, error) {
-	out := r.buffer()
-	defer r.release(out)
-	if bytes.IndexByte(md, '<') < 0 {
-		if err := r.safe.Convert(md, out); err != nil {
-			return "", fmt.Errorf("render markdown: %w", err)
+	out := r.output()
+	defer func() {
+		if out.Cap() <= 1<<20 { // a huge file's buffer is not kept
+			r.outs.Put(out)
 		}
-		return out.String(), nil
+	}()
+	convert := r.md.Convert
+	if bytes.IndexByte(md, '<') < 0 {
+		convert = r.safe.Convert
 	}
-	if err := r.md.Convert(md, out); err != nil {
+	err := convert(md, out.w)
+	if ferr := out.w.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		out.w.Reset(&out.Buffer) // drop what a failed render left
 		return "", fmt.Errorf("render markdown: %w", err)
+	}
+	if bytes.IndexByte(md, '<') < 0 {
+		return out.String(), nil
 	}
 	var b strings.Builder
 	b.Grow(out.Len() + out.Len()/4)
-	if err := r.policy.SanitizeReaderToWriter(out, &b); err != nil {
+	if err := r.policy.SanitizeReaderToWriter(&out.Buffer, &b); err != nil {
 		return "", fmt.Errorf("sanitise html: %w", err)
 	}
 	return b.String(), nil

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,6 +33,14 @@ type Encoder struct {
 	p          *Podcast
 	ns         uuid.UUID // Atom and JSON entry ids
 	head, tail []byte
+	xmls       sync.Pool // *xmlScratch
+}
+
+// xmlScratch is an XML encoder kept between items: encoding/xml gives
+// every new encoder a 4 KB buffer, which adds up over 10,000 items.
+type xmlScratch struct {
+	buf bytes.Buffer
+	enc *xml.Encoder
 }
 
 // Where the items go: each format's items are the last children of its
@@ -126,21 +135,29 @@ func (e *Encoder) appendItem(dst []byte, it Item, t text, first bool) ([]byte, e
 	b := bytes.NewBuffer(dst)
 	switch e.format {
 	case RSS, Atom:
-		// An item sits two levels deep in RSS (rss, channel) and one in
-		// Atom (feed); the indent continues the document's.
-		prefix, v, name := "    ", any(rssItem(e.p, it, t)), "item"
+		v, name := any(rssItem(e.p, it, t)), "item"
 		if e.format == Atom {
-			prefix, v, name = "  ", atomEntry(e.ns, it, t), "entry"
+			v, name = atomEntry(e.ns, it, t), "entry"
 		}
+		x, ok := e.xmls.Get().(*xmlScratch)
+		if !ok {
+			x = &xmlScratch{}
+			x.enc = xml.NewEncoder(&x.buf)
+			// An item sits two levels deep in RSS (rss, channel) and one
+			// in Atom (feed); the indent continues the document's.
+			x.enc.Indent(map[Format]string{RSS: "    ", Atom: "  "}[e.format], "  ")
+		}
+		x.buf.Reset()
+		if err := x.enc.EncodeElement(v, xml.StartElement{Name: xml.Name{Local: name}}); err != nil {
+			return dst, err // x is dropped: its state is unknown
+		}
+		if err := x.enc.Flush(); err != nil {
+			return dst, err
+		}
+		// The encoder starts every element but its first on a new line.
 		b.WriteByte('\n')
-		enc := xml.NewEncoder(b)
-		enc.Indent(prefix, "  ")
-		if err := enc.EncodeElement(v, xml.StartElement{Name: xml.Name{Local: name}}); err != nil {
-			return dst, err
-		}
-		if err := enc.Close(); err != nil {
-			return dst, err
-		}
+		b.Write(bytes.TrimPrefix(x.buf.Bytes(), []byte("\n")))
+		e.xmls.Put(x)
 	case JSON:
 		if !first {
 			b.WriteByte(',')

@@ -201,24 +201,34 @@ func (p *parse) body(ep *Episode, body string, firstLine int) {
 		p.warnf(notesAt, "add lines like 0:04:00 - Topic under ## Notes", "the ## Notes section is empty: the episode has no chapters")
 	}
 
+	ep.body, ep.skip = body, skip
 	if p.r.noHTML {
 		return
 	}
-	md := p.r.buffer()
-	defer p.r.release(md)
-	md.Grow(len(body) + 1)
-	from := 0
-	for _, s := range skip {
-		md.WriteString(body[from:s[0]])
-		from = s[1]
-	}
-	md.WriteString(body[from:])
-	html, err := p.r.render(md.Bytes())
+	html, err := p.r.HTML(ep)
 	if err != nil {
 		p.warnf(firstLine, "report this to castfeed's maintainers with the file", "the notes cannot be shown as HTML: %v", err)
 		return
 	}
 	ep.HTML = html
+}
+
+// HTML renders the episode's body as sanitised HTML, without the ## Notes
+// section, as Parse does unless the Reader is WithoutHTML. A build of a
+// large show parses without HTML and renders each episode's HTML only
+// when it writes that episode, so that the HTML of every episode is never
+// in memory at once.
+func (r *Reader) HTML(ep *Episode) (string, error) {
+	md := r.buffer()
+	defer r.release(md)
+	md.Grow(len(ep.body) + 1)
+	from := 0
+	for _, s := range ep.skip {
+		md.WriteString(ep.body[from:s[0]])
+		from = s[1]
+	}
+	md.WriteString(ep.body[from:])
+	return r.render(md.Bytes())
 }
 
 // skipNotes records that the line at body[start:end] is left out of the

@@ -445,7 +445,8 @@ func TestSafeRendererDropsBadLinks(t *testing.T) {
 	}
 }
 
-// TestWithoutHTML: lint's Reader reads the same episode, without HTML.
+// TestWithoutHTML: lint's Reader reads the same episode, without HTML,
+// and HTML renders it later exactly as Parse would have.
 func TestWithoutHTML(t *testing.T) {
 	full, lint := NewReader(), NewReader().WithoutHTML()
 	for _, file := range seedFiles(t) {
@@ -463,6 +464,9 @@ func TestWithoutHTML(t *testing.T) {
 		}
 		if b.HTML != "" || a.HTML == "" {
 			t.Errorf("%s: lint's reader gave %d bytes of HTML, the build's %d", file, len(b.HTML), len(a.HTML))
+		}
+		if html, err := lint.HTML(b); err != nil || html != a.HTML {
+			t.Errorf("%s: HTML later = %q, %v; want Parse's %q", file, html, err, a.HTML)
 		}
 		a.HTML = ""
 		if !reflect.DeepEqual(a, b) || !reflect.DeepEqual(da, db) {

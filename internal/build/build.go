@@ -104,11 +104,14 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		log.Debug("build stage", "stage", name, "duration_ms", time.Since(stage).Milliseconds())
 		stage = time.Now()
 	}
-	eps, err := loadAll(ctx, episode.NewReader(), cfg, files, displayName(cfg.Episodes.Dir), opt.Progress)
+	// Episodes are read without HTML: each one's is rendered when the
+	// episode is written (see writeFeeds), never all at once.
+	reader := episode.NewReader().WithoutHTML()
+	eps, err := loadAll(ctx, reader, cfg, files, displayName(cfg.Episodes.Dir), opt.Progress)
 	if err != nil {
 		return nil, err
 	}
-	s := &show{opt: opt, cfg: cfg, log: log, now: now(), state: st}
+	s := &show{opt: opt, cfg: cfg, log: log, now: now(), state: st, reader: reader}
 	var transcriptsDue time.Time
 	if opt.Transcripts != nil {
 		s.transcripts, transcriptsDue = s.syncTranscripts(ctx, eps)
@@ -187,17 +190,43 @@ type show struct {
 	log         *slog.Logger
 	now         time.Time
 	state       *state
+	reader      *episode.Reader // without HTML; see item.complete
 	transcripts map[string]transcript.Result
 	outcomes    map[string]int
 }
 
 // item is one feed item plus what publishing needs besides the feed.
+// Its feed.Item lacks what is large and needed only to write it (HTML,
+// chapters, people): complete adds that.
 type item struct {
 	feed.Item
 	slug     string
 	source   string // the episode's text, kept as the last good version
+	ep       *episode.Episode
 	chapters []chapters.Chapter
 	files    []outFile // transcript files
+}
+
+// complete returns the whole feed item: with its HTML, rendered now,
+// chapters and people.
+func (it *item) complete(r *episode.Reader) (feed.Item, error) {
+	fi := it.Item
+	html, err := r.HTML(it.ep)
+	if err != nil {
+		return fi, fmt.Errorf("%s: the notes cannot be shown as HTML: %w", it.slug, err)
+	}
+	fi.ContentHTML = html
+	fi.Chapters = make([]feed.Chapter, len(it.chapters))
+	for i, c := range it.chapters {
+		fi.Chapters[i] = feed.Chapter{Start: c.Start, Title: c.Title, URL: c.URL}
+	}
+	for _, p := range it.ep.Guests {
+		fi.Persons = append(fi.Persons, feed.Person{Name: p.Name, Role: "guest", Href: p.URL})
+	}
+	for _, p := range it.ep.Hosts {
+		fi.Persons = append(fi.Persons, feed.Person{Name: p.Name, Role: "host", Href: p.URL})
+	}
+	return fi, nil
 }
 
 // items turns loaded episodes into feed items. It returns the earliest
@@ -208,7 +237,7 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 	loc, _ := time.LoadLocation(cfg.Podcast.Timezone)
 	clock := parseClock(cfg.Podcast.PublishTime)
 	tmpl, _ := cfg.MediaTemplate()
-	r := episode.NewReader()
+	r := s.reader
 	offset := secondsToDuration(cfg.Media.AudioOffset)
 
 	var (
@@ -255,14 +284,13 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 		}
 		enc, d := s.enclosure(ctx, l, tmpl, lens)
 		diags = append(diags, d...)
-		it := item{slug: l.slug, source: ep.Source, chapters: l.chapters}
+		it := item{slug: l.slug, source: ep.Source, ep: ep, chapters: l.chapters}
 		it.Item = feed.Item{
 			Title:       ep.Title,
 			Link:        firstNonEmpty(ep.YouTube, cfg.Podcast.Link),
 			GUID:        guid,
 			PubDate:     pub,
 			Summary:     ep.Summary,
-			ContentHTML: ep.HTML,
 			Enclosure:   enc,
 			Duration:    ep.Duration,
 			Season:      ep.Season,
@@ -272,17 +300,8 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 			Image:       ep.Image,
 			Keywords:    ep.Tags,
 		}
-		for _, c := range l.chapters {
-			it.Chapters = append(it.Chapters, feed.Chapter{Start: c.Start, Title: c.Title, URL: c.URL})
-		}
 		if len(l.chapters) > 0 {
 			it.ChaptersURL = s.url("episodes", l.slug, "chapters.json")
-		}
-		for _, p := range ep.Guests {
-			it.Persons = append(it.Persons, feed.Person{Name: p.Name, Role: "guest", Href: p.URL})
-		}
-		for _, p := range ep.Hosts {
-			it.Persons = append(it.Persons, feed.Person{Name: p.Name, Role: "host", Href: p.URL})
 		}
 		epOffset := offset
 		if ep.HasAudioOffset {

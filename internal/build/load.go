@@ -115,6 +115,7 @@ func (l *loaded) parse(r *episode.Reader, defaultOffset time.Duration) {
 	}
 	cs, cd := chapters.Build(notes, chapters.Options{Duration: ep.Duration, Offset: offset})
 	l.chapters = cs
+	ep.Notes = nil // the chapters are made: a large show need not keep the notes too
 	l.diags = append(l.diags, cd.InFile(l.name)...)
 }
 

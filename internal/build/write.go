@@ -142,13 +142,20 @@ func (s *show) encodeChunk(tx *publish.Tx, encs feed.Encoders, c *chunk, items [
 		c.feeds[j] = c.feeds[j][:0]
 	}
 	var buf bytes.Buffer
-	for k, it := range items {
-		if err := encs.AppendItem(c.feeds[:], it.Item, first && k == 0); err != nil {
-			return fmt.Errorf("%s: %w", it.slug, err)
-		}
-		if err := s.writeEpisode(tx, &buf, it); err != nil {
+	for k := range items {
+		it := &items[k]
+		fi, err := it.complete(s.reader)
+		if err != nil {
 			return err
 		}
+		if err := encs.AppendItem(c.feeds[:], fi, first && k == 0); err != nil {
+			return fmt.Errorf("%s: %w", it.slug, err)
+		}
+		if err := s.writeEpisode(tx, &buf, *it); err != nil {
+			return err
+		}
+		// Written: what only writing needed can go.
+		it.ep, it.chapters, it.files = nil, nil, nil
 	}
 	return nil
 }

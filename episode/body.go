@@ -201,11 +201,11 @@ func (p *parse) body(ep *Episode, body string, firstLine int) {
 		p.warnf(notesAt, "add lines like 0:04:00 - Topic under ## Notes", "the ## Notes section is empty: the episode has no chapters")
 	}
 
-	ep.body, ep.skip = body, skip
+	ep.body = Body{body, skip}
 	if p.r.noHTML {
 		return
 	}
-	html, err := p.r.HTML(ep)
+	html, err := p.r.HTML(ep.body)
 	if err != nil {
 		p.warnf(firstLine, "report this to castfeed's maintainers with the file", "the notes cannot be shown as HTML: %v", err)
 		return
@@ -213,21 +213,31 @@ func (p *parse) body(ep *Episode, body string, firstLine int) {
 	ep.HTML = html
 }
 
-// HTML renders the episode's body as sanitised HTML, without the ## Notes
+// Body is an episode's Markdown after the front matter, for HTML.
+type Body struct {
+	text string
+	skip [][2]int // the byte ranges of text that ## Notes takes
+}
+
+// Body returns the episode's body, to render later with Reader.HTML.
+func (e *Episode) Body() Body { return e.body }
+
+// HTML renders an episode's body as sanitised HTML, without the ## Notes
 // section, as Parse does unless the Reader is WithoutHTML. A build of a
 // large show parses without HTML and renders each episode's HTML only
-// when it writes that episode, so that the HTML of every episode is never
-// in memory at once.
-func (r *Reader) HTML(ep *Episode) (string, error) {
+// when it writes that episode, keeping only the Body meanwhile, so that
+// neither the HTML nor the parsed episode of every episode is in memory
+// at once.
+func (r *Reader) HTML(b Body) (string, error) {
 	md := r.buffer()
 	defer r.release(md)
-	md.Grow(len(ep.body) + 1)
+	md.Grow(len(b.text) + 1)
 	from := 0
-	for _, s := range ep.skip {
-		md.WriteString(ep.body[from:s[0]])
+	for _, s := range b.skip {
+		md.WriteString(b.text[from:s[0]])
 		from = s[1]
 	}
-	md.WriteString(ep.body[from:])
+	md.WriteString(b.text[from:])
 	return r.render(md.Bytes())
 }
 

@@ -46,8 +46,7 @@ type Episode struct {
 
 	exact bool      // Date is an instant, not a calendar date
 	keys  []keyLine // front-matter keys in file order
-	body  string    // the Markdown after the front matter, for HTML
-	skip  [][2]int  // the byte ranges of body that ## Notes takes
+	body  Body
 }
 
 // Person is a guest or a host: "[Name](url)" or a plain "Name".

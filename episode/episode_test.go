@@ -465,7 +465,7 @@ func TestWithoutHTML(t *testing.T) {
 		if b.HTML != "" || a.HTML == "" {
 			t.Errorf("%s: lint's reader gave %d bytes of HTML, the build's %d", file, len(b.HTML), len(a.HTML))
 		}
-		if html, err := lint.HTML(b); err != nil || html != a.HTML {
+		if html, err := lint.HTML(b.Body()); err != nil || html != a.HTML {
 			t.Errorf("%s: HTML later = %q, %v; want Parse's %q", file, html, err, a.HTML)
 		}
 		a.HTML = ""

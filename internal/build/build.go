@@ -202,7 +202,8 @@ type item struct {
 	feed.Item
 	slug     string
 	source   string // the episode's text, kept as the last good version
-	ep       *episode.Episode
+	body     episode.Body
+	persons  []feed.Person
 	chapters []chapters.Chapter
 	files    []outFile // transcript files
 }
@@ -211,7 +212,7 @@ type item struct {
 // chapters and people.
 func (it *item) complete(r *episode.Reader) (feed.Item, error) {
 	fi := it.Item
-	html, err := r.HTML(it.ep)
+	html, err := r.HTML(it.body)
 	if err != nil {
 		return fi, fmt.Errorf("%s: the notes cannot be shown as HTML: %w", it.slug, err)
 	}
@@ -220,12 +221,7 @@ func (it *item) complete(r *episode.Reader) (feed.Item, error) {
 	for i, c := range it.chapters {
 		fi.Chapters[i] = feed.Chapter{Start: c.Start, Title: c.Title, URL: c.URL}
 	}
-	for _, p := range it.ep.Guests {
-		fi.Persons = append(fi.Persons, feed.Person{Name: p.Name, Role: "guest", Href: p.URL})
-	}
-	for _, p := range it.ep.Hosts {
-		fi.Persons = append(fi.Persons, feed.Person{Name: p.Name, Role: "host", Href: p.URL})
-	}
+	fi.Persons = it.persons
 	return fi, nil
 }
 
@@ -284,7 +280,13 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 		}
 		enc, d := s.enclosure(ctx, l, tmpl, lens)
 		diags = append(diags, d...)
-		it := item{slug: l.slug, source: ep.Source, ep: ep, chapters: l.chapters}
+		it := item{slug: l.slug, source: ep.Source, body: ep.Body(), chapters: l.chapters}
+		for _, p := range ep.Guests {
+			it.persons = append(it.persons, feed.Person{Name: p.Name, Role: "guest", Href: p.URL})
+		}
+		for _, p := range ep.Hosts {
+			it.persons = append(it.persons, feed.Person{Name: p.Name, Role: "host", Href: p.URL})
+		}
 		it.Item = feed.Item{
 			Title:       ep.Title,
 			Link:        firstNonEmpty(ep.YouTube, cfg.Podcast.Link),

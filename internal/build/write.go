@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/castfeed/castfeed/chapters"
+	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/feed"
 	"github.com/castfeed/castfeed/internal/publish"
 )
@@ -155,7 +156,7 @@ func (s *show) encodeChunk(tx *publish.Tx, encs feed.Encoders, c *chunk, items [
 			return err
 		}
 		// Written: what only writing needed can go.
-		it.ep, it.chapters, it.files = nil, nil, nil
+		it.body, it.persons, it.chapters, it.files = episode.Body{}, nil, nil, nil
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Registry holds metrics and writes them in registration order.
@@ -59,11 +60,39 @@ type vec struct {
 	name, help, kind string
 	labels           []string
 	mu               sync.Mutex
-	values           map[string]float64 // key: label values joined by \xff
+	values           map[string]*cell // key: label values joined by \xff
 }
 
 func newVec(name, help, kind string, labels []string) *vec {
-	return &vec{name: name, help: help, kind: kind, labels: labels, values: map[string]float64{}}
+	return &vec{name: name, help: help, kind: kind, labels: labels, values: map[string]*cell{}}
+}
+
+// cell is one value, updated without a lock: the HTTP server counts every
+// request.
+type cell struct{ bits atomic.Uint64 }
+
+func (c *cell) get() float64  { return math.Float64frombits(c.bits.Load()) }
+func (c *cell) set(f float64) { c.bits.Store(math.Float64bits(f)) }
+func (c *cell) add(d float64) {
+	for {
+		old := c.bits.Load()
+		if c.bits.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+d)) {
+			return
+		}
+	}
+}
+
+// cell returns the value of the label values, creating it at zero.
+func (v *vec) cell(values []string) *cell {
+	k := v.key(values)
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	c := v.values[k]
+	if c == nil {
+		c = &cell{}
+		v.values[k] = c
+	}
+	return c
 }
 
 func (v *vec) key(values []string) string {
@@ -87,7 +116,7 @@ func (v *vec) write(b *strings.Builder) {
 			writeLabels(b, v.labels, strings.Split(k, "\xff"), "", "")
 		}
 		b.WriteByte(' ')
-		b.WriteString(formatFloat(v.values[k]))
+		b.WriteString(formatFloat(v.values[k].get()))
 		b.WriteByte('\n')
 	}
 	v.mu.Unlock()
@@ -144,14 +173,24 @@ func (r *Registry) Counter(name, help string, labels ...string) *Counter {
 func (c *Counter) Inc(labels ...string) { c.Add(1, labels...) }
 
 // Add adds d (≥ 0) for the label values.
-func (c *Counter) Add(d float64, labels ...string) {
+func (c *Counter) Add(d float64, labels ...string) { c.With(labels...).Add(d) }
+
+// With returns the counter of the label values, to count with no lookup
+// on a hot path.
+func (c *Counter) With(labels ...string) *CounterValue { return &CounterValue{c.v.cell(labels)} }
+
+// CounterValue is one counter of a Counter's family.
+type CounterValue struct{ c *cell }
+
+// Inc adds one.
+func (v *CounterValue) Inc() { v.c.add(1) }
+
+// Add adds d (≥ 0).
+func (v *CounterValue) Add(d float64) {
 	if d < 0 {
 		panic("metrics: counter decreased")
 	}
-	k := c.v.key(labels)
-	c.v.mu.Lock()
-	c.v.values[k] += d
-	c.v.mu.Unlock()
+	v.c.add(d)
 }
 
 // Gauge goes up and down.
@@ -166,10 +205,7 @@ func (r *Registry) Gauge(name, help string, labels ...string) *Gauge {
 
 // Set sets the value for the label values.
 func (g *Gauge) Set(f float64, labels ...string) {
-	k := g.v.key(labels)
-	g.v.mu.Lock()
-	g.v.values[k] = f
-	g.v.mu.Unlock()
+	g.v.cell(labels).set(f)
 }
 
 // Histogram counts observations in cumulative buckets.

@@ -24,9 +24,11 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -57,10 +59,14 @@ type Server struct {
 	log   *slog.Logger
 	mu    sync.Mutex
 	cache map[fileKey]*entry
-	// served remembers, per URL path, the version last served and the
-	// folder it was in, so that a conditional GET of an unchanged file is
-	// answered 304 after one stat of the folder, without opening it.
+	// served remembers, per file of the published folder, the version
+	// last served and the folder it was in, so that a conditional GET of
+	// an unchanged file is answered 304 after one stat of the folder,
+	// without opening it.
 	served map[string]servedVersion
+	// requests counts requests by method and status without a lookup:
+	// podcast apps poll all day.
+	requests [len(methods)][600]atomic.Pointer[metrics.CounterValue]
 	// folder caches the published folder's inode for folderTTL, so that
 	// a burst of conditional GETs costs one stat, not one each.
 	folder struct {
@@ -94,9 +100,9 @@ func (s *Server) folderInode() uint64 {
 // from. The publisher never changes a file in place: a new version comes
 // with a new folder (an atomic swap), hence a new inode.
 type servedVersion struct {
-	folder  uint64
-	modTime time.Time
-	e       *entry
+	folder       uint64
+	lastModified []string // the header, formatted once
+	e            *entry
 }
 
 // fileKey identifies one version of one file: a rebuilt file gets a new
@@ -113,6 +119,8 @@ type entry struct {
 	etag   string
 	gz     []byte // nil when not compressible or not worth it
 	gzETag string
+	// The ETag headers, made once: net/http only reads them.
+	etagHeader, gzETagHeader []string
 }
 
 // New returns a server.
@@ -220,10 +228,12 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "refresh started\n")
 }
 
-// kind is how a file is served.
+// kind is how a file is served. Header values are slices made once:
+// net/http only reads them, and this runs for every poll of every
+// podcast app.
 type kind struct {
-	contentType  string
-	cacheControl string
+	contentType  []string
+	cacheControl []string
 	cors         bool
 	compress     bool
 }
@@ -235,61 +245,50 @@ var (
 	varyEncoding = []string{"Accept-Encoding"}
 )
 
-// kindOf decides by name, never by the host's MIME tables.
-func kindOf(name string) (kind, bool) {
-	const (
-		feedCache  = "public, max-age=300"
-		assetCache = "public, max-age=3600"
-		mediaCache = "public, max-age=86400"
-	)
-	base := path.Base(name)
-	switch {
-	case base == "feed.xml":
-		return kind{"application/rss+xml; charset=utf-8", feedCache, true, true}, true
-	case base == "feed.atom":
-		return kind{"application/atom+xml; charset=utf-8", feedCache, true, true}, true
-	case base == "feed.json":
-		return kind{"application/feed+json; charset=utf-8", feedCache, true, true}, true
-	case base == "chapters.json":
-		return kind{"application/json+chapters; charset=utf-8", assetCache, true, true}, true
+func newKind(contentType, cacheControl string, compress bool) *kind {
+	return &kind{[]string{contentType}, []string{cacheControl}, true, compress}
+}
+
+// Kinds by file name, then by extension; never by the host's MIME tables.
+var (
+	feedCache  = "public, max-age=300" // apps poll; a new episode shows within minutes
+	assetCache = "public, max-age=3600"
+	mediaCache = "public, max-age=86400"
+	kindByName = map[string]*kind{
+		"feed.xml":      newKind("application/rss+xml; charset=utf-8", feedCache, true),
+		"feed.atom":     newKind("application/atom+xml; charset=utf-8", feedCache, true),
+		"feed.json":     newKind("application/feed+json; charset=utf-8", feedCache, true),
+		"chapters.json": newKind("application/json+chapters; charset=utf-8", assetCache, true),
 	}
-	switch strings.ToLower(path.Ext(name)) {
-	case ".json":
-		return kind{"application/json; charset=utf-8", assetCache, true, true}, true
-	case ".vtt":
-		return kind{"text/vtt; charset=utf-8", assetCache, true, true}, true
-	case ".srt":
-		return kind{"application/x-subrip; charset=utf-8", assetCache, true, true}, true
-	case ".html":
-		return kind{"text/html; charset=utf-8", assetCache, true, true}, true
-	case ".txt":
-		return kind{"text/plain; charset=utf-8", assetCache, true, true}, true
-	case ".xml":
-		return kind{"application/xml; charset=utf-8", assetCache, true, true}, true
-	case ".png":
-		return kind{"image/png", mediaCache, true, false}, true
-	case ".jpg", ".jpeg":
-		return kind{"image/jpeg", mediaCache, true, false}, true
-	case ".webp":
-		return kind{"image/webp", mediaCache, true, false}, true
-	case ".mp3":
-		return kind{"audio/mpeg", mediaCache, true, false}, true
-	case ".m4a":
-		return kind{"audio/mp4", mediaCache, true, false}, true
-	case ".mp4":
-		return kind{"video/mp4", mediaCache, true, false}, true
-	case ".aac":
-		return kind{"audio/aac", mediaCache, true, false}, true
-	case ".ogg", ".oga":
-		return kind{"audio/ogg", mediaCache, true, false}, true
-	case ".opus":
-		return kind{"audio/opus", mediaCache, true, false}, true
-	case ".flac":
-		return kind{"audio/flac", mediaCache, true, false}, true
-	case ".wav":
-		return kind{"audio/wav", mediaCache, true, false}, true
+	kindByExt = map[string]*kind{
+		".json": newKind("application/json; charset=utf-8", assetCache, true),
+		".vtt":  newKind("text/vtt; charset=utf-8", assetCache, true),
+		".srt":  newKind("application/x-subrip; charset=utf-8", assetCache, true),
+		".html": newKind("text/html; charset=utf-8", assetCache, true),
+		".txt":  newKind("text/plain; charset=utf-8", assetCache, true),
+		".xml":  newKind("application/xml; charset=utf-8", assetCache, true),
+		".png":  newKind("image/png", mediaCache, false),
+		".jpg":  newKind("image/jpeg", mediaCache, false),
+		".jpeg": newKind("image/jpeg", mediaCache, false),
+		".webp": newKind("image/webp", mediaCache, false),
+		".mp3":  newKind("audio/mpeg", mediaCache, false),
+		".m4a":  newKind("audio/mp4", mediaCache, false),
+		".mp4":  newKind("video/mp4", mediaCache, false),
+		".aac":  newKind("audio/aac", mediaCache, false),
+		".ogg":  newKind("audio/ogg", mediaCache, false),
+		".oga":  newKind("audio/ogg", mediaCache, false),
+		".opus": newKind("audio/opus", mediaCache, false),
+		".flac": newKind("audio/flac", mediaCache, false),
+		".wav":  newKind("audio/wav", mediaCache, false),
 	}
-	return kind{}, false
+)
+
+// kindOf tells how name is served; nil: not at all.
+func kindOf(name string) *kind {
+	if k := kindByName[path.Base(name)]; k != nil {
+		return k
+	}
+	return kindByExt[strings.ToLower(path.Ext(name))]
 }
 
 var errNoFolder = errors.New("no published folder")
@@ -332,7 +331,7 @@ func (s *Server) notModified(w http.ResponseWriter, r *http.Request, dir, name s
 		return false
 	}
 	s.mu.Lock()
-	v, ok := s.served[dir+"\x00"+name]
+	v, ok := s.served[name]
 	s.mu.Unlock()
 	if !ok {
 		return false
@@ -340,27 +339,25 @@ func (s *Server) notModified(w http.ResponseWriter, r *http.Request, dir, name s
 	if ino := s.folderInode(); ino == 0 || ino != v.folder {
 		return false
 	}
-	etag := v.e.etag
+	etag, header := v.e.etag, v.e.etagHeader
 	if v.e.gz != nil && acceptsGzip(r) {
-		etag = v.e.gzETag
-		w.Header().Set("Content-Encoding", "gzip")
+		etag, header = v.e.gzETag, v.e.gzETagHeader
 	}
 	if !etagMatch(inm, etag) {
-		w.Header().Del("Content-Encoding")
 		return false
 	}
 	h := w.Header()
-	h.Set("ETag", etag)
-	h.Set("Last-Modified", v.modTime.UTC().Format(http.TimeFormat))
-	h.Del("Content-Type")
-	h.Del("Content-Encoding")
+	h["Etag"] = header
+	h["Last-Modified"] = v.lastModified
 	w.WriteHeader(http.StatusNotModified)
 	return true
 }
 
 // etagMatch implements If-None-Match's weak comparison (RFC 9110 13.1.2).
 func etagMatch(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
+	for header != "" {
+		var t string
+		t, header, _ = strings.Cut(header, ",")
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
 		if t == "*" || t == etag {
 			return true
@@ -395,26 +392,28 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, dir, name str
 		http.NotFound(w, r)
 		return
 	}
-	k, ok := kindOf(name)
-	if !ok {
+	k := kindOf(name)
+	if k == nil {
 		http.NotFound(w, r)
 		return
 	}
-	// Constant header values are shared slices (net/http only reads
-	// them): this runs for every poll of every podcast app.
+	// A 304 carries what a cache needs to update its copy (RFC 9110
+	// 15.4.5) and CORS; the rest only with a body.
 	h := w.Header()
-	h["Content-Type"] = []string{k.contentType}
-	h["Cache-Control"] = []string{k.cacheControl}
-	h["X-Content-Type-Options"] = nosniff
+	h["Cache-Control"] = k.cacheControl
 	if k.cors {
 		h["Access-Control-Allow-Origin"] = anyOrigin
-		h["Access-Control-Expose-Headers"] = exposed
 	}
 	if k.compress {
 		h["Vary"] = varyEncoding
 	}
 	if s.notModified(w, r, dir, name) {
 		return
+	}
+	h["Content-Type"] = k.contentType
+	h["X-Content-Type-Options"] = nosniff
+	if k.cors {
+		h["Access-Control-Expose-Headers"] = exposed
 	}
 	f, folder, err := openIn(dir, name)
 	if errors.Is(err, errNoFolder) {
@@ -433,9 +432,10 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, dir, name str
 		return
 	}
 	e := s.entry(name, f, fi, k)
-	if folder != 0 {
+	if folder != 0 && dir == s.opt.Dir {
+		lm := []string{fi.ModTime().UTC().Format(http.TimeFormat)}
 		s.mu.Lock()
-		s.served[dir+"\x00"+name] = servedVersion{folder: folder, modTime: fi.ModTime(), e: e}
+		s.served[name] = servedVersion{folder: folder, lastModified: lm, e: e}
 		s.mu.Unlock()
 	}
 	if e.gz != nil && acceptsGzip(r) {
@@ -456,7 +456,7 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, dir, name str
 // computing them on first use. Text files get an ETag from a digest of
 // their content, so an identical rebuild keeps it; media files, which
 // can be large, one from their size and time.
-func (s *Server) entry(name string, f *os.File, fi fs.FileInfo, k kind) *entry {
+func (s *Server) entry(name string, f *os.File, fi fs.FileInfo, k *kind) *entry {
 	key := fileKey{path: name, size: fi.Size(), mtime: fi.ModTime().UnixNano(), ino: inode(fi)}
 	s.mu.Lock()
 	e, ok := s.cache[key]
@@ -475,6 +475,7 @@ func (s *Server) entry(name string, f *os.File, fi fs.FileInfo, k kind) *entry {
 			}
 		}
 	}
+	e.etagHeader, e.gzETagHeader = []string{e.etag}, []string{e.gzETag}
 	s.mu.Lock()
 	s.cache[key] = e
 	s.mu.Unlock()
@@ -491,7 +492,9 @@ func compress(data []byte) []byte {
 
 // acceptsGzip reads Accept-Encoding, honouring q=0.
 func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+	for rest := r.Header.Get("Accept-Encoding"); rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") && strings.TrimSpace(coding) != "*" {
 			continue
@@ -511,16 +514,20 @@ func safeName(r *http.Request, name string) bool {
 	if strings.Contains(raw, "%2f") || strings.Contains(raw, "%5c") || strings.ContainsAny(name, "\\\x00") || name == "" {
 		return false
 	}
-	for _, seg := range strings.Split(name, "/") {
-		if seg == "" || strings.HasPrefix(seg, ".") {
+	for {
+		seg, rest, more := strings.Cut(name, "/")
+		if seg == "" || seg[0] == '.' {
 			return false
 		}
+		if !more {
+			return true
+		}
+		name = rest
 	}
-	return true
 }
 
 func (s *Server) preflight(w http.ResponseWriter, r *http.Request, name string) {
-	if k, ok := kindOf(name); !ok || !k.cors {
+	if k := kindOf(name); k == nil || !k.cors {
 		http.NotFound(w, r)
 		return
 	}
@@ -535,25 +542,42 @@ func (s *Server) preflight(w http.ResponseWriter, r *http.Request, name string) 
 // observe counts requests by status and logs them at debug level.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		debug := s.log.Enabled(r.Context(), slog.LevelDebug)
+		var start time.Time
+		if debug {
+			start = time.Now()
+		}
 		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
 		next.ServeHTTP(sw, r)
 		if s.opt.Metrics != nil {
-			s.opt.Metrics.HTTPRequests.Inc(strconv.Itoa(sw.code), methodLabel(r.Method))
+			s.countRequest(r.Method, sw.code)
 		}
-		if s.log.Enabled(r.Context(), slog.LevelDebug) {
+		if debug {
 			s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.code, "duration_ms", time.Since(start).Milliseconds())
 		}
 	})
 }
 
-// methodLabel keeps the metric's label set small whatever clients send.
-func methodLabel(m string) string {
-	switch m {
-	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodOptions:
-		return m
+// methods are the metric's method labels; the last stands for any other,
+// so that the label set stays small whatever clients send.
+var methods = [...]string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodOptions, "other"}
+
+// countRequest adds one to the requests of method answered code.
+func (s *Server) countRequest(method string, code int) {
+	m := slices.Index(methods[:len(methods)-1], method)
+	if m < 0 {
+		m = len(methods) - 1
 	}
-	return "other"
+	if code < 0 || code >= len(s.requests[m]) {
+		code = 0
+	}
+	p := &s.requests[m][code]
+	c := p.Load()
+	if c == nil {
+		c = s.opt.Metrics.HTTPRequests.With(strconv.Itoa(code), methods[m])
+		p.Store(c)
+	}
+	c.Inc()
 }
 
 type statusWriter struct {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench-serve.sh: castfeed serve against nginx, side by side, under wrk.
 #
-#   scripts/bench-serve.sh [EPISODES] [SECONDS]    (defaults: 200 and 10)
+#   scripts/bench-serve.sh [EPISODES] [SECONDS] [ROUNDS]   (defaults: 200, 10, 3)
 #
 # It builds castfeed and a synthetic show of EPISODES episodes (200 make a
 # feed.xml of a few hundred KB), publishes it, then serves the same folder
@@ -10,8 +10,12 @@
 # in turn for SECONDS seconds with 64 connections on 2 threads:
 #   gzip GET   full GETs of /feed.xml with Accept-Encoding: gzip
 #   304        the same with If-None-Match: the ETag that server gave
-# and the script prints requests/second and p99 latency for both, and the
-# ratios castfeed/nginx. Aims (issue #4): gzip GETs ≥ 2× nginx (castfeed
+# ROUNDS times, alternating the servers (a shared VM's speed drifts over
+# minutes), and prints the median requests/second of each, the p99
+# latency of that median run, and the ratio of the medians. A third
+# server, scripts/nethttp-floor, answers every request 304 and does
+# nothing else: "304 floor" is the rate no server built on Go's net/http
+# passes on this machine. Aims (issue #4): gzip GETs ≥ 2× nginx (castfeed
 # compresses once per published version, nginx per request); 304s ≥ 80%.
 # wrk, the servers and the show share the machine: compare the two
 # columns of one run, not runs on different machines.
@@ -22,6 +26,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/.."
 n=${1:-200}
 secs=${2:-10}
+rounds=${3:-3}
 for tool in wrk nginx curl; do
   command -v "$tool" >/dev/null || { echo "bench-serve.sh: $tool not found; apt-get install -y wrk nginx-light curl" >&2; exit 1; }
 done
@@ -36,6 +41,8 @@ cleanup() {
 trap cleanup EXIT
 
 go build -o "$tmp/castfeed" ./cmd/castfeed
+go build -o "$tmp/floor" ./scripts/nethttp-floor
+# shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
 gen_show "$n" "$tmp/show"
 "$tmp/castfeed" build --offline --config "$tmp/show/config.yaml" 2>/dev/null
@@ -43,6 +50,9 @@ size=$(stat -c %s "$tmp/show/public/feed.xml")
 
 ours=127.0.0.1:18080
 theirs=127.0.0.1:18081
+floor=127.0.0.1:18082
+"$tmp/floor" "$floor" 2>"$tmp/floor.log" &
+pids+=($!)
 "$tmp/castfeed" serve --config "$tmp/show/config.yaml" --addr "$ours" 2>"$tmp/serve.log" &
 pids+=($!)
 mkdir -p "$tmp/nginx"
@@ -103,11 +113,37 @@ for addr in "$ours" "$theirs"; do
   grep -qi '^content-encoding: gzip' "$tmp/h" || { echo "bench-serve.sh: $addr does not gzip feed.xml" >&2; cat "$tmp/h" >&2; exit 1; }
 done
 
-echo "feed.xml: $n episodes, $size bytes; $(nproc) cores; wrk -t2 -c64 -d${secs}s"
-read -r our_gz our_gz99 < <(run castfeed "$ours" 'Accept-Encoding: gzip')
-read -r ng_gz ng_gz99 < <(run nginx "$theirs" 'Accept-Encoding: gzip')
-read -r our_304 our_30499 < <(run castfeed "$ours" 'Accept-Encoding: gzip' "If-None-Match: $(etag "$ours")")
-read -r ng_304 ng_30499 < <(run nginx "$theirs" 'Accept-Encoding: gzip' "If-None-Match: $(etag "$theirs")")
+echo "feed.xml: $n episodes, $size bytes; $(nproc) cores; wrk -t2 -c64 -d${secs}s; median of $rounds rounds"
+our_etag=$(etag "$ours")
+ng_etag=$(etag "$theirs")
+# median: of "rps p99" lines, the line with the median rps.
+median() { sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'; }
+for test in gz 304; do
+  : >"$tmp/$test.ours"
+  : >"$tmp/$test.nginx"
+  : >"$tmp/$test.floor"
+  for _ in $(seq "$rounds"); do
+    if [ "$test" = gz ]; then
+      run castfeed "$ours" 'Accept-Encoding: gzip' >>"$tmp/$test.ours"
+      run nginx "$theirs" 'Accept-Encoding: gzip' >>"$tmp/$test.nginx"
+    else
+      run castfeed "$ours" 'Accept-Encoding: gzip' "If-None-Match: $our_etag" >>"$tmp/$test.ours"
+      run nginx "$theirs" 'Accept-Encoding: gzip' "If-None-Match: $ng_etag" >>"$tmp/$test.nginx"
+      run floor "$floor" 'Accept-Encoding: gzip' 'If-None-Match: "floor"' >>"$tmp/$test.floor"
+    fi
+  done
+done
+read -r our_gz our_gz99 < <(median <"$tmp/gz.ours")
+read -r ng_gz ng_gz99 < <(median <"$tmp/gz.nginx")
+read -r our_304 our_30499 < <(median <"$tmp/304.ours")
+read -r ng_304 ng_30499 < <(median <"$tmp/304.nginx")
 printf '%-10s %14s %10s %14s %10s %8s\n' test castfeed_rps p99 nginx_rps p99 ratio
 printf '%-10s %14s %10s %14s %10s %8.2f\n' "gzip GET" "$our_gz" "$our_gz99" "$ng_gz" "$ng_gz99" "$(echo "$our_gz / $ng_gz" | bc -l)"
 printf '%-10s %14s %10s %14s %10s %8.2f\n' "304" "$our_304" "$our_30499" "$ng_304" "$ng_30499" "$(echo "$our_304 / $ng_304" | bc -l)"
+read -r fl_304 fl_30499 < <(median <"$tmp/304.floor")
+printf '%-10s %14s %10s %14s %10s %8.2f\n' "304 floor" "$fl_304" "$fl_30499" "$ng_304" "$ng_30499" "$(echo "$fl_304 / $ng_304" | bc -l)"
+echo "all rounds (rps p99), castfeed | nginx:"
+for test in gz 304; do
+  echo "  $test: $(tr '\n' ' ' <"$tmp/$test.ours")| $(tr '\n' ' ' <"$tmp/$test.nginx")"
+done
+echo "  304 floor: $(tr '\n' ' ' <"$tmp/304.floor")"

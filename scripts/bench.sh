@@ -22,6 +22,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 go build -o "$tmp/castfeed" ./cmd/castfeed
+# shellcheck source=scripts/lib.sh
 . "$here/lib.sh"
 gen_show "$n" "$tmp/show"
 

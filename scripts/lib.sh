@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh: helpers shared by the bench scripts (sourced, not run).
 
 # gen_show N DIR writes a synthetic show of N episodes into DIR/episodes

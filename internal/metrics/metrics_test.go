@@ -60,10 +60,15 @@ func TestConcurrentUseAndHandler(t *testing.T) {
 	r := New()
 	m := NewMetrics(r)
 	var wg sync.WaitGroup
-	for range 8 {
+	for i := range 8 {
 		wg.Go(func() {
+			v := m.HTTPRequests.With("200", "GET") // half count through a value
 			for range 1000 {
-				m.HTTPRequests.Inc("200", "GET")
+				if i%2 == 0 {
+					v.Inc()
+				} else {
+					m.HTTPRequests.Inc("200", "GET")
+				}
 				m.RefreshDuration.Observe(0.3)
 			}
 		})

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
+	"github.com/asticode/go-astisub"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -380,14 +381,15 @@ func readBack(t *testing.T, ext string, data []byte, cs []Chapter) {
 			}
 		}
 	case "vtt":
-		cue := regexp.MustCompile(`(?m)^(\d\d):(\d\d):(\d\d)\.(\d\d\d) --> .*\n(.+)$`)
-		ms := cue.FindAllStringSubmatch(string(data), -1)
-		if !bytes.HasPrefix(data, []byte("WEBVTT\n")) || len(ms) != len(cs) {
-			t.Fatalf("vtt read back: %d cues, want %d", len(ms), len(cs))
+		// Read back by go-astisub, which unescapes cue text.
+		subs, err := astisub.ReadFromWebVTT(bytes.NewReader(data))
+		if err != nil || len(subs.Items) != len(cs) {
+			t.Fatalf("vtt read back: %v, %d cues, want %d", err, len(subs.Items), len(cs))
 		}
-		for i, m := range ms {
-			if m[5] != cs[i].Title || m[1]+":"+m[2]+":"+m[3] != FormatTimestamp(cs[i].Start) {
-				t.Errorf("vtt cue %d = %q, want %v", i, m[0], cs[i])
+		for i, it := range subs.Items {
+			want := strings.ReplaceAll(strings.Join(strings.Fields(cs[i].Title), " "), "-->", "->")
+			if got := it.String(); got != want || it.StartAt != cs[i].Start || it.EndAt != endOf(cs[i]) {
+				t.Errorf("vtt cue %d = %s–%s %q, want %v–%v %q", i, it.StartAt, it.EndAt, got, cs[i].Start, endOf(cs[i]), want)
 			}
 		}
 	case "ffmetadata":

@@ -116,11 +116,20 @@ func WriteVTT(w io.Writer, cs []Chapter) error {
 	bw.WriteString("WEBVTT\n")
 	for i, c := range cs {
 		end := endOf(c)
-		// A cue's text ends at a blank line and may not contain "-->".
-		title := strings.ReplaceAll(strings.Join(strings.Fields(c.Title), " "), "-->", "->")
+		title := vttText(c.Title)
 		fmt.Fprintf(bw, "\n%d\n%s --> %s\n%s\n", i+1, clock(c.Start, "."), clock(end, "."), title)
 	}
 	return bw.Flush()
+}
+
+// vttEscaper escapes what starts a tag ("<") or a character reference
+// ("&") in WebVTT cue text; "Q&A <live>" would otherwise lose its text.
+var vttEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;")
+
+// vttText is a title as cue text: on one line (a blank line would end
+// the cue), without "-->" (which may not appear in one), escaped.
+func vttText(title string) string {
+	return vttEscaper.Replace(strings.ReplaceAll(strings.Join(strings.Fields(title), " "), "-->", "->"))
 }
 
 // WriteYouTube writes the chapter block of a YouTube description: one

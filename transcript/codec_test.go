@@ -238,6 +238,20 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("bad cue %+v", c)
 			}
 		}
+		// What castfeed writes, it reads back as it was.
+		var b bytes.Buffer
+		if err := Write(&b, tr, "vtt"); err != nil {
+			t.Fatal(err)
+		}
+		back, err := Parse(&b, "vtt")
+		if err != nil || len(back.Cues) != len(tr.Cues) {
+			t.Fatalf("read back: %v, %d cues, want %d", err, len(back.Cues), len(tr.Cues))
+		}
+		for i, c := range back.Cues {
+			if c.Text != tr.Cues[i].Text {
+				t.Fatalf("cue %d read back as %q, want %q", i, c.Text, tr.Cues[i].Text)
+			}
+		}
 	})
 }
 
@@ -315,5 +329,29 @@ func BenchmarkThreeHourTrackToAllFormats(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+// TestCharacterReferences: YouTube's automatic captions write ">>" (a new
+// speaker) as "&gt;&gt;"; every reference decodes once, and what is
+// escaped twice stays escaped once.
+func TestCharacterReferences(t *testing.T) {
+	vtt := "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n&gt;&gt; HOST: hi&nbsp;there &amp;gt; &#60;3 &#x1F600; AT&T &unknown; 5 &lt; 6 &amp; 7\n"
+	tr, err := Parse(strings.NewReader(vtt), "vtt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ">> HOST: hi there &gt; <3 \U0001F600 AT&T &unknown; 5 < 6 & 7"
+	if len(tr.Cues) != 1 || tr.Cues[0].Text != want {
+		t.Fatalf("cues %+v, want one with %q", tr.Cues, want)
+	}
+	// What castfeed writes reads back the same.
+	var b strings.Builder
+	if err := Write(&b, tr, "vtt"); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse(strings.NewReader(b.String()), "vtt")
+	if err != nil || back.Cues[0].Text != want {
+		t.Fatalf("read back %+v, %v; want %q", back, err, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"strings"
 	"time"
@@ -56,7 +57,7 @@ func Parse(r io.Reader, format string) (*Transcript, error) {
 		if !hasVTTHeader(data) {
 			return nil, errors.New("parse vtt: missing WEBVTT header on the first line")
 		}
-		subs, err = astisub.ReadFromWebVTT(bytes.NewReader(data))
+		subs, err = astisub.ReadFromWebVTT(bytes.NewReader(decodeRefs(data)))
 	case "srt":
 		subs, err = astisub.ReadFromSRT(bytes.NewReader(data))
 	default:
@@ -98,6 +99,41 @@ func hasVTTHeader(data []byte) bool {
 	line, _, _ := bytes.Cut(data, []byte("\n"))
 	line = bytes.TrimRight(line, "\r")
 	return bytes.Equal(line, []byte("WEBVTT")) || bytes.HasPrefix(line, []byte("WEBVTT ")) || bytes.HasPrefix(line, []byte("WEBVTT\t"))
+}
+
+// decodeRefs decodes the character references of WebVTT text that
+// astisub leaves as they are, for it knows only &amp; and &lt; (YouTube
+// writes ">>" as "&gt;&gt;"). One pass, left to right, so "&amp;gt;"
+// stays the text "&gt;"; what decodes to "&" or "<" is escaped again for
+// astisub.
+func decodeRefs(data []byte) []byte {
+	if bytes.IndexByte(data, '&') < 0 {
+		return data
+	}
+	out := make([]byte, 0, len(data))
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '&')
+		if i < 0 {
+			return append(out, data...)
+		}
+		out, data = append(out, data[:i]...), data[i:]
+		// References are short: "&CounterClockwiseContourIntegral;" is
+		// the longest.
+		end := bytes.IndexByte(data[:min(len(data), 40)], ';')
+		ref := ""
+		if end > 0 {
+			ref = string(data[:end+1])
+		}
+		switch dec := html.UnescapeString(ref); {
+		case ref == "" || dec == ref:
+			out, data = append(out, '&'), data[1:]
+		case ref == "&amp;" || ref == "&lt;":
+			out, data = append(out, ref...), data[end+1:]
+		default:
+			out, data = append(out, vttEscaper.Replace(dec)...), data[end+1:]
+		}
+	}
+	return out
 }
 
 // normalizeText makes cue text safe for every output format: valid UTF-8,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -353,5 +354,23 @@ func TestCharacterReferences(t *testing.T) {
 	back, err := Parse(strings.NewReader(b.String()), "vtt")
 	if err != nil || back.Cues[0].Text != want {
 		t.Fatalf("read back %+v, %v; want %q", back, err, want)
+	}
+}
+
+// TestYouTubeSpaceLines: YouTube's automatic captions start cues with a
+// " " line; the words after it belong to the cue.
+func TestYouTubeSpaceLines(t *testing.T) {
+	vtt := "WEBVTT\nKind: captions\nLanguage: en\n\n" +
+		"00:00:00.000 --> 00:00:02.500 align:start position:0%\n \nhello<00:00:00.320><c> world</c>\n\n" +
+		"00:00:02.500 --> 00:00:02.510 align:start position:0%\nhello world\n \n\n" +
+		"00:00:02.510 --> 00:00:05.000 align:start position:0%\r\nhello world\r\n\t \r\nagain<00:00:03.000><c> and</c>\r\n"
+	tr, err := Parse(strings.NewReader(vtt), "vtt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Cue{{0, 2500 * time.Millisecond, "hello world"}, {2500 * time.Millisecond, 2510 * time.Millisecond, "hello world"},
+		{2510 * time.Millisecond, 5 * time.Second, "hello world\nagain and"}}
+	if !reflect.DeepEqual(tr.Cues, want) {
+		t.Fatalf("cues %+v, want %+v", tr.Cues, want)
 	}
 }

@@ -57,7 +57,7 @@ func Parse(r io.Reader, format string) (*Transcript, error) {
 		if !hasVTTHeader(data) {
 			return nil, errors.New("parse vtt: missing WEBVTT header on the first line")
 		}
-		subs, err = astisub.ReadFromWebVTT(bytes.NewReader(decodeRefs(data)))
+		subs, err = astisub.ReadFromWebVTT(bytes.NewReader(decodeRefs(dropSpaceLines(data))))
 	case "srt":
 		subs, err = astisub.ReadFromSRT(bytes.NewReader(data))
 	default:
@@ -99,6 +99,29 @@ func hasVTTHeader(data []byte) bool {
 	line, _, _ := bytes.Cut(data, []byte("\n"))
 	line = bytes.TrimRight(line, "\r")
 	return bytes.Equal(line, []byte("WEBVTT")) || bytes.HasPrefix(line, []byte("WEBVTT ")) || bytes.HasPrefix(line, []byte("WEBVTT\t"))
+}
+
+// dropSpaceLines removes lines of spaces and tabs. YouTube starts the
+// cues of automatic captions with a " " line; to WebVTT that is text,
+// not the blank line that ends a cue, but astisub ends the cue there and
+// loses the words after it.
+func dropSpaceLines(data []byte) []byte {
+	isSpaces := func(l []byte) bool {
+		l = bytes.TrimSuffix(l, []byte("\r"))
+		return len(l) > 0 && len(bytes.Trim(l, " \t")) == 0
+	}
+	out := data[:0:0]
+	for rest := data; len(rest) > 0; {
+		line, after, found := bytes.Cut(rest, []byte("\n"))
+		if !isSpaces(line) {
+			out = append(out, line...)
+			if found {
+				out = append(out, '\n')
+			}
+		}
+		rest = after
+	}
+	return out
 }
 
 // decodeRefs decodes the character references of WebVTT text that

@@ -160,7 +160,11 @@ func (f *Fetcher) Fetch(ctx context.Context, videoID string) (*Transcript, strin
 	// visitor ID per fetch.
 	rec := &playerRecorder{next: base.Transport}
 	hc := *base
-	hc.Transport = &limitedTransport{next: rec, lim: f.Limiter}
+	// The timeout moves into the transport, after the rate limiter: a
+	// request queued behind others is not late, and must not count as
+	// YouTube being unreachable.
+	hc.Transport = &limitedTransport{next: rec, lim: f.Limiter, timeout: base.Timeout}
+	hc.Timeout = 0
 	yc := &youtube.Client{HTTPClient: &hc}
 
 	v, err := yc.GetVideoContext(ctx, videoID)
@@ -359,10 +363,12 @@ func (f *Fetcher) libraryTranscript(ctx context.Context, yc *youtube.Client, v *
 	return t, nil
 }
 
-// limitedTransport waits on a rate limiter before each request.
+// limitedTransport waits on a rate limiter before each request, then
+// gives the request timeout to answer, body included.
 type limitedTransport struct {
-	next http.RoundTripper
-	lim  *rate.Limiter
+	next    http.RoundTripper
+	lim     *rate.Limiter
+	timeout time.Duration // 0: none
 }
 
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -371,7 +377,29 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			return nil, err
 		}
 	}
-	return t.next.RoundTrip(req)
+	if t.timeout <= 0 {
+		return t.next.RoundTrip(req)
+	}
+	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{resp.Body, cancel}
+	return resp, nil
+}
+
+// cancelOnClose ends a request's timeout when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // playerRecorder remembers the playability reason of player responses.

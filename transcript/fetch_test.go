@@ -3,6 +3,7 @@ package transcript
 import (
 	"context"
 	"errors"
+	"golang.org/x/time/rate"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,6 +152,25 @@ func TestSlowServerTimesOut(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Fatalf("gave up after %v, the timeout is 200ms", d)
+	}
+}
+
+// TestRateLimitWaitIsNotATimeout: a request waiting its turn under
+// requests_per_minute is not late; the timeout starts when it is sent.
+func TestRateLimitWaitIsNotATimeout(t *testing.T) {
+	yt := newFakeYouTube(t)
+	yt.add("vid00000009", &fakeVideo{tracks: []fakeTrack{{"en", "", vtt(uploadedEN)}}})
+	f := fetcher(yt, "en")
+	f.Timeout = 150 * time.Millisecond
+	// One request per 200 ms: every request of the fetch waits longer
+	// than the timeout before it goes.
+	f.Limiter = rate.NewLimiter(rate.Every(200*time.Millisecond), 1)
+	f.Limiter.Allow() // the bucket starts empty
+	if _, _, err := f.Fetch(context.Background(), "vid00000009"); err != nil {
+		t.Fatalf("err = %v; want the transcript", err)
+	}
+	if n := yt.total(); n < 3 {
+		t.Fatalf("%d requests: the test needs several to wait", n)
 	}
 }
 

@@ -243,8 +243,9 @@ func isNoFormats(err error) bool {
 }
 
 // chooseTrack picks the track in the most preferred language; at equal
-// rank an exact language match beats a regional variant ("en" for
-// "en-GB"), and uploaded captions beat automatic ones.
+// rank uploaded captions beat automatic ones (a person wrote them, even
+// in "en-GB" where "en" was asked for), then an exact language match
+// beats a regional variant.
 func chooseTrack(tracks []youtube.CaptionTrack, langs []string) (youtube.CaptionTrack, bool) {
 	best, bestKey := -1, [3]int{}
 	for i, tr := range tracks {
@@ -257,10 +258,10 @@ func chooseTrack(tracks []youtube.CaptionTrack, langs []string) (youtube.Caption
 				continue
 			}
 			key := [3]int{rank, 0, 0}
-			if !exact {
+			if tr.Kind == "asr" {
 				key[1] = 1
 			}
-			if tr.Kind == "asr" {
+			if !exact {
 				key[2] = 1
 			}
 			if best < 0 || slices.Compare(key[:], bestKey[:]) < 0 {

@@ -32,6 +32,8 @@ func TestFetchPreference(t *testing.T) {
 		{"language rank beats kind", []fakeTrack{{"en", "", vtt(uploadedEN)}, {"ar", "asr", vtt("00:00:01.000 --> 00:00:02.000|مرحبا")}}, []string{"ar", "fr", "en"}, "ar/automatic"},
 		{"second choice when the first is missing", []fakeTrack{{"en", "", vtt(uploadedEN)}, {"de", "", vtt("00:00:01.000 --> 00:00:02.000|Hallo")}}, []string{"fr", "en"}, "en/uploaded"},
 		{"regional variant", []fakeTrack{{"fr-CA", "", vtt("00:00:01.000 --> 00:00:02.000|Bonjour")}}, []string{"fr"}, "fr-CA/uploaded"},
+		{"uploaded regional beats automatic exact", []fakeTrack{{"en", "asr", vtt(autoEN)}, {"en-GB", "", vtt(uploadedEN)}}, []string{"en"}, "en-GB/uploaded"},
+		{"exact beats regional of the same kind", []fakeTrack{{"en-GB", "", vtt(uploadedEN)}, {"en", "", vtt(uploadedEN)}}, []string{"en"}, "en/uploaded"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			yt := newFakeYouTube(t)

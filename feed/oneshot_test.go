@@ -41,7 +41,6 @@ func oneShot(t testing.TB, f Format, p *Podcast) []byte {
 			doc.Items = append(doc.Items, jsonItem(e.ns, it, textOf(it)))
 		}
 		enc := json.NewEncoder(&b)
-		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(doc)
 	}

@@ -107,7 +107,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	// Episodes are read without HTML: each one's is rendered when the
 	// episode is written (see writeFeeds), never all at once.
 	reader := episode.NewReader().WithoutHTML()
-	eps, err := loadAll(ctx, reader, cfg, files, displayName(cfg.Episodes.Dir), opt.Progress)
+	eps, err := loadAll(ctx, reader, cfg, files, displayName(cfg.Episodes.Dir), opt.Progress, true)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	// Remember what is published only once it is.
 	st.published = map[string]publishedEpisode{}
 	for _, it := range items {
-		st.published[it.slug] = publishedEpisode{GUID: it.GUID, Title: it.Title}
+		st.published[it.slug] = publishedEpisode{GUID: it.guid, Title: it.title}
 	}
 	if err := st.keepLastGood(items); err != nil {
 		log.Warn("cannot keep the last good versions of the episodes", "error", err)
@@ -190,39 +190,69 @@ type show struct {
 	log         *slog.Logger
 	now         time.Time
 	state       *state
-	reader      *episode.Reader // without HTML; see item.complete
+	reader      *episode.Reader // without HTML; see complete
 	transcripts map[string]transcript.Result
 	outcomes    map[string]int
 }
 
-// item is one feed item plus what publishing needs besides the feed.
-// Its feed.Item lacks what is large and needed only to write it (HTML,
-// chapters, people): complete adds that.
+// item is an episode that goes into the feed, kept small: a show of
+// 100,000 episodes holds all of its items at once, so the parse that
+// decided it is dropped and complete parses its text again when it is
+// written (writeFeeds), one chunk of items at a time.
 type item struct {
-	feed.Item
-	slug     string
-	source   string // the episode's text, kept as the last good version
-	body     episode.Body
-	persons  []feed.Person
-	chapters []chapters.Chapter
-	files    []outFile // transcript files
+	slug, name  string
+	source      string // the episode's text: parsed again, and kept as the last good version
+	guid, title string
+	pubDate     time.Time
+	enclosure   feed.Enclosure
+	files       []outFile // transcript files
+	transcripts []feed.Transcript
 }
 
-// complete returns the whole feed item: with its HTML, rendered now,
-// chapters and people.
-func (it *item) complete(r *episode.Reader) (feed.Item, error) {
-	fi := it.Item
-	html, err := r.HTML(it.body)
+// complete parses the item's text again (it parsed before, so it parses
+// now) and returns its whole feed item, HTML rendered, and its chapters.
+func (s *show) complete(it *item) (feed.Item, []chapters.Chapter, error) {
+	l := &loaded{name: it.name, slug: it.slug, data: []byte(it.source)}
+	l.parse(s.reader, secondsToDuration(s.cfg.Media.AudioOffset))
+	ep := l.ep
+	if ep == nil {
+		return feed.Item{}, nil, fmt.Errorf("%s: the episode no longer parses", it.name)
+	}
+	html, err := s.reader.HTML(ep.Body())
 	if err != nil {
-		return fi, fmt.Errorf("%s: the notes cannot be shown as HTML: %w", it.slug, err)
+		return feed.Item{}, nil, fmt.Errorf("%s: the notes cannot be shown as HTML: %w", it.name, err)
 	}
-	fi.ContentHTML = html
-	fi.Chapters = make([]feed.Chapter, len(it.chapters))
-	for i, c := range it.chapters {
-		fi.Chapters[i] = feed.Chapter{Start: c.Start, Title: c.Title, URL: c.URL}
+	fi := feed.Item{
+		Title:       ep.Title,
+		Link:        firstNonEmpty(ep.YouTube, s.cfg.Podcast.Link),
+		GUID:        it.guid,
+		PubDate:     it.pubDate,
+		Summary:     ep.Summary,
+		ContentHTML: html,
+		Enclosure:   it.enclosure,
+		Duration:    ep.Duration,
+		Season:      ep.Season,
+		Episode:     ep.Number,
+		EpisodeType: "full",
+		Explicit:    ep.Explicit,
+		Image:       ep.Image,
+		Keywords:    ep.Tags,
+		Transcripts: it.transcripts,
 	}
-	fi.Persons = it.persons
-	return fi, nil
+	if len(l.chapters) > 0 {
+		fi.ChaptersURL = s.url("episodes", it.slug, "chapters.json")
+		fi.Chapters = make([]feed.Chapter, len(l.chapters))
+		for i, c := range l.chapters {
+			fi.Chapters[i] = feed.Chapter{Start: c.Start, Title: c.Title, URL: c.URL}
+		}
+	}
+	for _, p := range ep.Guests {
+		fi.Persons = append(fi.Persons, feed.Person{Name: p.Name, Role: "guest", Href: p.URL})
+	}
+	for _, p := range ep.Hosts {
+		fi.Persons = append(fi.Persons, feed.Person{Name: p.Name, Role: "host", Href: p.URL})
+	}
+	return fi, l.chapters, nil
 }
 
 // items turns loaded episodes into feed items. It returns the earliest
@@ -280,37 +310,13 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 		}
 		enc, d := s.enclosure(ctx, l, tmpl, lens)
 		diags = append(diags, d...)
-		it := item{slug: l.slug, source: ep.Source, body: ep.Body(), chapters: l.chapters}
-		for _, p := range ep.Guests {
-			it.persons = append(it.persons, feed.Person{Name: p.Name, Role: "guest", Href: p.URL})
-		}
-		for _, p := range ep.Hosts {
-			it.persons = append(it.persons, feed.Person{Name: p.Name, Role: "host", Href: p.URL})
-		}
-		it.Item = feed.Item{
-			Title:       ep.Title,
-			Link:        firstNonEmpty(ep.YouTube, cfg.Podcast.Link),
-			GUID:        guid,
-			PubDate:     pub,
-			Summary:     ep.Summary,
-			Enclosure:   enc,
-			Duration:    ep.Duration,
-			Season:      ep.Season,
-			Episode:     ep.Number,
-			EpisodeType: "full",
-			Explicit:    ep.Explicit,
-			Image:       ep.Image,
-			Keywords:    ep.Tags,
-		}
-		if len(l.chapters) > 0 {
-			it.ChaptersURL = s.url("episodes", l.slug, "chapters.json")
-		}
+		it := item{slug: l.slug, name: l.name, source: ep.Source, guid: guid, title: ep.Title, pubDate: pub, enclosure: enc}
 		epOffset := offset
 		if ep.HasAudioOffset {
 			epOffset = ep.AudioOffset
 		}
 		var td diag.List
-		it.files, it.Transcripts, td = s.transcriptFiles(l, epOffset)
+		it.files, it.transcripts, td = s.transcriptFiles(l, epOffset)
 		diags = append(diags, td...)
 		items = append(items, it)
 	}
@@ -459,8 +465,8 @@ func (s *show) checkSafety(items []item, files []string) error {
 		p := prev[slug]
 		it, ok := now[slug]
 		switch {
-		case ok && it.GUID != p.GUID:
-			problems = append(problems, fmt.Sprintf("episode %s would change its guid from %q to %q: every app would download it again; restore guid: %s in its front matter", slug, p.GUID, it.GUID, p.GUID))
+		case ok && it.guid != p.GUID:
+			problems = append(problems, fmt.Sprintf("episode %s would change its guid from %q to %q: every app would download it again; restore guid: %s in its front matter", slug, p.GUID, it.guid, p.GUID))
 		case !ok && exists[slug]:
 			problems = append(problems, fmt.Sprintf("episode %s (%q) was published and its file still exists, but it would leave the feed (published: false, isNext, a future date or a broken file)", slug, p.Title))
 		case !ok:

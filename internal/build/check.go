@@ -26,7 +26,7 @@ func Check(ctx context.Context, cfg *config.Config, files []string) (diag.List, 
 		}
 		display = displayName(cfg.Episodes.Dir)
 	}
-	eps, err := loadAll(ctx, episode.NewReader().WithoutHTML(), cfg, files, display, nil)
+	eps, err := loadAll(ctx, episode.NewReader().WithoutHTML(), cfg, files, display, nil, false)
 	if err != nil {
 		return nil, err
 	}

@@ -48,8 +48,10 @@ func listEpisodes(dir string) ([]string, error) {
 }
 
 // loadAll reads and parses files on every core. The result keeps the
-// order of files. progress, if not nil, is told each finished file.
-func loadAll(ctx context.Context, r *episode.Reader, cfg *config.Config, files []string, display func(string) string, progress func(done, total int)) ([]*loaded, error) {
+// order of files. progress, if not nil, is told each finished file. With
+// forget, each loaded episode keeps only what choosing the feed's items
+// needs (see loaded.forget).
+func loadAll(ctx context.Context, r *episode.Reader, cfg *config.Config, files []string, display func(string) string, progress func(done, total int), forget bool) ([]*loaded, error) {
 	offset := secondsToDuration(cfg.Media.AudioOffset)
 	out := make([]*loaded, len(files))
 	var (
@@ -62,6 +64,9 @@ func loadAll(ctx context.Context, r *episode.Reader, cfg *config.Config, files [
 		wg.Go(func() {
 			for i := range next {
 				out[i] = loadOne(r, files[i], display(files[i]), offset)
+				if forget {
+					out[i].forget()
+				}
 				if progress != nil {
 					mu.Lock()
 					done++
@@ -117,6 +122,17 @@ func (l *loaded) parse(r *episode.Reader, defaultOffset time.Duration) {
 	l.chapters = cs
 	ep.Notes = nil // the chapters are made: a large show need not keep the notes too
 	l.diags = append(l.diags, cd.InFile(l.name)...)
+}
+
+// forget drops what only writing an episode needs, which the build
+// parses again then (show.complete): a show of 100,000 episodes holds
+// every loaded episode until its items are chosen. The episode's
+// diagnostics are kept.
+func (l *loaded) forget() {
+	l.chapters = nil
+	if ep := l.ep; ep != nil {
+		ep.Summary, ep.Guests, ep.Hosts, ep.Links, ep.Tags = "", nil, nil, nil, nil
+	}
 }
 
 func secondsToDuration(s float64) time.Duration {

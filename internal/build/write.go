@@ -8,9 +8,9 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/castfeed/castfeed/chapters"
-	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/feed"
 	"github.com/castfeed/castfeed/internal/publish"
 )
@@ -38,10 +38,12 @@ type chunk struct {
 // whole in memory (a 100,000-episode show's RSS alone is 340 MB), and the
 // encoding, the slowest part of a build, is not left to one core.
 func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, items []item) error {
-	slices.SortStableFunc(items, func(a, b item) int { return feed.Order(&a.Item, &b.Item) })
-	var newest feed.Item
+	slices.SortStableFunc(items, func(a, b item) int {
+		return feed.Order(&feed.Item{PubDate: a.pubDate, GUID: a.guid}, &feed.Item{PubDate: b.pubDate, GUID: b.guid})
+	})
+	var newest time.Time
 	if len(items) > 0 {
-		newest = items[0].Item
+		newest = items[0].pubDate
 	}
 	var (
 		encs  = make(feed.Encoders, len(feedFiles))
@@ -55,7 +57,7 @@ func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, 
 		}
 	}()
 	for i, ff := range feedFiles {
-		e, err := feed.NewEncoder(ff.format, p, newest.PubDate)
+		e, err := feed.NewEncoder(ff.format, p, newest)
 		if err != nil {
 			return err
 		}
@@ -128,7 +130,7 @@ func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, 
 		c.feeds = [len(feedFiles)][]byte{}
 	}
 	for i, f := range files {
-		f.Write(encs[i].Tail(len(items) == 0))
+		f.Write(encs[i].Tail())
 		files[i] = nil
 		if err := f.Close(); err != nil {
 			return err
@@ -145,26 +147,25 @@ func (s *show) encodeChunk(tx *publish.Tx, encs feed.Encoders, c *chunk, items [
 	var buf bytes.Buffer
 	for k := range items {
 		it := &items[k]
-		fi, err := it.complete(s.reader)
+		fi, cs, err := s.complete(it)
 		if err != nil {
 			return err
 		}
 		if err := encs.AppendItem(c.feeds[:], fi, first && k == 0); err != nil {
 			return fmt.Errorf("%s: %w", it.slug, err)
 		}
-		if err := s.writeEpisode(tx, &buf, *it); err != nil {
+		if err := s.writeEpisode(tx, &buf, it, cs); err != nil {
 			return err
 		}
-		// Written: what only writing needed can go.
-		it.body, it.persons, it.chapters, it.files = episode.Body{}, nil, nil, nil
+		it.files = nil // written: the transcripts can go
 	}
 	return nil
 }
 
 // writeEpisode writes an episode's chapters and transcripts.
-func (s *show) writeEpisode(tx *publish.Tx, buf *bytes.Buffer, it item) error {
+func (s *show) writeEpisode(tx *publish.Tx, buf *bytes.Buffer, it *item, cs []chapters.Chapter) error {
 	dir := "episodes/" + it.slug + "/"
-	if len(it.chapters) > 0 {
+	if len(cs) > 0 {
 		for _, f := range []struct {
 			name  string
 			write func(io.Writer, []chapters.Chapter) error
@@ -173,7 +174,7 @@ func (s *show) writeEpisode(tx *publish.Tx, buf *bytes.Buffer, it item) error {
 			{"chapters.vtt", chapters.WriteVTT},
 		} {
 			buf.Reset()
-			if err := f.write(buf, it.chapters); err != nil {
+			if err := f.write(buf, cs); err != nil {
 				return fmt.Errorf("%s: %w", it.slug, err)
 			}
 			if err := tx.WriteFile(dir+f.name, buf.Bytes()); err != nil {

@@ -11,9 +11,11 @@
 package chapters
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -156,13 +158,28 @@ func ParseTimestamp(s string) (time.Duration, error) {
 		frac = time.Duration(n) * time.Millisecond
 		s = s[:i]
 	}
-	parts := strings.Split(s, ":")
-	if len(parts) < 2 || len(parts) > 3 {
+	// At most three parts, split without allocating: every note of every
+	// episode comes through here.
+	var buf [3]string
+	parts := buf[:0]
+	for rest := s; ; {
+		p, r, more := strings.Cut(rest, ":")
+		if len(parts) == 3 {
+			return 0, fmt.Errorf("timestamp %q: want H:MM:SS or MM:SS", s)
+		}
+		parts = append(parts, p)
+		if !more {
+			break
+		}
+		rest = r
+	}
+	if len(parts) < 2 {
 		return 0, fmt.Errorf("timestamp %q: want H:MM:SS or MM:SS", s)
 	}
-	nums := make([]int, len(parts))
+	var numBuf [3]int
+	nums := numBuf[:len(parts)]
 	for i, p := range parts {
-		if p == "" || len(p) > 3 || strings.TrimLeft(p, "0123456789") != "" {
+		if p == "" || len(p) > 3 || !allDigits(p) {
 			return 0, fmt.Errorf("timestamp %q: want H:MM:SS or MM:SS", s)
 		}
 		nums[i], _ = strconv.Atoi(p)
@@ -184,6 +201,15 @@ func ParseTimestamp(s string) (time.Duration, error) {
 		d = time.Duration(nums[0]) * time.Minute
 	}
 	return d + time.Duration(sec)*time.Second + frac, nil
+}
+
+func allDigits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // FormatTimestamp writes HH:MM:SS, the form Apple and Spotify recognise in
@@ -223,8 +249,25 @@ func ParseNote(text string) (start time.Duration, title, url string, err error) 
 	if strings.ContainsAny(title, "*_") {
 		title = emphasisRE.ReplaceAllString(title, "$1$2$3$4")
 	}
-	title = strings.Join(strings.Fields(strings.Trim(title, " \t*_`~")), " ")
+	title = strings.Trim(title, " \t*_`~")
+	if !singleSpaced(title) {
+		title = strings.Join(strings.Fields(title), " ")
+	}
 	return start, title, url, nil
+}
+
+// singleSpaced reports whether s has no run of spaces and no other
+// white space (ASCII), so that collapsing it would change nothing.
+func singleSpaced(s string) bool {
+	for i := range len(s) {
+		switch c := s[i]; {
+		case c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' '):
+			return false
+		case c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c >= 0x80:
+			return false // non-ASCII may hold Unicode spaces: the slow way
+		}
+	}
+	return true
 }
 
 // Lines lists chapters as "HH:MM:SS Title" lines, the form Apple Podcasts
@@ -245,7 +288,7 @@ func Lines(cs []Chapter) string {
 func Build(notes []Note, opt Options) ([]Chapter, diag.List) {
 	var (
 		diags diag.List
-		cs    []Chapter
+		cs    = make([]Chapter, 0, len(notes))
 	)
 	for _, n := range notes {
 		start, title, url, err := ParseNote(n.Text)
@@ -299,6 +342,9 @@ func Build(notes []Note, opt Options) ([]Chapter, diag.List) {
 // and reports the others. Sorting instead would let one typo scramble the
 // order of every chapter around it.
 func inOrder(cs []Chapter, end time.Duration) ([]Chapter, diag.List) {
+	if slices.IsSortedFunc(cs, func(a, b Chapter) int { return cmp.Compare(a.Start, b.Start) }) {
+		return cs, nil // the usual case
+	}
 	n := len(cs)
 	// tails[k] is the index of the smallest possible last element of a
 	// kept run of length k+1; prev links each element to its predecessor.
@@ -435,6 +481,9 @@ func offsetLabel(d time.Duration) string {
 
 // merge joins chapters that start at the same time.
 func merge(cs []Chapter) ([]Chapter, diag.List) {
+	if !hasEqualNeighbours(cs) {
+		return cs, nil // the usual case
+	}
 	var diags diag.List
 	out := cs[:0:0]
 	for _, c := range cs {
@@ -452,10 +501,19 @@ func merge(cs []Chapter) ([]Chapter, diag.List) {
 	return out, diags
 }
 
+func hasEqualNeighbours(cs []Chapter) bool {
+	for i := 1; i < len(cs); i++ {
+		if cs[i].Start == cs[i-1].Start {
+			return true
+		}
+	}
+	return false
+}
+
 // trimEnd drops chapters at or past the end of the episode.
 func trimEnd(cs []Chapter, dur, offset time.Duration) ([]Chapter, diag.List) {
-	if dur <= 0 {
-		return cs, nil
+	if dur <= 0 || len(cs) == 0 || cs[len(cs)-1].Start < dur {
+		return cs, nil // cs is in order: all inside
 	}
 	var diags diag.List
 	out := cs[:0:0]

@@ -57,7 +57,7 @@ type Options struct {
 type Server struct {
 	opt   Options
 	log   *slog.Logger
-	mu    sync.Mutex
+	mu    sync.RWMutex // cache and served
 	cache map[fileKey]*entry
 	// served remembers, per file of the published folder, the version
 	// last served and the folder it was in, so that a conditional GET of
@@ -69,11 +69,13 @@ type Server struct {
 	requests [len(methods)][600]atomic.Pointer[metrics.CounterValue]
 	// folder caches the published folder's inode for folderTTL, so that
 	// a burst of conditional GETs costs one stat, not one each.
-	folder struct {
-		sync.Mutex
-		ino uint64
-		at  time.Time
-	}
+	folder atomic.Pointer[folderStamp]
+}
+
+// folderStamp is the published folder's inode and when it was read.
+type folderStamp struct {
+	ino uint64
+	at  time.Time
 }
 
 // folderTTL bounds how long a 304 may be answered for a folder that
@@ -84,16 +86,21 @@ const folderTTL = 250 * time.Millisecond
 // folderInode returns the published folder's inode, stat'ing it at most
 // once per folderTTL.
 func (s *Server) folderInode() uint64 {
-	f := &s.folder
-	f.Lock()
-	defer f.Unlock()
-	if now := time.Now(); now.Sub(f.at) >= folderTTL || f.ino == 0 {
-		f.ino, f.at = 0, now
-		if fi, err := os.Stat(s.opt.Dir); err == nil {
-			f.ino = inode(fi)
-		}
+	old := s.folder.Load()
+	now := time.Now()
+	if old != nil && now.Sub(old.at) < folderTTL {
+		return old.ino
 	}
-	return f.ino
+	fi, err := os.Stat(s.opt.Dir)
+	if err != nil {
+		return 0
+	}
+	ino := inode(fi)
+	// Kept unless Published forgot the folder meanwhile (it stores a new
+	// pointer, so the swap fails): this stat may predate the swap that
+	// Published announced.
+	s.folder.CompareAndSwap(old, &folderStamp{ino, now})
+	return ino
 }
 
 // servedVersion is a file version and the inode of the folder it was read
@@ -139,9 +146,7 @@ func (s *Server) Published() {
 	s.cache = map[fileKey]*entry{}
 	s.served = map[string]servedVersion{}
 	s.mu.Unlock()
-	s.folder.Lock()
-	s.folder.at = time.Time{}
-	s.folder.Unlock()
+	s.folder.Store(&folderStamp{}) // a new pointer: see folderInode
 }
 
 // NewHTTPServer returns an http.Server with limits against slow and
@@ -159,30 +164,51 @@ func NewHTTPServer(addr string, h http.Handler) *http.Server {
 	}
 }
 
-// Handler routes requests.
+// Handler routes requests. The routes are few and fixed, so a switch
+// does it: the published files, nearly every request, skip the pattern
+// matching of http.ServeMux. Paths are not cleaned: a name with an empty,
+// "." or ".." segment is refused (see safeName).
 func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		io.WriteString(w, "ok\n")
-	})
-	mux.HandleFunc("GET /readyz", s.readyz)
-	if s.opt.Registry != nil {
-		mux.Handle("GET /metrics", s.opt.Registry.Handler())
-	}
-	mux.HandleFunc("/-/refresh", s.refresh)
-	if s.opt.MediaDir != "" {
-		mux.HandleFunc("/media/", func(w http.ResponseWriter, r *http.Request) {
-			s.serveFile(w, r, s.opt.MediaDir, strings.TrimPrefix(r.URL.Path, "/media/"))
-		})
-	}
-	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
+	return s.observe(http.HandlerFunc(s.route))
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	switch p := r.URL.Path; {
+	case p == "/healthz":
+		if getOnly(w, r) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			io.WriteString(w, "ok\n")
+		}
+	case p == "/readyz":
+		if getOnly(w, r) {
+			s.readyz(w, r)
+		}
+	case p == "/metrics" && s.opt.Registry != nil:
+		if getOnly(w, r) {
+			s.opt.Registry.Handler().ServeHTTP(w, r)
+		}
+	case p == "/-/refresh":
+		s.refresh(w, r)
+	case p == "/":
 		http.Redirect(w, r, "/feed.xml", http.StatusFound)
-	})
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.serveFile(w, r, s.opt.Dir, strings.TrimPrefix(r.URL.Path, "/"))
-	})
-	return s.observe(mux)
+	case strings.HasPrefix(p, "/media/") && s.opt.MediaDir != "":
+		s.serveFile(w, r, s.opt.MediaDir, p[len("/media/"):])
+	case strings.HasPrefix(p, "/"):
+		s.serveFile(w, r, s.opt.Dir, p[1:])
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// getOnly answers 405 to what is neither GET nor HEAD, and reports
+// whether the request may go on.
+func getOnly(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return true
+	}
+	w.Header().Set("Allow", "GET, HEAD")
+	http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	return false
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
@@ -330,9 +356,9 @@ func (s *Server) notModified(w http.ResponseWriter, r *http.Request, dir, name s
 	if inm == "" || r.Header.Get("Range") != "" || dir != s.opt.Dir {
 		return false
 	}
-	s.mu.Lock()
+	s.mu.RLock()
 	v, ok := s.served[name]
-	s.mu.Unlock()
+	s.mu.RUnlock()
 	if !ok {
 		return false
 	}
@@ -458,9 +484,9 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, dir, name str
 // can be large, one from their size and time.
 func (s *Server) entry(name string, f *os.File, fi fs.FileInfo, k *kind) *entry {
 	key := fileKey{path: name, size: fi.Size(), mtime: fi.ModTime().UnixNano(), ino: inode(fi)}
-	s.mu.Lock()
+	s.mu.RLock()
 	e, ok := s.cache[key]
-	s.mu.Unlock()
+	s.mu.RUnlock()
 	if ok {
 		return e
 	}

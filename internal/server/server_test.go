@@ -282,6 +282,14 @@ func TestHealthReadyMetricsRefresh(t *testing.T) {
 	if r, _ := s.do("GET", "/healthz"); r.StatusCode != 200 {
 		t.Errorf("healthz: %s", r.Status)
 	}
+	if r, _ := s.do("HEAD", "/metrics"); r.StatusCode != 200 {
+		t.Errorf("HEAD /metrics: %s", r.Status)
+	}
+	for _, p := range []string{"/healthz", "/readyz", "/metrics"} {
+		if r, _ := s.do("POST", p); r.StatusCode != 405 || r.Header.Get("Allow") != "GET, HEAD" {
+			t.Errorf("POST %s: %s, Allow %q", p, r.Status, r.Header.Get("Allow"))
+		}
+	}
 	if r, _ := s.do("GET", "/readyz"); r.StatusCode != 503 {
 		t.Errorf("readyz before the first publish: %s", r.Status)
 	}

@@ -512,3 +512,15 @@ func FuzzSplitNoteMatchesRegexp(f *testing.F) {
 		}
 	})
 }
+
+// TestClock holds the hand-written HH:MM:SS.mmm to fmt's.
+func TestClock(t *testing.T) {
+	for _, d := range []time.Duration{-time.Second, 0, 7 * time.Millisecond, 59*time.Second + 990*time.Millisecond,
+		time.Hour - time.Millisecond, 99*time.Hour + 59*time.Minute, 100*time.Hour + 5*time.Millisecond, 1234*time.Hour + 61*time.Second} {
+		ms := max(d, 0).Milliseconds()
+		want := fmt.Sprintf("%02d:%02d:%02d,%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
+		if got := clock(d, ","); got != want {
+			t.Errorf("clock(%v) = %s, want %s", d, got, want)
+		}
+	}
+}

@@ -92,11 +92,23 @@ func WritePSC(w io.Writer, cs []Chapter) error {
 
 // clock writes HH:MM:SS<sep>mmm.
 func clock(d time.Duration, sep string) string {
-	if d < 0 {
-		d = 0
+	return string(appendClock(nil, d, sep))
+}
+
+// appendClock appends HH:MM:SS<sep>mmm without fmt: a build writes one per
+// chapter of every episode.
+func appendClock(b []byte, d time.Duration, sep string) []byte {
+	ms := max(d, 0).Milliseconds()
+	pad := func(b []byte, n int64, width int) []byte {
+		for w, p := width-1, int64(10); w > 0 && n < p; w, p = w-1, p*10 {
+			b = append(b, '0')
+		}
+		return strconv.AppendInt(b, n, 10)
 	}
-	ms := d.Milliseconds()
-	return fmt.Sprintf("%02d:%02d:%02d%s%03d", ms/3600000, ms/60000%60, ms/1000%60, sep, ms%1000)
+	b = append(pad(b, ms/3600000, 2), ':')
+	b = append(pad(b, ms/60000%60, 2), ':')
+	b = append(pad(b, ms/1000%60, 2), sep...)
+	return pad(b, ms%1000, 3)
 }
 
 // endOf is when a chapter ends in formats that need an end: its End, or
@@ -113,11 +125,15 @@ func endOf(c Chapter) time.Duration {
 // end after it starts).
 func WriteVTT(w io.Writer, cs []Chapter) error {
 	bw := bufferOf(w)
+	var line []byte
 	bw.WriteString("WEBVTT\n")
 	for i, c := range cs {
 		end := endOf(c)
-		title := vttText(c.Title)
-		fmt.Fprintf(bw, "\n%d\n%s --> %s\n%s\n", i+1, clock(c.Start, "."), clock(end, "."), title)
+		line := strconv.AppendInt(append(line[:0], '\n'), int64(i+1), 10)
+		line = appendClock(append(line, '\n'), c.Start, ".")
+		line = appendClock(append(line, " --> "...), end, ".")
+		line = append(append(append(line, '\n'), vttText(c.Title)...), '\n')
+		bw.Write(line)
 	}
 	return bw.Flush()
 }

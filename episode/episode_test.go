@@ -621,3 +621,14 @@ func goldenJSON(t *testing.T, ep *Episode, diags diag.List) []byte {
 	}
 	return append(out, '\n')
 }
+
+// TestPanicIsAnError: a panic while reading a file (here: a parse with
+// no Reader, which dereferences nil) is an error on that file, not a
+// crash of the build.
+func TestPanicIsAnError(t *testing.T) {
+	p := &parse{name: "episode-0001.md"}
+	ep := p.safeRun([]byte("---\ntitle: <b>Hi</b>\ndate: 2024-01-01\n---\nIntro.\n"))
+	if ep != nil || !p.diags.HasErrors() || !strings.Contains(p.diags[0].Message, "castfeed failed on this file") || p.diags[0].Line != 1 {
+		t.Fatalf("episode %v, diagnostics %v", ep, p.diags)
+	}
+}

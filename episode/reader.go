@@ -66,7 +66,7 @@ func NewReader() *Reader {
 // diagnostic names the file and a 1-based line of it, sorted by line.
 func (r *Reader) Parse(name string, data []byte) (ep *Episode, diags diag.List) {
 	p := &parse{r: r, name: name}
-	ep = p.run(data)
+	ep = p.safeRun(data)
 	if p.diags.HasErrors() {
 		ep = nil
 	}
@@ -92,6 +92,19 @@ func (p *parse) warnf(line int, hint, format string, args ...any) {
 	d := diag.Warnf(line, hint, format, args...)
 	d.File = p.name
 	p.diags = append(p.diags, d)
+}
+
+// safeRun is run with a panic (in castfeed or in a library, on input no
+// test foresaw) turned into an error on the file: one file must never
+// stop a build of the others.
+func (p *parse) safeRun(data []byte) (ep *Episode) {
+	defer func() {
+		if v := recover(); v != nil {
+			ep = nil
+			p.errorf(1, "report this to castfeed's maintainers with the file", "castfeed failed on this file: %v", v)
+		}
+	}()
+	return p.run(data)
 }
 
 // maxSize bounds the files Parse reads. Real show notes are a few KB;

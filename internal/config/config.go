@@ -205,11 +205,24 @@ func (c *Config) Parse(name string, r io.Reader) error {
 		// lose the defaults; an empty file is simply all defaults.
 		return nil
 	}
-	if err := yaml.UnmarshalWithOptions(data, c, yaml.DisallowUnknownField()); err != nil {
+	if err := unmarshal(data, c); err != nil {
 		return c.yamlError(err)
 	}
 	c.name, c.file = name, file
 	return nil
+}
+
+// unmarshal is go-yaml's strict decoding, with its panics turned into an
+// error: go-yaml v1.18.0 dereferences nil on some malformed input (a tag
+// on a multi-line scalar where a list belongs; FuzzParse found it), and a
+// config file must never crash castfeed.
+func unmarshal(data []byte, c *Config) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the YAML cannot be read (the YAML library failed: %v); check the indentation and the values of lists", p)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, c, yaml.DisallowUnknownField())
 }
 
 func empty(f *ast.File) bool {

@@ -3,6 +3,7 @@ package feed
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/google/uuid"
 	"testing"
 	"time"
 
@@ -16,29 +17,31 @@ func oneShot(t testing.TB, f Format, p *Podcast) []byte {
 	t.Helper()
 	items := sorted(p.Items)
 	up := updated(items)
+	ns := uuid.MustParse(GUID(p.FeedURL))
 	var b bytes.Buffer
 	var err error
 	switch f {
-	case RSS:
-		doc := rssDoc(p, up)
-		for _, it := range items {
-			doc.Channel.Items = append(doc.Channel.Items, rssItem(p, it, textOf(it)))
-		}
-		err = feeds.WriteXML(doc, &b)
-		b.WriteByte('\n')
-	case Atom:
-		doc := atomDoc(p, up)
-		e, _ := NewEncoder(Atom, p, up)
-		for _, it := range items {
-			doc.f.Entries = append(doc.f.Entries, atomEntry(e.ns, it, textOf(it)))
+	case RSS, Atom:
+		var doc feeds.XmlFeed
+		if f == RSS {
+			rss := rssDoc(p, up)
+			for _, it := range items {
+				rss.Channel.Items = append(rss.Channel.Items, rssItem(p, it, textOf(it)))
+			}
+			doc = rss
+		} else {
+			atom := atomDoc(p, up)
+			for _, it := range items {
+				atom.f.Entries = append(atom.f.Entries, atomEntry(ns, it, textOf(it)))
+			}
+			doc = atom
 		}
 		err = feeds.WriteXML(doc, &b)
 		b.WriteByte('\n')
 	case JSON:
 		doc := jsonDoc(p, up)
-		e, _ := NewEncoder(JSON, p, up)
 		for _, it := range items {
-			doc.Items = append(doc.Items, jsonItem(e.ns, it, textOf(it)))
+			doc.Items = append(doc.Items, jsonItem(ns, it, textOf(it)))
 		}
 		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false)

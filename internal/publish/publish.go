@@ -4,8 +4,11 @@
 // A Tx is opened on the published folder; the build hands it every file of
 // the new version. Files whose bytes equal the published ones are kept as
 // they are (hard links, so their mtime and therefore Last-Modified and
-// ETag stay put). Nothing is written until the first real difference: a
-// rebuild that changes nothing touches no file at all. Commit swaps the
+// ETag stay put). A file given whole (WriteFile) is written only from the
+// first real difference on; a file streamed (Create), too large to hold,
+// is written into the new folder and, if equal to the published one,
+// replaced by a link to it. Either way a rebuild that changes nothing
+// touches no published file at all. Commit swaps the
 // fully written sibling folder in with one rename (RENAME_EXCHANGE where
 // the kernel has it), so a reader sees the old version or the new one,
 // never a mix, and a failed or killed build leaves the old one intact.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/internal/config"
 	"github.com/castfeed/castfeed/internal/diag"
 	"github.com/castfeed/castfeed/internal/xsdtest"
@@ -659,5 +661,46 @@ func TestDuplicateGUID(t *testing.T) {
 	lint, err := Check(context.Background(), opt.Config, nil)
 	if err != nil || !lint.HasErrors() || !slices.ContainsFunc(lint, func(d diag.Diagnostic) bool { return d.Line == line && d.File == want.File }) {
 		t.Fatalf("lint: %v, %v", err, lint)
+	}
+}
+
+// TestWriteFailsMidway: an item that fails while the feeds are written
+// (here: its text no longer parses) fails the publication promptly, with
+// the pipeline's goroutines stopped, and leaves the published folder as
+// it was.
+func TestWriteFailsMidway(t *testing.T) {
+	opt := exampleShow(t)
+	mustRun(t, opt)
+	before := snapshot(t, opt.Config.Output.Dir)
+	good, err := os.ReadFile(filepath.Join(opt.Config.Episodes.Dir, "episode-0001.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Enough items to fill every chunk in flight, one bad in the middle.
+	var items []item
+	for i := range 40 * chunkSize {
+		it := item{slug: fmt.Sprintf("e%05d", i), name: "e.md", source: string(good), guid: fmt.Sprint(i),
+			pubDate: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Duration(i) * time.Hour)}
+		if i == 20*chunkSize {
+			it.source = "not an episode"
+		}
+		items = append(items, it)
+	}
+	s := &show{opt: opt, cfg: opt.Config, log: slog.New(slog.DiscardHandler), state: openState(opt.Config.State.Dir), reader: episode.NewReader().WithoutHTML()}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.publish(context.Background(), items)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "no longer parses") {
+			t.Fatalf("err = %v; want the bad item's error", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("publishing did not return: the pipeline is stuck")
+	}
+	if after := snapshot(t, opt.Config.Output.Dir); !equalFiles(before, after) {
+		t.Fatal("a failed publication changed the published folder")
 	}
 }

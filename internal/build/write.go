@@ -70,7 +70,13 @@ func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, 
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	var wg sync.WaitGroup
+	// On any return: stop the producer and the workers, then wait for
+	// them, so that none touches tx (or blocks) once we return.
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
 	chunks := make([]chunk, (len(items)+chunkSize-1)/chunkSize)
 	for i := range chunks {
 		chunks[i].done = make(chan struct{})
@@ -83,8 +89,6 @@ func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, 
 		free <- [len(feedFiles)][]byte{}
 	}
 	next := make(chan int)
-	var wg sync.WaitGroup
-	defer wg.Wait() // after cancel: no worker touches tx once we return
 	wg.Go(func() {
 		defer close(next)
 		for i := range chunks {

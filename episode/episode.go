@@ -74,6 +74,14 @@ type keyLine struct {
 	line int
 }
 
+// Offset is the episode's audio offset: its own, else def (the show's).
+func (e *Episode) Offset(def time.Duration) time.Duration {
+	if e.HasAudioOffset {
+		return e.AudioOffset
+	}
+	return def
+}
+
 // PubDate is when the episode goes out: its date at its own time of day
 // (Clock), or at defaultClock when it has none, in loc (UTC when nil).
 //

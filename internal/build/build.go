@@ -205,22 +205,21 @@ type item struct {
 	guid, title string
 	pubDate     time.Time
 	enclosure   feed.Enclosure
-	files       []outFile // transcript files
-	transcripts []feed.Transcript
 }
 
 // complete parses the item's text again (it parsed before, so it parses
-// now) and returns its whole feed item, HTML rendered, and its chapters.
-func (s *show) complete(it *item) (feed.Item, []chapters.Chapter, error) {
+// now) and returns its whole feed item, HTML rendered, its chapters and
+// its transcript files.
+func (s *show) complete(it *item) (feed.Item, []chapters.Chapter, []outFile, error) {
 	l := &loaded{name: it.name, slug: it.slug, data: []byte(it.source)}
 	l.parse(s.reader, secondsToDuration(s.cfg.Media.AudioOffset))
 	ep := l.ep
 	if ep == nil {
-		return feed.Item{}, nil, fmt.Errorf("%s: the episode no longer parses", it.name)
+		return feed.Item{}, nil, nil, fmt.Errorf("%s: the episode no longer parses", it.name)
 	}
 	html, err := s.reader.HTML(ep.Body())
 	if err != nil {
-		return feed.Item{}, nil, fmt.Errorf("%s: the notes cannot be shown as HTML: %w", it.name, err)
+		return feed.Item{}, nil, nil, fmt.Errorf("%s: the notes cannot be shown as HTML: %w", it.name, err)
 	}
 	fi := feed.Item{
 		Title:       ep.Title,
@@ -237,7 +236,6 @@ func (s *show) complete(it *item) (feed.Item, []chapters.Chapter, error) {
 		Explicit:    ep.Explicit,
 		Image:       ep.Image,
 		Keywords:    ep.Tags,
-		Transcripts: it.transcripts,
 	}
 	if len(l.chapters) > 0 {
 		fi.ChaptersURL = s.url("episodes", it.slug, "chapters.json")
@@ -252,7 +250,9 @@ func (s *show) complete(it *item) (feed.Item, []chapters.Chapter, error) {
 	for _, p := range ep.Hosts {
 		fi.Persons = append(fi.Persons, feed.Person{Name: p.Name, Role: "host", Href: p.URL})
 	}
-	return fi, l.chapters, nil
+	files, tags := s.transcriptFiles(it.slug, ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset)))
+	fi.Transcripts = tags
+	return fi, l.chapters, files, nil
 }
 
 // items turns loaded episodes into feed items. It returns the earliest
@@ -311,13 +311,7 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 		enc, d := s.enclosure(ctx, l, tmpl, lens)
 		diags = append(diags, d...)
 		it := item{slug: l.slug, name: l.name, source: ep.Source, guid: guid, title: ep.Title, pubDate: pub, enclosure: enc}
-		epOffset := offset
-		if ep.HasAudioOffset {
-			epOffset = ep.AudioOffset
-		}
-		var td diag.List
-		it.files, it.transcripts, td = s.transcriptFiles(l, epOffset)
-		diags = append(diags, td...)
+		diags = append(diags, s.transcriptDiags(l)...)
 		items = append(items, it)
 	}
 	return items, nextDue, diags

@@ -119,6 +119,14 @@ func TestExampleShowGolden(t *testing.T) {
 	if res.Published != 6 || !res.Changed {
 		t.Fatalf("published %d episodes (changed %v), want 6 (0007 is unpublished, 0008 is next)", res.Published, res.Changed)
 	}
+	// Episode 4's audio starts 12.5 s into the video: its first caption
+	// is left out, and said so at its audio_offset line.
+	if !slices.ContainsFunc(res.Diagnostics, func(d diag.Diagnostic) bool {
+		return d.File == "episodes/episode-0004.md" && d.Line == 10 && d.Severity == diag.Warning &&
+			strings.HasPrefix(d.Message, "1 transcript cues fall before the start of the audio after audio_offset -12.5s")
+	}) {
+		t.Errorf("no warning about episode 4's dropped caption: %v", res.Diagnostics)
+	}
 	got := snapshot(t, opt.Config.Output.Dir)
 	golden := filepath.Join("testdata", "example")
 	if *update {

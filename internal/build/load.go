@@ -110,10 +110,7 @@ func (l *loaded) parse(r *episode.Reader, defaultOffset time.Duration) {
 	if ep == nil {
 		return
 	}
-	offset := defaultOffset
-	if ep.HasAudioOffset {
-		offset = ep.AudioOffset
-	}
+	offset := ep.Offset(defaultOffset)
 	notes := make([]chapters.Note, len(ep.Notes))
 	for i, n := range ep.Notes {
 		notes[i] = chapters.Note{Line: n.Num, Text: n.Text}

@@ -58,22 +58,34 @@ func (s *show) syncTranscripts(ctx context.Context, eps []*loaded) (map[string]t
 	return out, due
 }
 
-// transcriptFiles shifts an episode's transcript by its audio offset and
-// encodes it in every format. It returns the files and the feed's tags.
-func (s *show) transcriptFiles(l *loaded, offset time.Duration) ([]outFile, []feed.Transcript, diag.List) {
+// transcriptDiags reports the cues of an episode's transcript that fall
+// before the start of the audio after its audio offset.
+func (s *show) transcriptDiags(l *loaded) diag.List {
 	r, ok := s.transcripts[l.slug]
 	if !ok || r.Transcript == nil {
-		return nil, nil, nil
+		return nil
 	}
-	t, dropped := r.Transcript.Shift(offset)
-	var diags diag.List
-	if dropped > 0 {
-		diags = append(diags, diag.Diagnostic{File: l.name, Line: l.ep.Line("audio_offset"), Severity: diag.Warning,
+	offset := l.ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset))
+	if _, dropped := r.Transcript.Shift(offset); dropped > 0 {
+		return diag.List{{File: l.name, Line: l.ep.Line("audio_offset"), Severity: diag.Warning,
 			Message: fmt.Sprintf("%d transcript cues fall before the start of the audio after audio_offset %s and are left out", dropped, offset),
-			Hint:    "check audio_offset: it is the audio time minus the video time (negative when the audio cuts the video's intro)"})
+			Hint:    "check audio_offset: it is the audio time minus the video time (negative when the audio cuts the video's intro)"}}
 	}
+	return nil
+}
+
+// transcriptFiles shifts an episode's transcript by its audio offset and
+// encodes it in every format. It returns the files and the feed's tags.
+// It runs when the episode is written, so a large show never holds every
+// episode's encoded transcripts at once.
+func (s *show) transcriptFiles(slug string, offset time.Duration) ([]outFile, []feed.Transcript) {
+	r, ok := s.transcripts[slug]
+	if !ok || r.Transcript == nil {
+		return nil, nil
+	}
+	t, _ := r.Transcript.Shift(offset)
 	if len(t.Cues) == 0 {
-		return nil, nil, diags
+		return nil, nil
 	}
 	var (
 		files []outFile
@@ -83,19 +95,21 @@ func (s *show) transcriptFiles(l *loaded, offset time.Duration) ([]outFile, []fe
 	for _, f := range transcriptFormats {
 		buf.Reset()
 		if err := transcript.Write(&buf, t, f.format); err != nil {
-			diags = append(diags, diag.Diagnostic{File: l.name, Severity: diag.Warning, Message: fmt.Sprintf("cannot write the transcript as %s: %v", f.format, err)})
+			// Our own encoders on a parsed transcript: not the show's
+			// doing, so a log line rather than a diagnostic.
+			s.log.Warn("cannot write a transcript", "episode", slug, "format", f.format, "error", err)
 			continue
 		}
 		name := "transcript." + f.format
 		files = append(files, outFile{name: name, data: bytes.Clone(buf.Bytes())})
 		typ, _ := transcript.MediaType(f.format)
-		tag := feed.Transcript{URL: s.url("episodes", l.slug, name), Type: typ, Language: t.Language}
+		tag := feed.Transcript{URL: s.url("episodes", slug, name), Type: typ, Language: t.Language}
 		if f.timed {
 			tag.Rel = "captions"
 		}
 		tags = append(tags, tag)
 	}
-	return files, tags, diags
+	return files, tags
 }
 
 type outFile struct {

@@ -151,24 +151,23 @@ func (s *show) encodeChunk(tx *publish.Tx, encs feed.Encoders, c *chunk, items [
 	var buf bytes.Buffer
 	for k := range items {
 		it := &items[k]
-		fi, cs, err := s.complete(it)
+		fi, cs, files, err := s.complete(it)
 		if err != nil {
 			return err
 		}
 		if err := encs.AppendItem(c.feeds[:], fi, first && k == 0); err != nil {
 			return fmt.Errorf("%s: %w", it.slug, err)
 		}
-		if err := s.writeEpisode(tx, &buf, it, cs); err != nil {
+		if err := s.writeEpisode(tx, &buf, it.slug, cs, files); err != nil {
 			return err
 		}
-		it.files = nil // written: the transcripts can go
 	}
 	return nil
 }
 
 // writeEpisode writes an episode's chapters and transcripts.
-func (s *show) writeEpisode(tx *publish.Tx, buf *bytes.Buffer, it *item, cs []chapters.Chapter) error {
-	dir := "episodes/" + it.slug + "/"
+func (s *show) writeEpisode(tx *publish.Tx, buf *bytes.Buffer, slug string, cs []chapters.Chapter, files []outFile) error {
+	dir := "episodes/" + slug + "/"
 	if len(cs) > 0 {
 		for _, f := range []struct {
 			name  string
@@ -179,14 +178,14 @@ func (s *show) writeEpisode(tx *publish.Tx, buf *bytes.Buffer, it *item, cs []ch
 		} {
 			buf.Reset()
 			if err := f.write(buf, cs); err != nil {
-				return fmt.Errorf("%s: %w", it.slug, err)
+				return fmt.Errorf("%s: %w", slug, err)
 			}
 			if err := tx.WriteFile(dir+f.name, buf.Bytes()); err != nil {
 				return err
 			}
 		}
 	}
-	for _, f := range it.files {
+	for _, f := range files {
 		if err := tx.WriteFile(dir+f.name, f.data); err != nil {
 			return err
 		}

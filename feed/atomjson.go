@@ -66,13 +66,22 @@ func atomDoc(p *Podcast, updated time.Time) *atomFeed {
 	af := (&feeds.Atom{Feed: channelModel(p, updated)}).AtomFeed()
 	af.Id = sibling(p.FeedURL, "feed.atom")
 	af.Icon, af.Logo = p.Image, p.Image
-	return &atomFeed{af}
+	self := &feeds.AtomLink{Href: sibling(p.FeedURL, "feed.atom"), Rel: "self", Type: "application/atom+xml"}
+	return &atomFeed{AtomFeed: af, Links: []*feeds.AtomLink{af.Link, self}}
 }
 
-// atomFeed hands a finished AtomFeed to feeds.WriteXML.
-type atomFeed struct{ f *feeds.AtomFeed }
+// atomFeed is gorilla's AtomFeed with the rel="self" link that Atom
+// readers subscribe by: gorilla's has room for one link (the show's
+// page), so Links shadows it and holds both. Entries shadows gorilla's
+// field so that the entries stay the feed's last children. It implements
+// feeds.XmlFeed.
+type atomFeed struct {
+	*feeds.AtomFeed
+	Links   []*feeds.AtomLink  `xml:"link"`
+	Entries []*feeds.AtomEntry `xml:"entry"`
+}
 
-func (a *atomFeed) FeedXml() interface{} { return a.f }
+func (a *atomFeed) FeedXml() interface{} { return a }
 
 // atomEntry is one item translated by gorilla, whose per-entry
 // translation is reachable only through a whole feed.

@@ -148,6 +148,11 @@ func TestIndependentParser(t *testing.T) {
 				t.Error("a control character reached the XML")
 			}
 		}
+		// Each format names itself for subscribing and the show's page.
+		self := map[string]string{"rss": p.FeedURL, "atom": sibling(p.FeedURL, "feed.atom"), "json": sibling(p.FeedURL, "feed.json")}[name]
+		if f.FeedLink != self || f.Link != p.Link {
+			t.Errorf("%s: feed link %q, link %q; want %q and %q", name, f.FeedLink, f.Link, self, p.Link)
+		}
 		if name == "json" && f.Items[0].Enclosures[0].URL != "https://media.example.org/3.mp3" {
 			t.Errorf("json attachment %+v", f.Items[0].Enclosures)
 		}

@@ -32,7 +32,7 @@ func oneShot(t testing.TB, f Format, p *Podcast) []byte {
 		} else {
 			atom := atomDoc(p, up)
 			for _, it := range items {
-				atom.f.Entries = append(atom.f.Entries, atomEntry(ns, it, textOf(it)))
+				atom.Entries = append(atom.Entries, atomEntry(ns, it, textOf(it)))
 			}
 			doc = atom
 		}

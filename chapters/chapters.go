@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/castfeed/castfeed/internal/diag"
+	"github.com/castfeed/castfeed/diag"
 )
 
 // Note is one line of an episode's notes, e.g. "0:04:00 - Definitions".

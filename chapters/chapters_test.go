@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/castfeed/castfeed/internal/diag"
+	"github.com/castfeed/castfeed/diag"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

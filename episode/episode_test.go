@@ -15,7 +15,7 @@ import (
 	"time"
 	_ "time/tzdata" // PubDate tests need zones whatever the machine has
 
-	"github.com/castfeed/castfeed/internal/diag"
+	"github.com/castfeed/castfeed/diag"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/castfeed/castfeed/internal/build"
+	"github.com/castfeed/castfeed/internal/pipeline"
 )
 
 const buildUsage = `Usage: castfeed build [--config config.yaml] [--out DIR] [--offline] [--force]
@@ -41,7 +41,7 @@ func runBuild(ctx context.Context, args []string, e env) error {
 	}
 	log := newLogger(cfg.Log, e.stderr)
 	client := &http.Client{Transport: http.DefaultTransport}
-	opt := build.Options{
+	opt := pipeline.Options{
 		Config:       cfg,
 		ConfigDigest: digest,
 		Offline:      *offline,
@@ -54,9 +54,9 @@ func runBuild(ctx context.Context, args []string, e env) error {
 	if cfg.Transcripts.Enabled {
 		opt.Transcripts = newTranscripts(cfg, *offline, log)
 	}
-	res, err := build.Run(ctx, opt)
+	res, err := pipeline.Run(ctx, opt)
 	if err != nil {
-		if errors.Is(err, build.ErrRefused) {
+		if errors.Is(err, pipeline.ErrRefused) {
 			return &exitError{code: 1, msg: "castfeed: " + err.Error()}
 		}
 		return err

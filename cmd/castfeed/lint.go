@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/castfeed/castfeed/internal/build"
-	"github.com/castfeed/castfeed/internal/diag"
+	"github.com/castfeed/castfeed/diag"
+	"github.com/castfeed/castfeed/internal/pipeline"
 )
 
 const lintUsage = `Usage: castfeed lint [--config config.yaml] [--format text|json] [FILE.md ...]
@@ -37,7 +37,7 @@ func runLint(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	diags, err := build.Check(ctx, cfg, files)
+	diags, err := pipeline.Check(ctx, cfg, files)
 	if err != nil {
 		return err
 	}

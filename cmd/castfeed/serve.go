@@ -12,9 +12,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/castfeed/castfeed/internal/build"
 	"github.com/castfeed/castfeed/internal/metrics"
-	"github.com/castfeed/castfeed/internal/refresh"
+	"github.com/castfeed/castfeed/internal/pipeline"
+	"github.com/castfeed/castfeed/internal/schedule"
 	"github.com/castfeed/castfeed/internal/server"
 )
 
@@ -65,11 +65,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 	m := metrics.NewMetrics(reg)
 	client := &http.Client{Transport: http.DefaultTransport}
 
-	runner := &refresh.Runner{Logger: log, Metrics: m}
+	runner := &schedule.Runner{Logger: log, Metrics: m}
 	if len(cfg.Podcast.WebSubHubs) > 0 {
-		runner.Hubs = &refresh.Hubs{URLs: cfg.Podcast.WebSubHubs, Topic: feedURL(cfg.Podcast.BaseURL), Client: client, Logger: log}
+		runner.Hubs = &schedule.Hubs{URLs: cfg.Podcast.WebSubHubs, Topic: feedURL(cfg.Podcast.BaseURL), Client: client, Logger: log}
 	}
-	runner.Build = func(ctx context.Context) (*build.Result, error) {
+	runner.Build = func(ctx context.Context) (*pipeline.Result, error) {
 		// Read the config again: a show's volunteers edit it in git and
 		// expect the next refresh to use it, without a restart. The
 		// folders and the address stay those of the start.
@@ -78,11 +78,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 			return nil, err
 		}
 		next.Output.Dir, next.Media.Dir = cfg.Output.Dir, cfg.Media.Dir
-		opt := build.Options{Config: next, ConfigDigest: digest, Force: *force, Logger: log, HTTPClient: client, Version: version}
+		opt := pipeline.Options{Config: next, ConfigDigest: digest, Force: *force, Logger: log, HTTPClient: client, Version: version}
 		if next.Transcripts.Enabled {
 			opt.Transcripts = newTranscripts(next, false, log)
 		}
-		return build.Run(ctx, opt)
+		return pipeline.Run(ctx, opt)
 	}
 	if _, err := os.Stat(filepath.Join(cfg.Output.Dir, "feed.xml")); err == nil {
 		runner.SetReady() // a feed published before this process started

@@ -1,9 +1,9 @@
-// Package refresh runs the show's refreshes for `castfeed serve`: on a
+// Package schedule runs the show's refreshes for `castfeed serve`: on a
 // cron schedule, on SIGHUP and on the refresh endpoint. It guarantees that
 // refreshes never overlap, that a panic in one is recovered and reported,
 // and that shutting down cancels the one in flight, which leaves the
 // published folder as it was (the build publishes by an atomic swap).
-package refresh
+package schedule
 
 import (
 	"context"
@@ -14,15 +14,15 @@ import (
 	"sync"
 	"time"
 
-	"github.com/castfeed/castfeed/internal/build"
 	"github.com/castfeed/castfeed/internal/metrics"
+	"github.com/castfeed/castfeed/internal/pipeline"
 	"github.com/robfig/cron/v3"
 )
 
 // Runner performs refreshes one at a time.
 type Runner struct {
-	// Build does one refresh; build.Run with the process's options.
-	Build func(ctx context.Context) (*build.Result, error)
+	// Build does one refresh; pipeline.Run with the process's options.
+	Build func(ctx context.Context) (*pipeline.Result, error)
 	// Published, if set, is called after a refresh replaced the output
 	// folder (the server drops its caches).
 	Published func()
@@ -103,7 +103,7 @@ func (r *Runner) logger() *slog.Logger {
 func (r *Runner) refresh(ctx context.Context) (outcome string) {
 	log := r.logger()
 	start := time.Now()
-	var res *build.Result
+	var res *pipeline.Result
 	var err error
 	func() {
 		defer func() {
@@ -116,7 +116,7 @@ func (r *Runner) refresh(ctx context.Context) (outcome string) {
 	}()
 	elapsed := time.Since(start)
 	switch {
-	case errors.Is(err, build.ErrRefused):
+	case errors.Is(err, pipeline.ErrRefused):
 		outcome = Refused
 		log.Error("refresh refused; the published feed is kept", "error", err)
 	case err != nil && ctx.Err() != nil:
@@ -144,7 +144,7 @@ func (r *Runner) refresh(ctx context.Context) (outcome string) {
 	return outcome
 }
 
-func (r *Runner) record(outcome string, elapsed time.Duration, res *build.Result, ok bool) {
+func (r *Runner) record(outcome string, elapsed time.Duration, res *pipeline.Result, ok bool) {
 	m := r.Metrics
 	if m == nil {
 		return

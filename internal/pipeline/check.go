@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 import (
 	"context"
@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/castfeed/castfeed/diag"
 	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/internal/config"
-	"github.com/castfeed/castfeed/internal/diag"
 )
 
 // Check is `castfeed lint`: it reads the named episode files (all of

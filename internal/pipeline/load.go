@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 import (
 	"context"
@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/castfeed/castfeed/chapters"
+	"github.com/castfeed/castfeed/diag"
 	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/internal/config"
-	"github.com/castfeed/castfeed/internal/diag"
 )
 
 // loaded is one episode file after reading: the parsed episode (nil when

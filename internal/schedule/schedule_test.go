@@ -1,4 +1,4 @@
-package refresh
+package schedule
 
 import (
 	"context"
@@ -12,13 +12,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/castfeed/castfeed/internal/build"
+	"github.com/castfeed/castfeed/internal/pipeline"
 )
 
 func TestRefreshesNeverOverlap(t *testing.T) {
 	release := make(chan struct{})
 	var running, maxRunning, calls atomic.Int32
-	r := &Runner{Build: func(ctx context.Context) (*build.Result, error) {
+	r := &Runner{Build: func(ctx context.Context) (*pipeline.Result, error) {
 		calls.Add(1)
 		n := running.Add(1)
 		defer running.Add(-1)
@@ -29,7 +29,7 @@ func TestRefreshesNeverOverlap(t *testing.T) {
 			}
 		}
 		<-release
-		return &build.Result{Changed: true}, nil
+		return &pipeline.Result{Changed: true}, nil
 	}}
 	ctx := context.Background()
 	if !r.Trigger(ctx) {
@@ -57,7 +57,7 @@ func TestRefreshesNeverOverlap(t *testing.T) {
 func TestPanicIsRecoveredAndReported(t *testing.T) {
 	published := 0
 	r := &Runner{
-		Build:     func(ctx context.Context) (*build.Result, error) { panic("boom") },
+		Build:     func(ctx context.Context) (*pipeline.Result, error) { panic("boom") },
 		Published: func() { published++ },
 	}
 	out, ran := r.Once(context.Background())
@@ -68,7 +68,7 @@ func TestPanicIsRecoveredAndReported(t *testing.T) {
 		t.Fatal("a panicked refresh counted as published")
 	}
 	// The runner is usable afterwards: the lock was released.
-	r.Build = func(ctx context.Context) (*build.Result, error) { return &build.Result{}, nil }
+	r.Build = func(ctx context.Context) (*pipeline.Result, error) { return &pipeline.Result{}, nil }
 	if out, _ := r.Once(context.Background()); out != Unchanged || !r.Ready() {
 		t.Fatalf("refresh after a panic: %q, ready %v", out, r.Ready())
 	}
@@ -76,16 +76,16 @@ func TestPanicIsRecoveredAndReported(t *testing.T) {
 
 func TestOutcomes(t *testing.T) {
 	for _, tc := range []struct {
-		res  *build.Result
+		res  *pipeline.Result
 		err  error
 		want string
 	}{
-		{&build.Result{Changed: true}, nil, Published},
-		{&build.Result{UpToDate: true}, nil, Unchanged},
-		{&build.Result{}, build.ErrRefused, Refused},
+		{&pipeline.Result{Changed: true}, nil, Published},
+		{&pipeline.Result{UpToDate: true}, nil, Unchanged},
+		{&pipeline.Result{}, pipeline.ErrRefused, Refused},
 		{nil, errors.New("disk full"), Failed},
 	} {
-		r := &Runner{Build: func(context.Context) (*build.Result, error) { return tc.res, tc.err }}
+		r := &Runner{Build: func(context.Context) (*pipeline.Result, error) { return tc.res, tc.err }}
 		if out, _ := r.Once(context.Background()); out != tc.want {
 			t.Errorf("result %+v err %v: outcome %q, want %q", tc.res, tc.err, out, tc.want)
 		}
@@ -94,9 +94,9 @@ func TestOutcomes(t *testing.T) {
 
 func TestScheduleRunsAndStops(t *testing.T) {
 	var calls atomic.Int32
-	r := &Runner{Build: func(ctx context.Context) (*build.Result, error) {
+	r := &Runner{Build: func(ctx context.Context) (*pipeline.Result, error) {
 		calls.Add(1)
-		return &build.Result{}, nil
+		return &pipeline.Result{}, nil
 	}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
@@ -120,7 +120,7 @@ func TestScheduleRunsAndStops(t *testing.T) {
 // A refresh in flight when shutdown comes is cancelled through its ctx.
 func TestShutdownCancelsRefresh(t *testing.T) {
 	started := make(chan struct{})
-	r := &Runner{Build: func(ctx context.Context) (*build.Result, error) {
+	r := &Runner{Build: func(ctx context.Context) (*pipeline.Result, error) {
 		close(started)
 		<-ctx.Done()
 		return nil, ctx.Err()
@@ -159,7 +159,7 @@ func TestWebSubPingRetries(t *testing.T) {
 	defer rejecting.Close()
 
 	h := &Hubs{URLs: []string{hub.URL}, Topic: "https://example.org/feed.xml", Backoff: time.Millisecond}
-	r := &Runner{Hubs: h, Build: func(context.Context) (*build.Result, error) { return &build.Result{Changed: true}, nil }}
+	r := &Runner{Hubs: h, Build: func(context.Context) (*pipeline.Result, error) { return &pipeline.Result{Changed: true}, nil }}
 	r.Once(context.Background())
 	r.Wait()
 	mu.Lock()
@@ -178,10 +178,10 @@ func TestWebSubPingRetries(t *testing.T) {
 		http.Error(w, "bad topic", http.StatusBadRequest)
 	})
 	h2 := &Hubs{URLs: []string{rejecting.URL}, Topic: "t", Backoff: time.Millisecond}
-	r2 := &Runner{Hubs: h2, Build: func(context.Context) (*build.Result, error) { return &build.Result{Changed: true}, nil }}
+	r2 := &Runner{Hubs: h2, Build: func(context.Context) (*pipeline.Result, error) { return &pipeline.Result{Changed: true}, nil }}
 	r2.Once(context.Background())
 	r2.Wait()
-	r2.Build = func(context.Context) (*build.Result, error) { return &build.Result{}, nil }
+	r2.Build = func(context.Context) (*pipeline.Result, error) { return &pipeline.Result{}, nil }
 	r2.Once(context.Background())
 	r2.Wait()
 	if rejected.Load() != 1 {

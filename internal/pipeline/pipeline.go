@@ -1,4 +1,4 @@
-// Package build is one refresh of the show: read the episode files, make
+// Package pipeline is one refresh of the show: read the episode files, make
 // chapters and transcripts, build the feed, and publish the output folder
 // atomically. `castfeed build`, the scheduler of `castfeed serve` and
 // `castfeed lint` (through Check) all go through here.
@@ -7,7 +7,7 @@
 // and skipped (or, if it was published before, its last good version is
 // kept); a refresh that would drop published episodes or change their guid
 // is refused; a failed refresh leaves the published folder as it was.
-package build
+package pipeline
 
 import (
 	"context"
@@ -23,10 +23,10 @@ import (
 	"time"
 
 	"github.com/castfeed/castfeed/chapters"
+	"github.com/castfeed/castfeed/diag"
 	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/feed"
 	"github.com/castfeed/castfeed/internal/config"
-	"github.com/castfeed/castfeed/internal/diag"
 	"github.com/castfeed/castfeed/internal/publish"
 	"github.com/castfeed/castfeed/transcript"
 )

@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 import (
 	"bytes"
@@ -16,9 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/castfeed/castfeed/diag"
 	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/internal/config"
-	"github.com/castfeed/castfeed/internal/diag"
 	"github.com/castfeed/castfeed/internal/xsdtest"
 	"github.com/castfeed/castfeed/transcript"
 	"github.com/mmcdole/gofeed"
@@ -152,7 +152,7 @@ func TestExampleShowGolden(t *testing.T) {
 		case !ok:
 			t.Errorf("%s: written but not in testdata/example (run go test -update and review)", name)
 		case !bytes.Equal(data, w):
-			t.Errorf("%s differs from its golden file (run go test ./internal/build -update and review the diff)", name)
+			t.Errorf("%s differs from its golden file (run go test ./internal/pipeline -update and review the diff)", name)
 		}
 	}
 	for name := range want {
@@ -635,10 +635,10 @@ func TestLintFixtures(t *testing.T) {
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (run go test ./internal/build -update)", err)
+		t.Fatalf("%v (run go test ./internal/pipeline -update)", err)
 	}
 	if b.String() != string(want) {
-		t.Errorf("lint of the fixtures differs from %s (run go test ./internal/build -update and review):\n%s", golden, b.String())
+		t.Errorf("lint of the fixtures differs from %s (run go test ./internal/pipeline -update and review):\n%s", golden, b.String())
 	}
 	if diags.HasErrors() {
 		t.Errorf("the fixtures are all publishable, but lint reports errors:\n%s", b.String())

@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 import (
 	"bytes"
@@ -8,8 +8,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/castfeed/castfeed/diag"
 	"github.com/castfeed/castfeed/feed"
-	"github.com/castfeed/castfeed/internal/diag"
 	"github.com/castfeed/castfeed/transcript"
 )
 

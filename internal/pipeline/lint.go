@@ -12,11 +12,11 @@ import (
 	"github.com/castfeed/castfeed/internal/config"
 )
 
-// Check is `castfeed lint`: it reads the named episode files (all of
+// Lint is `castfeed lint`: it reads the named episode files (all of
 // episodes.dir when files is empty) and returns every problem, without
 // network access or writing anything. It is what the show's CI runs on
 // each pull request, so it must be fast and precise.
-func Check(ctx context.Context, cfg *config.Config, files []string) (diag.List, error) {
+func Lint(ctx context.Context, cfg *config.Config, files []string) (diag.List, error) {
 	display := func(p string) string { return filepath.ToSlash(p) }
 	if len(files) == 0 {
 		var err error

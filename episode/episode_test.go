@@ -486,7 +486,10 @@ func TestConcurrentParse(t *testing.T) {
 	}
 	want := map[string]result{}
 	for _, f := range files {
-		data, _ := os.ReadFile(f)
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
 		ep, diags := r.Parse(f, data)
 		want[f] = result{ep, diags}
 	}
@@ -495,7 +498,10 @@ func TestConcurrentParse(t *testing.T) {
 		wg.Go(func() {
 			for i := range files {
 				f := files[(i+g)%len(files)]
-				data, _ := os.ReadFile(f)
+				data, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
 				ep, diags := r.Parse(f, data)
 				if !reflect.DeepEqual(result{ep, diags}, want[f]) {
 					t.Errorf("%s read concurrently differs", f)

@@ -44,9 +44,9 @@ func newSite(t *testing.T, files map[string]string) *site {
 	if err := os.WriteFile(filepath.Join(media, "ep1.mp3"), bytes.Repeat([]byte("ID3 audio "), 1000), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s.reg = metrics.New()
+	s.reg = metrics.NewRegistry()
 	s.srv = New(Options{
-		Dir: s.dir, MediaDir: media, Metrics: metrics.NewMetrics(s.reg), Registry: s.reg,
+		Dir: s.dir, MediaDir: media, Metrics: metrics.New(s.reg), Registry: s.reg,
 		Ready:        s.ready.Load,
 		Refresh:      func() bool { return s.refresh.Add(1) == 1 },
 		RefreshToken: "t0ken",
@@ -428,7 +428,7 @@ func benchSite(b *testing.B) (http.Handler, string) {
 	tx.WriteFile("feed.xml", []byte(strings.Repeat("<item><title>An episode with a title</title><description>Notes</description></item>\n", 3500)))
 	tx.Commit()
 	// With metrics, as castfeed serve runs it.
-	h := New(Options{Dir: dir, Metrics: metrics.NewMetrics(metrics.New())}).Handler()
+	h := New(Options{Dir: dir, Metrics: metrics.New(metrics.NewRegistry())}).Handler()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/feed.xml", nil))
 	return h, rec.Header().Get("ETag")

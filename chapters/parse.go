@@ -168,16 +168,6 @@ func allDigits(s string) bool {
 	return true
 }
 
-// FormatTimestamp writes HH:MM:SS, the form Apple and Spotify recognise in
-// descriptions; fractions of a second are dropped.
-func FormatTimestamp(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	s := int64(d / time.Second)
-	return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
-}
-
 // ParseNote splits a note into its start, title and the URL of a Markdown
 // link in it. The title is plain text: link syntax and emphasis markers
 // are removed.

@@ -61,10 +61,7 @@ func (s *show) complete(it *item) (feed.Item, []chapters.Chapter, []outFile, err
 	}
 	if len(l.chapters) > 0 {
 		fi.ChaptersURL = s.url("episodes", it.slug, "chapters.json")
-		fi.Chapters = make([]feed.Chapter, len(l.chapters))
-		for i, c := range l.chapters {
-			fi.Chapters[i] = feed.Chapter{Start: c.Start, Title: c.Title, URL: c.URL}
-		}
+		fi.Chapters = l.chapters
 	}
 	for _, p := range ep.Guests {
 		fi.Persons = append(fi.Persons, feed.Person{Name: p.Name, Role: "guest", Href: p.URL})

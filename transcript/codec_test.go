@@ -44,7 +44,7 @@ func TestGolden(t *testing.T) {
 			t.Fatalf("%s: %v", in, err)
 		}
 		tr.Cues = Clean(tr.Cues)
-		for _, format := range Formats {
+		for _, format := range formats {
 			var b bytes.Buffer
 			if err := Write(&b, tr, format); err != nil {
 				t.Fatal(err)
@@ -280,7 +280,7 @@ func FuzzClean(f *testing.F) {
 			}
 		}
 		// Whatever Clean returns can be written in every format.
-		for _, format := range Formats {
+		for _, format := range formats {
 			if err := Write(&bytes.Buffer{}, &Transcript{Cues: out}, format); err != nil {
 				t.Fatal(err)
 			}

@@ -178,7 +178,7 @@ func (s *Syncer) one(ctx context.Context, req Request, halted *atomic.Pointer[er
 		langs = s.Fetcher.Languages
 	}
 	var localErr error
-	if path, lang, ok := FindLocal(req.EpisodeDir, req.Slug, langs); ok {
+	if path, lang, ok := findLocal(req.EpisodeDir, req.Slug, langs); ok {
 		t, err := readLocal(path, lang)
 		if err == nil {
 			res.Transcript, res.Source, res.Outcome = t, path, OutcomeLocal
@@ -307,21 +307,6 @@ func (s *Syncer) backoff(failures int) time.Duration {
 
 func validSlug(slug string) bool {
 	return slug != "" && slug != "." && slug != ".." && !strings.ContainsAny(slug, `/\`+"\x00") && filepath.Base(slug) == slug
-}
-
-func readLocal(path, lang string) (*Transcript, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	t, err := Parse(f, formatOf(path))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	t.Language, t.Kind = lang, Local
-	t.Cues = Clean(t.Cues)
-	return t, nil
 }
 
 func loadState(path string) (*state, error) {

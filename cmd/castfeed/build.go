@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/castfeed/castfeed/internal/config"
 	"github.com/castfeed/castfeed/internal/pipeline"
 )
 
@@ -32,7 +33,7 @@ func runBuild(ctx context.Context, args []string, e env) error {
 	if fs.NArg() > 0 {
 		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0)), cmd: "build"}
 	}
-	cfg, digest, err := loadConfig(*configPath)
+	cfg, err := config.Load(*configPath)
 	if err != nil {
 		return err
 	}
@@ -42,17 +43,14 @@ func runBuild(ctx context.Context, args []string, e env) error {
 	log := newLogger(cfg.Log, e.stderr)
 	client := &http.Client{Transport: http.DefaultTransport}
 	opt := pipeline.Options{
-		Config:       cfg,
-		ConfigDigest: digest,
-		Offline:      *offline,
-		Force:        *force,
-		Logger:       log,
-		HTTPClient:   client,
-		Progress:     progress(e.stderr, "reading episodes"),
-		Version:      version,
-	}
-	if cfg.Transcripts.Enabled {
-		opt.Transcripts = newTranscripts(cfg, *offline, log)
+		Config:      cfg,
+		Offline:     *offline,
+		Force:       *force,
+		Logger:      log,
+		HTTPClient:  client,
+		Progress:    progress(e.stderr, "reading episodes"),
+		Version:     version,
+		Transcripts: pipeline.NewTranscripts(cfg, *offline, log),
 	}
 	res, err := pipeline.Run(ctx, opt)
 	if err != nil {

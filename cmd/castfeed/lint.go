@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/castfeed/castfeed/diag"
+	"github.com/castfeed/castfeed/internal/config"
 	"github.com/castfeed/castfeed/internal/pipeline"
 )
 
@@ -33,7 +34,7 @@ func runLint(ctx context.Context, args []string, e env) error {
 	if *format != "text" && *format != "json" {
 		return &usageError{msg: fmt.Sprintf("unknown --format %q; use text or json", *format), cmd: "lint"}
 	}
-	cfg, _, err := loadConfig(*configPath)
+	cfg, err := config.Load(*configPath)
 	if err != nil {
 		return err
 	}

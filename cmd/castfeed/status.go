@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/castfeed/castfeed/internal/config"
 	"github.com/castfeed/castfeed/transcript"
 )
 
@@ -25,7 +26,7 @@ func runStatus(ctx context.Context, args []string, e env) error {
 	if err := parseFlags(fs, "status", args); err != nil {
 		return err
 	}
-	cfg, _, err := loadConfig(*configPath)
+	cfg, err := config.Load(*configPath)
 	if err != nil {
 		return err
 	}

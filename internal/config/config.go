@@ -9,9 +9,12 @@ package config
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,6 +41,15 @@ type Config struct {
 	file *ast.File
 	// name is the config file's name as given, for messages.
 	name string
+	// Digest identifies the bytes Parse read (SHA-256, hex): a build
+	// whose config changed is redone even when no episode did.
+	Digest string
+}
+
+// URL joins podcast.base_url and path elements: the public URL of a file
+// of the output folder.
+func (p Podcast) URL(elem ...string) string {
+	return strings.TrimSuffix(p.BaseURL, "/") + "/" + strings.Join(elem, "/")
 }
 
 // Podcast describes the show: the feed's channel.
@@ -171,6 +183,9 @@ func Default() *Config {
 // its relative paths against the file's folder.
 func Load(path string) (*Config, error) {
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no config file at %s; pass --config FILE (see config.yaml in the castfeed repository for an example)", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open config: %w; pass --config FILE or run from the show's folder", err)
 	}
@@ -194,6 +209,8 @@ func (c *Config) Parse(name string, r io.Reader) error {
 		return fmt.Errorf("read config: %w", err)
 	}
 	c.name = name
+	sum := sha256.Sum256(data)
+	c.Digest = hex.EncodeToString(sum[:])
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {

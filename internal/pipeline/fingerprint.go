@@ -19,7 +19,7 @@ import (
 // the next one.
 func inputsDigest(opt Options) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "castfeed %s\nconfig %s\noffline %v\ntranscripts %v\n", opt.Version, opt.ConfigDigest, opt.Offline, opt.Transcripts != nil)
+	fmt.Fprintf(h, "castfeed %s\nconfig %s\noffline %v\ntranscripts %v\n", opt.Version, opt.Config.Digest, opt.Offline, opt.Transcripts != nil)
 	if exe, err := os.Executable(); err == nil {
 		statInto(h, exe)
 	}

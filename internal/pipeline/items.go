@@ -138,7 +138,7 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 
 // url joins base_url and path elements.
 func (s *show) url(elem ...string) string {
-	return strings.TrimSuffix(s.cfg.Podcast.BaseURL, "/") + "/" + strings.Join(elem, "/")
+	return s.cfg.Podcast.URL(elem...)
 }
 
 // enclosure finds the audio URL, length and type of an episode.

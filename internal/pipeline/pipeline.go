@@ -31,15 +31,12 @@ import (
 
 // Options are the inputs of one refresh besides the show's files.
 type Options struct {
-	Config *config.Config
-	// ConfigDigest identifies the config file's bytes; a change forces a
-	// rebuild even when no episode changed.
-	ConfigDigest string
-	Offline      bool // no network: no HTTP HEAD, no YouTube
-	Force        bool // publish even if the safety checks refuse
-	Logger       *slog.Logger
-	HTTPClient   *http.Client
-	Transcripts  Transcripts // nil: no transcripts
+	Config      *config.Config
+	Offline     bool // no network: no HTTP HEAD, no YouTube
+	Force       bool // publish even if the safety checks refuse
+	Logger      *slog.Logger
+	HTTPClient  *http.Client
+	Transcripts Transcripts // nil: no transcripts
 	// Progress, if not nil, is called as episode files are read.
 	Progress func(done, total int)
 	Now      func() time.Time

@@ -289,7 +289,7 @@ func TestUnchangedRebuildTouchesNothing(t *testing.T) {
 		t.Fatal("an unchanged rebuild touched the output folder")
 	}
 	// Forcing the work (a new config digest) still writes nothing new.
-	opt.ConfigDigest = "other"
+	opt.Config.Digest = "other"
 	res = mustRun(t, opt)
 	if res.UpToDate || res.Changed {
 		t.Fatalf("rebuild with same output: up to date %v, changed %v; want work done, nothing changed", res.UpToDate, res.Changed)

@@ -292,7 +292,7 @@ func FuzzParseCookies(f *testing.F) {
 	f.Add("# Netscape HTTP Cookie File\n.youtube.com\tTRUE\t/\tTRUE\t2147483647\tSID\tvalue\n")
 	f.Add("#HttpOnly_.youtube.com\tTRUE\t/\tFALSE\t0\tA\tb\n\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		cookies, err := ParseCookies(strings.NewReader(s))
+		cookies, err := parseCookies(strings.NewReader(s))
 		if err != nil {
 			return
 		}

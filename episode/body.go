@@ -108,6 +108,10 @@ func listMarker(s string) string {
 // section only when it names one castfeed reads; otherwise it is a
 // subheading of the current section. Lines in code blocks and HTML
 // comments are not read as entries.
+//
+// It is one loop over the lines, with the section, fence and comment
+// state in locals: splitting it would pass that state around for every
+// line of every episode.
 func (p *parse) body(ep *Episode, body string, firstLine int) {
 	var (
 		cur       = intro

@@ -89,6 +89,9 @@ func shape(k kind) string {
 	return "a nested mapping"
 }
 
+// convert turns the front matter's fields into the Episode's values, one
+// case per key. It stays one switch, longer than most functions here,
+// because each key is a few lines and a reader looks a key up by name.
 func (p *parse) convert(ep *Episode, fields []field, front string) {
 	c := &conv{p: p, fields: fields, front: front}
 	ep.keys = make([]keyLine, len(fields))

@@ -93,27 +93,27 @@ Commands:
 Run "castfeed <command> --help" for a command's flags.
 `
 
+// commands are castfeed's subcommands, one file each.
+var commands = map[string]func(context.Context, []string, env) error{
+	"build":       runBuild,
+	"lint":        runLint,
+	"chapters":    runChapters,
+	"transcript":  runTranscript,
+	"serve":       runServe,
+	"healthcheck": runHealthcheck,
+	"status":      runStatus,
+}
+
 func run(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, usage)
 		return &usageError{msg: "no command given"}
 	}
 	cmd, rest := args[0], args[1:]
+	if run, ok := commands[cmd]; ok {
+		return run(ctx, rest, e)
+	}
 	switch cmd {
-	case "build":
-		return runBuild(ctx, rest, e)
-	case "lint":
-		return runLint(ctx, rest, e)
-	case "chapters":
-		return runChapters(ctx, rest, e)
-	case "transcript":
-		return runTranscript(ctx, rest, e)
-	case "serve":
-		return runServe(ctx, rest, e)
-	case "healthcheck":
-		return runHealthcheck(ctx, rest, e)
-	case "status":
-		return runStatus(ctx, rest, e)
 	case "version", "--version", "-version":
 		fmt.Fprintf(e.stdout, "castfeed %s\n", version)
 		return nil

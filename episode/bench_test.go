@@ -4,13 +4,15 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/castfeed/castfeed/internal/sharedtest"
 )
 
 // BenchmarkParse reads every GeeksBlaBla fixture (about 1.8 KB each), as a
 // build does, and without HTML, as lint does. ns/file is the figure to
 // compare with the budget of 100 µs per file.
 func BenchmarkParse(b *testing.B) {
-	files, err := filepath.Glob(filepath.Join(fixtures, "*.md"))
+	files, err := filepath.Glob(filepath.Join(sharedtest.Fixtures(b), "*.md"))
 	if err != nil || len(files) == 0 {
 		b.Fatal("no fixtures")
 	}

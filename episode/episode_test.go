@@ -16,16 +16,14 @@ import (
 	_ "time/tzdata" // PubDate tests need zones whatever the machine has
 
 	"github.com/castfeed/castfeed/diag"
+	"github.com/castfeed/castfeed/internal/sharedtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// The real GeeksBlaBla episodes, shared by the whole project, and our own
-// example show.
-var (
-	fixtures = filepath.Join("..", "..", "shared", "fixtures", "geeksblabla")
-	examples = filepath.Join("..", "examples", "hallway-track", "episodes")
-)
+// Our own example show; the real GeeksBlaBla episodes are found by
+// sharedtest.Fixtures.
+var examples = filepath.Join("..", "examples", "hallway-track", "episodes")
 
 func readFile(t testing.TB, dir, name string) []byte {
 	t.Helper()
@@ -49,6 +47,7 @@ func diagsOf(l diag.List) []string {
 // read off each file by hand (and counted again by a script independent
 // of this package).
 func TestFixtures(t *testing.T) {
+	fixtures := sharedtest.Fixtures(t)
 	type want struct {
 		title, date, duration, youtube string
 		notes, guests, hosts, links    int

@@ -19,6 +19,7 @@ import (
 	"github.com/castfeed/castfeed/diag"
 	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/internal/config"
+	"github.com/castfeed/castfeed/internal/sharedtest"
 	"github.com/castfeed/castfeed/internal/xsdtest"
 	"github.com/castfeed/castfeed/transcript"
 	"github.com/mmcdole/gofeed"
@@ -29,8 +30,6 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // now is after every example episode and fixed, so goldens do not move.
 var now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-
-const fixtures = "../../../shared/fixtures/geeksblabla"
 
 // exampleShow copies the bundled example show into a temporary folder and
 // returns options that build it there, offline, with local transcripts.
@@ -69,7 +68,7 @@ func fixtureShow(t testing.TB) Options {
 	cfg.Podcast.Timezone = "Africa/Casablanca"
 	cfg.Podcast.PublishTime = "20:00"
 	cfg.Media.URLTemplate = "https://media.example.org/{{.Slug}}.mp3"
-	cfg.Episodes.Dir = copyDir(t, fixtures, filepath.Join(dir, "episodes"))
+	cfg.Episodes.Dir = copyDir(t, sharedtest.Fixtures(t), filepath.Join(dir, "episodes"))
 	cfg.Output.Dir = filepath.Join(dir, "public")
 	cfg.State.Dir = filepath.Join(dir, "state")
 	return Options{Config: cfg, Offline: true, Now: func() time.Time { return now }, Version: "test"}

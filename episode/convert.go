@@ -21,31 +21,59 @@ func known(key string) bool {
 	return false
 }
 
-// misplacedKey returns, for keys other tools use, what to write instead.
-func misplacedKey(key string) string {
+// decisive are the keys whose loss, to a misspelling, would change
+// whether, when or as what an episode goes out, with what they decide.
+// An unknown key that looks like one of them is an error rather than a
+// warning: `publshed: false` read as a warning would publish a draft,
+// and apps keep what they have downloaded. Other keys (tags, title…)
+// only lose a detail, or are required anyway.
+var decisive = map[string]string{
+	"published": "whether the episode is published",
+	"isNext":    "whether the episode is published",
+	"date":      "when the episode is published",
+	"time":      "when the episode is published",
+	"guid":      "the episode's identity in podcast apps",
+	"audio":     "which audio file the feed links",
+	"explicit":  "whether apps mark the episode explicit",
+}
+
+// misplacedKey returns, for keys other tools use, what to write instead
+// and the castfeed key meant, if one is.
+func misplacedKey(key string) (hint, meant string) {
 	switch strings.ToLower(key) {
 	case "draft":
-		return "castfeed does not read draft: write published: false to keep the episode out of the feed"
+		return "castfeed does not read draft: write published: false to keep the episode out of the feed", "published"
 	case "description", "summary", "excerpt", "subtitle":
-		return "remove it: the summary is the paragraph after the front matter, before the first ## heading"
+		return "remove it: the summary is the paragraph after the front matter, before the first ## heading", ""
 	case "slug", "permalink", "url":
-		return "remove it: the episode's address comes from the file name"
+		return "remove it: the episode's address comes from the file name", ""
 	case "author", "authors", "host", "hosts", "guest", "guests", "speakers":
-		return "list people in the notes, under ## Guests and ## Prepared and Presented by"
+		return "list people in the notes, under ## Guests and ## Prepared and Presented by", ""
 	case "cover", "thumbnail", "artwork":
-		return "did you mean image?"
+		return "did you mean image?", "image"
 	case "video", "youtube_url", "yt", "youtube_id", "video_url":
-		return "did you mean youtube?"
+		return "did you mean youtube?", "youtube"
 	case "number", "episode_number", "ep":
-		return "did you mean episode?"
+		return "did you mean episode?", "episode"
 	case "pubdate", "publish_date", "published_at", "date_published":
-		return "did you mean date?"
+		return "did you mean date?", "date"
 	case "length", "size", "filesize":
-		return "did you mean audio_length (bytes) or duration?"
+		return "did you mean audio_length (bytes) or duration?", ""
 	case "enclosure", "mp3", "audio_url", "media":
-		return "did you mean audio?"
+		return "did you mean audio?", "audio"
 	}
-	return ""
+	return "", ""
+}
+
+// falsy reports whether a field says false: `draft: false`, which a site
+// generator's front matter carries on every published page, asks for
+// nothing castfeed would not do anyway.
+func falsy(f field) bool {
+	switch strings.ToLower(strings.TrimSpace(f.text)) {
+	case "false", "no", "off":
+		return f.kind == scalar
+	}
+	return false
 }
 
 // conv converts front-matter fields into an Episode's values, reporting
@@ -97,12 +125,21 @@ func (p *parse) convert(ep *Episode, fields []field, front string) {
 		if known(f.key) {
 			continue
 		}
-		hint := misplacedKey(f.key)
+		hint, meant := misplacedKey(f.key)
 		if hint == "" {
 			hint = "remove it, or check its spelling"
-			if s := suggest(f.key); s != "" {
-				hint = fmt.Sprintf("did you mean %s?", s)
+			if meant = suggest(f.key); meant != "" {
+				hint = fmt.Sprintf("did you mean %s?", meant)
 			}
+		}
+		if what, ok := decisive[meant]; ok && !(meant == "published" && strings.EqualFold(f.key, "draft") && falsy(f)) {
+			then := "; until the key is fixed or removed, the file is left out of the feed (or kept at its last published version)"
+			if strings.HasSuffix(hint, "?") {
+				then = " Until the key is fixed or removed, the file is left out of the feed (or kept at its last published version)"
+			}
+			p.errorf(f.line, hint+then,
+				"unknown front-matter key %q looks like %s, which decides %s: castfeed will not guess", f.key, meant, what)
+			continue
 		}
 		p.warnf(f.line, hint, "unknown front-matter key %q is ignored", f.key)
 	}

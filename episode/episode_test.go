@@ -270,8 +270,20 @@ func TestFrontMatter(t *testing.T) {
 		{"episode -1", front(title, date, duration, "episode: -1"), []string{"5:error:out of range"}},
 		{"season huge", front(title, date, duration, "season: 99999"), []string{"5:error:out of range"}},
 
-		{"misspelt key", front(title, date, duration, "publised: false"), []string{"5:warning:publised"}},
-		{"draft is not read", front(title, date, duration, "draft: true"), []string{"5:warning:draft"}},
+		// A misspelt key that decides publication is an error: read as a
+		// warning, the draft would go out (issue 10, item 1).
+		{"misspelt published", front(title, date, duration, "publshed: false"), []string{"5:error:looks like published"}},
+		{"misspelt isNext", front(title, date, duration, "isnext: true"), []string{"5:error:looks like isNext"}},
+		{"capitalised Published", front(title, date, duration, "Published: false"), []string{"5:error:looks like published"}},
+		{"misspelt guid", front(title, date, duration, "giud: ep-1"), []string{"5:error:looks like guid"}},
+		{"misspelt audio", front(title, date, duration, "audo: https://example.org/a.mp3"), []string{"5:error:looks like audio"}},
+		{"audio under another name", front(title, date, duration, "enclosure: https://example.org/a.mp3"), []string{"5:error:looks like audio"}},
+		{"misspelt time", front(title, date, duration, "tiem: 20:00"), []string{"5:error:looks like time"}},
+		{"misspelt date beside the date", front(title, date, duration, "dtae: 2024-02-01"), []string{"5:error:looks like date"}},
+		{"misspelt explicit", front(title, date, duration, "explict: true"), []string{"5:error:looks like explicit"}},
+		{"draft: true", front(title, date, duration, "draft: true"), []string{"5:error:draft"}},
+		{"draft: false asks nothing", front(title, date, duration, "draft: false"), []string{"5:warning:draft"}},
+		{"misspelt key that decides nothing", front(title, date, duration, "featurd: true"), []string{"5:warning:featurd"}},
 		{"invalid time", front(title, date, duration, "time: noon"), []string{"5:warning:not a time of day"}},
 		{"vimeo link", front(title, date, duration, "youtube: https://vimeo.com/1"), []string{"5:warning:not a link to a YouTube video"}},
 		{"tags a mapping", front(title, date, duration, "tags: {a: 1}"), []string{"5:warning:tags"}},

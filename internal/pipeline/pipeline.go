@@ -17,7 +17,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -121,6 +120,8 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	lap("read")
 	items, nextDue, diags := s.items(ctx, eps)
 	lap("items")
+	withdrawn, err := s.checkSafety(items, eps)
+	diags = append(diags, withdrawn...)
 	res.Diagnostics = diags
 	res.Published = len(items)
 	for _, d := range diags {
@@ -130,8 +131,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		}
 		log.Log(ctx, lvl, "episode problem", "file", d.File, "line", d.Line, "problem", d.Message, "hint", d.Hint)
 	}
-
-	if err := s.checkSafety(items, files); err != nil {
+	if err != nil {
 		if !opt.Force {
 			return res, err
 		}
@@ -243,49 +243,4 @@ func (s *show) podcast() *feed.Podcast {
 		p.Categories = append(p.Categories, feed.Category{Name: cat.Name, Sub: cat.Subcategories})
 	}
 	return p
-}
-
-// checkSafety refuses a feed that would hurt subscribers: an episode that
-// was published changing its guid (apps would download it again), a
-// published episode vanishing although its file still exists, or more
-// than serve.max_shrink of the published episodes vanishing at once.
-func (s *show) checkSafety(items []item, files []string) error {
-	prev := s.state.published
-	if len(prev) == 0 {
-		return nil
-	}
-	now := map[string]item{}
-	for _, it := range items {
-		now[it.slug] = it
-	}
-	exists := map[string]bool{}
-	for _, f := range files {
-		exists[strings.TrimSuffix(filepath.Base(f), ".md")] = true
-	}
-	var problems []string
-	vanished := 0
-	slugs := make([]string, 0, len(prev))
-	for slug := range prev {
-		slugs = append(slugs, slug)
-	}
-	slices.Sort(slugs)
-	for _, slug := range slugs {
-		p := prev[slug]
-		it, ok := now[slug]
-		switch {
-		case ok && it.guid != p.GUID:
-			problems = append(problems, fmt.Sprintf("episode %s would change its guid from %q to %q: every app would download it again; restore guid: %s in its front matter", slug, p.GUID, it.guid, p.GUID))
-		case !ok && exists[slug]:
-			problems = append(problems, fmt.Sprintf("episode %s (%q) was published and its file still exists, but it would leave the feed (published: false, isNext, a future date or a broken file)", slug, p.Title))
-		case !ok:
-			vanished++
-		}
-	}
-	if limit := s.cfg.Serve.MaxShrink * float64(len(prev)); float64(vanished) > limit {
-		problems = append(problems, fmt.Sprintf("%d of %d published episodes would vanish (their files are gone), more than serve.max_shrink (%.0f%%)", vanished, len(prev), s.cfg.Serve.MaxShrink*100))
-	}
-	if len(problems) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%w: %s; the published feed is kept; if this is intended, run again with --force", ErrRefused, strings.Join(problems, "; "))
 }

@@ -438,18 +438,20 @@ func TestRefusals(t *testing.T) {
 		{"guid change", func(t *testing.T, dir string) {
 			edit(t, filepath.Join(dir, "episode-0003.md"), "published: true", "published: true\nguid: new-guid")
 		}, `episode episode-0003 would change its guid from "episode-0003" to "new-guid"`},
-		{"unpublished while its file exists", func(t *testing.T, dir string) {
-			edit(t, filepath.Join(dir, "episode-0005.md"), "published: true", "published: false")
-		}, "episode episode-0005"},
+		{"moved into the future while published", func(t *testing.T, dir string) {
+			edit(t, filepath.Join(dir, "episode-0005.md"), "date: 2024-05-11", "date: 2027-05-11")
+		}, `episode episode-0005 ("Accessibility Is a Feature & Not a Chore") was published and its file still exists`},
 		{"episodes folder emptied", func(t *testing.T, dir string) {
 			ents, _ := os.ReadDir(dir)
 			for _, e := range ents {
 				os.Remove(filepath.Join(dir, e.Name()))
 			}
 		}, "6 of 6 published episodes would vanish"},
-		{"one of six deleted", func(t *testing.T, dir string) {
-			os.Remove(filepath.Join(dir, "episode-0006.md"))
-		}, "1 of 6 published episodes would vanish"},
+		{"three of six deleted", func(t *testing.T, dir string) {
+			for _, f := range []string{"episode-0001.md", "episode-0004.md", "episode-0006.md"} {
+				os.Remove(filepath.Join(dir, f))
+			}
+		}, `3 of 6 published episodes would vanish (their files are gone), more than serve.max_shrink (10%) and more than 2: episode-0001 ("Hello, Hallway Track"), episode-0004 ("Monoliths Are Fine, Actually"), episode-0006 ("Postgres as a Queue, a Cache and a Search Engine")`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opt := exampleShow(t)

@@ -174,6 +174,7 @@ func (p *parse) body(ep *Episode, body string, firstLine int) {
 		if text == "" {
 			continue
 		}
+		text = p.checkLinks(text, num, cur != guests && cur != hosts)
 		switch cur {
 		case intro:
 			if summary.Len() > 0 {

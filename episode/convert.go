@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // knownKeys are the front-matter keys castfeed reads.
@@ -191,17 +193,29 @@ func (p *parse) convert(ep *Episode, fields []field, front string) {
 			ep.AudioLength = n
 		}
 	}
+	// Apple and Podcasting 2.0 number seasons and episodes from 1: a 0 or
+	// a negative number is left out of the feed rather than sent.
 	if n, f, ok := c.integer("season", "the season's number"); ok {
-		if n < 0 || n > 10_000 {
+		switch {
+		case n <= 0:
+			p.warnf(f.line, "number seasons from 1, or remove the line", "season %d is not a season number (they start at 1) and is ignored", n)
+		case n > 10_000:
 			p.errorf(f.line, "give the season's number, like 2", "season %d is out of range", n)
-		} else {
+		default:
 			ep.Season = int(n)
 		}
 	}
 	if n, f, ok := c.integer("episode", "the episode's number"); ok {
-		if n < 0 || n > 1_000_000 {
+		switch {
+		case n <= 0:
+			what := "the episode has no number"
+			if ep.Number > 0 {
+				what = fmt.Sprintf("the number in the file name, %d, is used", ep.Number)
+			}
+			p.warnf(f.line, "number episodes from 1, or remove the line", "episode %d is not an episode number (they start at 1) and is ignored; %s", n, what)
+		case n > 1_000_000:
 			p.errorf(f.line, "give the episode's number, like 42", "episode %d is out of range", n)
-		} else {
+		default:
 			ep.Number = int(n)
 		}
 	}
@@ -229,6 +243,7 @@ func (c *conv) title(ep *Episode) {
 		c.p.warnf(f.line, "podcast apps show titles as plain text: remove the markup", "the title contains HTML markup, which is removed")
 		ep.Title = t
 	}
+	c.titleLimits(ep.Title, f.line)
 	// An unquoted "#" after a space starts a YAML comment, which silently
 	// cuts titles like "Tech News & AMA #12".
 	if raw := c.rawLine(f.line); !strings.Contains(s, "#") {
@@ -240,6 +255,20 @@ func (c *conv) title(ep *Episode) {
 		if v != "" && !strings.ContainsRune(`"'|>`, rune(v[0])) && strings.Contains(v, " #") {
 			c.p.warnf(f.line, `put the title in quotes: title: "…"`, "the title is cut at \" #\", which YAML reads as the start of a comment")
 		}
+	}
+}
+
+// maxTitle is Apple Podcasts' limit on a title, in characters.
+const maxTitle = 255
+
+// titleLimits warns about a title Apple cuts or apps show as empty.
+func (c *conv) titleLimits(t string, line int) {
+	if n := utf8.RuneCountInString(t); n > maxTitle {
+		c.p.warnf(line, fmt.Sprintf("keep the title under %d characters; put the rest in the summary, the paragraph after the front matter", maxTitle),
+			"the title is %d characters long; Apple Podcasts accepts at most %d", n, maxTitle)
+	}
+	if !strings.ContainsFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		c.p.warnf(line, "write the title in words: apps list, search and read titles aloud", "the title %q has no letters or digits", t)
 	}
 }
 

@@ -269,8 +269,19 @@ func TestFrontMatter(t *testing.T) {
 		{"audio_length in words", front(title, date, duration, "audio_length: big"), []string{"5:error:not a whole number"}},
 		{"audio_offset NaN", front(title, date, duration, "audio_offset: .nan"), []string{"5:error:not a number"}},
 		{"audio_offset two hours", front(title, date, duration, "audio_offset: 7200"), []string{"5:error:more than an hour"}},
-		{"episode -1", front(title, date, duration, "episode: -1"), []string{"5:error:out of range"}},
+		// Apple's limits (issue 10, item 4).
+		{"episode -1", front(title, date, duration, "episode: -1"), []string{"5:warning:episode -1 is not an episode number"}},
+		{"episode 0", front(title, date, duration, "episode: 0"), []string{"5:warning:episode 0 is not an episode number"}},
+		{"season 0", front(title, date, duration, "season: 0"), []string{"5:warning:season 0 is not a season number"}},
+		{"season -2", front(title, date, duration, "season: -2"), []string{"5:warning:season -2 is not a season number"}},
 		{"season huge", front(title, date, duration, "season: 99999"), []string{"5:error:out of range"}},
+		{"title of 256 characters", front("title: "+strings.Repeat("é", 256), date, duration), []string{"2:warning:256 characters long; Apple Podcasts accepts at most 255"}},
+		{"title of 255 characters", front("title: "+strings.Repeat("é", 255), date, duration), nil},
+		{"title of emoji only", front(`title: "🎙️ 🎉"`, date, duration), []string{"2:warning:no letters or digits"}},
+		{"title of markup and emoji", front(`title: "<b>🎙️</b>"`, date, duration), []string{"2:warning:HTML markup", "2:warning:no letters or digits"}},
+		{"summary over 4000 bytes", "---\ntitle: T\ndate: 2024-01-01\nduration: 60\n---\n\n" + strings.Repeat("Words ", 700) + "\n\n## Notes\n0:00:00 - a\n",
+			[]string{"7:warning:the summary is 4199 bytes; Apple Podcasts shows at most 4000"}},
+		{"summary of 4000 bytes", "---\ntitle: T\ndate: 2024-01-01\nduration: 60\n---\n\n" + strings.Repeat("Word ", 800) + "\n\n## Notes\n0:00:00 - a\n", nil},
 
 		// A misspelt key that decides publication is an error: read as a
 		// warning, the draft would go out (issue 10, item 1).

@@ -38,6 +38,9 @@ type Config struct {
 	file *ast.File
 	// name is the config file's name as given, for messages.
 	name string
+	// failed holds the keys whose values could not be decoded (see
+	// decodeAll), which Validate leaves alone.
+	failed map[string]bool
 }
 
 // Podcast describes the show: the feed's channel.
@@ -175,19 +178,32 @@ func Load(path string) (*Config, error) {
 		return nil, fmt.Errorf("open config: %w; pass --config FILE or run from the show's folder", err)
 	}
 	defer f.Close()
-	c := Default()
-	if err := c.Parse(path, f); err != nil {
-		return nil, err
-	}
-	if err := c.Validate(); err != nil {
+	c, err := Read(path, f)
+	if err != nil {
 		return nil, err
 	}
 	c.Resolve(filepath.Dir(path))
 	return c, nil
 }
 
+// Read is Default, Parse and Validate: the config in r, named name in
+// messages, with every problem reported at once. Only a YAML syntax
+// error stops it before validation.
+func Read(name string, r io.Reader) (*Config, error) {
+	c := Default()
+	err := c.Parse(name, r)
+	if err != nil && c.file == nil {
+		return nil, err
+	}
+	if err := errors.Join(err, c.Validate()); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // Parse decodes YAML from r over c, strictly: an unknown key, a wrong type
-// or a syntax error is an error naming name and the line.
+// or a syntax error is an error naming name and the line. Every key is
+// decoded, so one that is wrong does not hide the others' problems.
 func (c *Config) Parse(name string, r io.Reader) error {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -206,6 +222,13 @@ func (c *Config) Parse(name string, r io.Reader) error {
 		return nil
 	}
 	if err := unmarshal(data, c); err != nil {
+		// Decode key by key to report every problem, from the defaults
+		// again: the failed decoding may have filled some keys.
+		*c = *Default()
+		c.name, c.file = name, file
+		if all := c.decodeAll(); all != nil {
+			return all
+		}
 		return c.yamlError(err)
 	}
 	c.name, c.file = name, file

@@ -33,7 +33,7 @@ func Lint(ctx context.Context, cfg *config.Config, files []string) (diag.List, e
 	st := openState(cfg.State.Dir)
 	_ = st.load() // a damaged state only costs us the cached lengths here
 
-	var diags diag.List
+	diags := cfg.Warnings()
 	guids := guidSet{}
 	numbers := map[int]string{}
 	tmpl, _ := cfg.MediaTemplate()

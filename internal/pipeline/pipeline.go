@@ -121,7 +121,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	items, nextDue, diags := s.items(ctx, eps)
 	lap("items")
 	withdrawn, err := s.checkSafety(items, eps)
-	diags = append(diags, withdrawn...)
+	diags = append(append(cfg.Warnings(), diags...), withdrawn...)
 	res.Diagnostics = diags
 	res.Published = len(items)
 	for _, d := range diags {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 
 	"github.com/castfeed/castfeed/internal/pipeline"
 )
@@ -32,7 +33,7 @@ func runBuild(ctx context.Context, args []string, e env) error {
 	if fs.NArg() > 0 {
 		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0)), cmd: "build"}
 	}
-	cfg, digest, err := loadConfig(*configPath)
+	cfg, digest, err := loadConfig(*configPath, e.getenv)
 	if err != nil {
 		return err
 	}
@@ -41,7 +42,12 @@ func runBuild(ctx context.Context, args []string, e env) error {
 	}
 	log := newLogger(cfg.Log, e.stderr)
 	client := &http.Client{Transport: http.DefaultTransport}
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
 	opt := pipeline.Options{
+		WorkDir:      wd,
 		Config:       cfg,
 		ConfigDigest: digest,
 		Offline:      *offline,

@@ -13,9 +13,11 @@ import (
 	"github.com/castfeed/castfeed/internal/config"
 )
 
-// loadConfig reads and validates the config file; its digest lets the
-// build notice a changed config.
-func loadConfig(path string) (*config.Config, string, error) {
+// loadConfig reads and validates the config file, then applies the
+// environment's overrides (config.ApplyEnv); flags, applied by the
+// commands after it, win over both. The file's digest lets the build
+// notice a changed config.
+func loadConfig(path string, getenv func(string) string) (*config.Config, string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -27,6 +29,7 @@ func loadConfig(path string) (*config.Config, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	cfg.ApplyEnv(getenv)
 	sum := sha256.Sum256(data)
 	return cfg, hex.EncodeToString(sum[:]), nil
 }

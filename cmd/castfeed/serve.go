@@ -46,7 +46,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if fs.NArg() > 0 {
 		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0)), cmd: "serve"}
 	}
-	cfg, _, err := loadConfig(*configPath)
+	cfg, _, err := loadConfig(*configPath, e.getenv)
 	if err != nil {
 		return err
 	}
@@ -54,6 +54,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 		cfg.Serve.Addr = *addr
 	}
 	log := newLogger(cfg.Log, e.stderr)
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
 	// Everything started below ends with ctx: a signal, or an error here.
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -73,12 +77,12 @@ func runServe(ctx context.Context, args []string, e env) error {
 		// Read the config again: a show's volunteers edit it in git and
 		// expect the next refresh to use it, without a restart. The
 		// folders and the address stay those of the start.
-		next, digest, err := loadConfig(*configPath)
+		next, digest, err := loadConfig(*configPath, e.getenv)
 		if err != nil {
 			return nil, err
 		}
 		next.Output.Dir, next.Media.Dir = cfg.Output.Dir, cfg.Media.Dir
-		opt := pipeline.Options{Config: next, ConfigDigest: digest, Force: *force, Logger: log, HTTPClient: client, Version: version}
+		opt := pipeline.Options{Config: next, ConfigDigest: digest, Force: *force, Logger: log, HTTPClient: client, Version: version, WorkDir: wd}
 		if next.Transcripts.Enabled {
 			opt.Transcripts = newTranscripts(next, false, log)
 		}

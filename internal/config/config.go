@@ -336,6 +336,27 @@ func (c *Config) Resolve(dir string) {
 	}
 }
 
+// Environment variables that override the file's folders. The Docker
+// image sets them to /data/public and /data/state, so that a show's own
+// config.yaml works on a read-only /show mount. Precedence: a
+// command-line flag, then these, then the file, then the default.
+const (
+	EnvOutputDir = "CASTFEED_OUTPUT_DIR"
+	EnvStateDir  = "CASTFEED_STATE_DIR"
+)
+
+// ApplyEnv sets output.dir and state.dir from EnvOutputDir and EnvStateDir
+// when they are set and not empty. A relative value is relative to the
+// current directory, as a flag's would be, not to the config file.
+func (c *Config) ApplyEnv(getenv func(string) string) {
+	if v := getenv(EnvOutputDir); v != "" {
+		c.Output.Dir = v
+	}
+	if v := getenv(EnvStateDir); v != "" {
+		c.State.Dir = v
+	}
+}
+
 // RefreshToken returns the bearer token for POST /-/refresh from the
 // environment variable named by serve.refresh_token_env ("" = endpoint
 // off). Secrets are looked up here and nowhere else.

@@ -209,6 +209,22 @@ func TestResolve(t *testing.T) {
 	}
 }
 
+// TestApplyEnv: CASTFEED_OUTPUT_DIR and CASTFEED_STATE_DIR override the
+// file's folders (the Docker image sets them); empty ones do not.
+func TestApplyEnv(t *testing.T) {
+	c, err := parse(t, valid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Resolve("show")
+	c.ApplyEnv(func(k string) string {
+		return map[string]string{EnvOutputDir: "/data/public", EnvStateDir: ""}[k]
+	})
+	if c.Output.Dir != "/data/public" || c.State.Dir != "show/state" {
+		t.Errorf("output.dir %q, state.dir %q; want /data/public from the environment and show/state from the file", c.Output.Dir, c.State.Dir)
+	}
+}
+
 func TestRefreshToken(t *testing.T) {
 	c := Default()
 	env := map[string]string{"CASTFEED_REFRESH_TOKEN": "s3cret"}

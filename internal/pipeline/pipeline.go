@@ -43,6 +43,11 @@ type Options struct {
 	Progress func(done, total int)
 	Now      func() time.Time
 	Version  string
+	// WorkDir is the folder file names in diagnostics are relative to
+	// (the current directory, as go vet does, so that editors and CI
+	// problem matchers open them); "" names them relative to the
+	// episodes folder's parent.
+	WorkDir string
 }
 
 // Result says what a refresh did.
@@ -104,7 +109,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	// Episodes are read without HTML: each one's is rendered when the
 	// episode is written (see writeFeeds), never all at once.
 	reader := episode.NewReader().WithoutHTML()
-	eps, err := loadAll(ctx, reader, cfg, files, displayName(cfg.Episodes.Dir), opt.Progress, true)
+	eps, err := loadAll(ctx, reader, cfg, files, displayName(cfg.Episodes.Dir, opt.WorkDir), opt.Progress, true)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +134,8 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		if d.Severity == diag.Error {
 			lvl = slog.LevelError
 		}
-		log.Log(ctx, lvl, "episode problem", "file", d.File, "line", d.Line, "problem", d.Message, "hint", d.Hint)
+		// The same file:line: severity: message; hint text as lint's.
+		log.Log(ctx, lvl, "episode problem", "diagnostic", d.String())
 	}
 	if err != nil {
 		if !opt.Force {
@@ -169,15 +175,28 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// displayName returns how a file is named in messages: relative to the
-// episodes folder's parent, as volunteers see it in their repository.
-func displayName(dir string) func(string) string {
-	parent := filepath.Dir(filepath.Clean(dir))
+// displayName returns how a file is named in messages: relative to
+// workDir (its absolute path when that is shorter, as go vet does), or,
+// without a workDir, relative to the episodes folder's parent.
+func displayName(dir, workDir string) func(string) string {
+	if workDir == "" {
+		parent := filepath.Dir(filepath.Clean(dir))
+		return func(p string) string {
+			if rel, err := filepath.Rel(parent, p); err == nil {
+				return filepath.ToSlash(rel)
+			}
+			return p
+		}
+	}
 	return func(p string) string {
-		if rel, err := filepath.Rel(parent, p); err == nil {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return filepath.ToSlash(p)
+		}
+		if rel, err := filepath.Rel(workDir, abs); err == nil && len(rel) <= len(abs) {
 			return filepath.ToSlash(rel)
 		}
-		return p
+		return filepath.ToSlash(abs)
 	}
 }
 

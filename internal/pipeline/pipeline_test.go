@@ -621,7 +621,7 @@ func validatePodcastElements(t *testing.T, feedFile string) {
 // by -update, reviewed in the diff).
 func TestLintFixtures(t *testing.T) {
 	opt := fixtureShow(t)
-	diags, err := Lint(context.Background(), opt.Config, nil)
+	diags, err := Lint(context.Background(), opt.Config, nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -667,7 +667,7 @@ func TestDuplicateGUID(t *testing.T) {
 	if !found || res.Published != 5 {
 		t.Fatalf("published %d, diagnostics %v; want 5 and an error at %s:%d", res.Published, res.Diagnostics, want.File, line)
 	}
-	lint, err := Lint(context.Background(), opt.Config, nil)
+	lint, err := Lint(context.Background(), opt.Config, nil, "")
 	if err != nil || !lint.HasErrors() || !slices.ContainsFunc(lint, func(d diag.Diagnostic) bool { return d.Line == line && d.File == want.File }) {
 		t.Fatalf("lint: %v, %v", err, lint)
 	}

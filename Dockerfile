@@ -9,7 +9,9 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
-ARG VERSION=dev
+# docker build --build-arg VERSION=v1.2.3; without it castfeed says "dev"
+# (.git is not in the build context, so the go command records no version).
+ARG VERSION=
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/castfeed ./cmd/castfeed \
  && mkdir -p /out/data

@@ -55,7 +55,7 @@ func runBuild(ctx context.Context, args []string, e env) error {
 		Logger:       log,
 		HTTPClient:   client,
 		Progress:     progress(e.stderr, "reading episodes"),
-		Version:      version,
+		Version:      castfeedVersion(),
 	}
 	if cfg.Transcripts.Enabled {
 		opt.Transcripts = newTranscripts(cfg, *offline, log)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -247,4 +248,37 @@ func tree(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// TestVersion: without -ldflags, castfeed reports the module version the
+// go command recorded (go install …@v1.2.3, or a pseudo-version in a git
+// checkout) rather than "dev" (issue 10, item 11).
+func TestVersion(t *testing.T) {
+	info := func(v string) func() (*debug.BuildInfo, bool) {
+		return func() (*debug.BuildInfo, bool) {
+			return &debug.BuildInfo{Main: debug.Module{Path: "github.com/castfeed/castfeed", Version: v}}, true
+		}
+	}
+	none := func() (*debug.BuildInfo, bool) { return nil, false }
+	for _, tc := range []struct {
+		name, set string
+		read      func() (*debug.BuildInfo, bool)
+		want      string
+	}{
+		{"ldflags win", "v9.9.9", info("v1.2.3"), "v9.9.9"},
+		{"go install @v1.2.3", "", info("v1.2.3"), "v1.2.3"},
+		{"git checkout", "", info("v0.0.0-20261207101500-0123456789ab+dirty"), "v0.0.0-20261207101500-0123456789ab+dirty"},
+		{"no version recorded", "", info("(devel)"), "dev"},
+		{"no build info", "", none, "dev"},
+	} {
+		if got := resolveVersion(tc.set, tc.read); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	// The command itself uses it: in a test binary, that is the build
+	// info's version, or dev.
+	r := castfeed(t, context.Background(), nil, "version")
+	if want := "castfeed " + resolveVersion("", debug.ReadBuildInfo) + "\n"; r.code != 0 || r.stdout != want {
+		t.Errorf("castfeed version: exit %d, %q; want %q", r.code, r.stdout, want)
+	}
 }

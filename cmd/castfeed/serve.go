@@ -82,7 +82,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 			return nil, err
 		}
 		next.Output.Dir, next.Media.Dir = cfg.Output.Dir, cfg.Media.Dir
-		opt := pipeline.Options{Config: next, ConfigDigest: digest, Force: *force, Logger: log, HTTPClient: client, Version: version, WorkDir: wd}
+		opt := pipeline.Options{Config: next, ConfigDigest: digest, Force: *force, Logger: log, HTTPClient: client, Version: castfeedVersion(), WorkDir: wd}
 		if next.Transcripts.Enabled {
 			opt.Transcripts = newTranscripts(next, false, log)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/asticode/go-astisub"
 
 	"github.com/castfeed/castfeed/diag"
+	"github.com/castfeed/castfeed/internal/sharedtest"
 	"github.com/castfeed/castfeed/internal/timecode"
 )
 
@@ -235,12 +236,11 @@ func fixtureNotes(t testing.TB, name string) ([]Note, time.Duration) {
 	return ns, dur
 }
 
-const fixtures = "../../shared/fixtures/geeksblabla"
-
 // TestFixtures builds the chapters of every real episode file: the result
 // is always valid, and each file's known problems are reported at their
 // lines.
 func TestFixtures(t *testing.T) {
+	fixtures := sharedtest.Fixtures(t)
 	files, _ := filepath.Glob(filepath.Join(fixtures, "*.md"))
 	if len(files) < 16 {
 		t.Fatalf("found %d fixtures in %s, want 16", len(files), fixtures)

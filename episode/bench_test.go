@@ -5,13 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/castfeed/castfeed/internal/sharedtest"
 )
 
 // BenchmarkParse reads every GeeksBlaBla fixture (about 1.8 KB each), as a
 // build does, and without HTML, as lint does. ns/file is the figure to
 // compare with the budget of 100 µs per file.
 func BenchmarkParse(b *testing.B) {
-	files, err := filepath.Glob(filepath.Join(fixtures, "*.md"))
+	files, err := filepath.Glob(filepath.Join(sharedtest.Fixtures(b), "*.md"))
 	if err != nil || len(files) == 0 {
 		b.Fatal("no fixtures")
 	}
@@ -49,7 +51,7 @@ func BenchmarkParse(b *testing.B) {
 // of every fixture it reads (FuzzFrontMatter holds the two to the same
 // fields). The fast path exists only while this ratio is large.
 func BenchmarkFrontMatter(b *testing.B) {
-	files, err := filepath.Glob(filepath.Join(fixtures, "*.md"))
+	files, err := filepath.Glob(filepath.Join(sharedtest.Fixtures(b), "*.md"))
 	if err != nil || len(files) == 0 {
 		b.Fatal("no fixtures")
 	}

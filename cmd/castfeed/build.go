@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 
-	"github.com/castfeed/castfeed/internal/config"
 	"github.com/castfeed/castfeed/internal/pipeline"
 )
 
@@ -33,7 +33,7 @@ func runBuild(ctx context.Context, args []string, e env) error {
 	if fs.NArg() > 0 {
 		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0)), cmd: "build"}
 	}
-	cfg, err := config.Load(*configPath)
+	cfg, err := loadConfig(*configPath, e.getenv)
 	if err != nil {
 		return err
 	}
@@ -42,14 +42,19 @@ func runBuild(ctx context.Context, args []string, e env) error {
 	}
 	log := newLogger(cfg.Log, e.stderr)
 	client := &http.Client{Transport: http.DefaultTransport}
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
 	opt := pipeline.Options{
+		WorkDir:     wd,
 		Config:      cfg,
 		Offline:     *offline,
 		Force:       *force,
 		Logger:      log,
 		HTTPClient:  client,
 		Progress:    progress(e.stderr, "reading episodes"),
-		Version:     version,
+		Version:     castfeedVersion(),
 		Transcripts: pipeline.NewTranscripts(cfg, *offline, log),
 	}
 	res, err := pipeline.Run(ctx, opt)

@@ -10,6 +10,18 @@ import (
 	"github.com/castfeed/castfeed/internal/config"
 )
 
+// loadConfig reads and validates the config file, then applies the
+// environment's overrides (config.ApplyEnv); flags, applied by the
+// commands after it, win over both.
+func loadConfig(path string, getenv func(string) string) (*config.Config, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	cfg.ApplyEnv(getenv)
+	return cfg, nil
+}
+
 // newLogger builds the process's logger from the config: text or JSON on
 // stderr, at the configured level.
 func newLogger(c config.Log, w io.Writer) *slog.Logger {

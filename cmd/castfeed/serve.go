@@ -46,7 +46,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if fs.NArg() > 0 {
 		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0)), cmd: "serve"}
 	}
-	cfg, err := config.Load(*configPath)
+	cfg, err := loadConfig(*configPath, e.getenv)
 	if err != nil {
 		return err
 	}
@@ -54,6 +54,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 		cfg.Serve.Addr = *addr
 	}
 	log := newLogger(cfg.Log, e.stderr)
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
 	loc, err := time.LoadLocation(cfg.Podcast.Timezone)
 	if err != nil {
 		return fmt.Errorf("podcast.timezone: %w", err)
@@ -63,7 +67,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	client := &http.Client{Transport: http.DefaultTransport}
 
 	runner := &schedule.Runner{Logger: log, Metrics: m,
-		Build: pipeline.Reloading(*configPath, cfg, pipeline.Options{Force: *force, Logger: log, HTTPClient: client, Version: version})}
+		Build: pipeline.Reloading(func() (*config.Config, error) { return loadConfig(*configPath, e.getenv) }, cfg,
+			pipeline.Options{Force: *force, Logger: log, HTTPClient: client, Version: castfeedVersion(), WorkDir: wd})}
 	if len(cfg.Podcast.WebSubHubs) > 0 {
 		runner.Hubs = &schedule.Hubs{URLs: cfg.Podcast.WebSubHubs, Topic: cfg.Podcast.URL("feed.xml"), Client: client, Logger: log}
 	}

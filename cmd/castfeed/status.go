@@ -7,7 +7,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/castfeed/castfeed/internal/config"
 	"github.com/castfeed/castfeed/transcript"
 )
 
@@ -26,7 +25,7 @@ func runStatus(ctx context.Context, args []string, e env) error {
 	if err := parseFlags(fs, "status", args); err != nil {
 		return err
 	}
-	cfg, err := config.Load(*configPath)
+	cfg, err := loadConfig(*configPath, e.getenv)
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func runTranscript(ctx context.Context, args []string, e env) error {
 		return &usageError{msg: fmt.Sprintf("unknown --format %q (want one of %s)", *format, strings.Join(transcript.Formats(), ", ")), cmd: "transcript"}
 	}
 	cfg := config.Default()
-	if c, err := config.Load(*configPath); err == nil {
+	if c, err := loadConfig(*configPath, e.getenv); err == nil {
 		cfg = c
 	} else if flagSet(fs, "config") {
 		return err

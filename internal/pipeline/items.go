@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
@@ -106,8 +107,7 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 			if prev.ep == nil {
 				continue
 			}
-			diags = append(diags, diag.Diagnostic{File: l.name, Severity: diag.Warning,
-				Message: "the feed keeps this episode's last published version until the file is fixed"})
+			diags = append(diags, keptLastGood(l))
 			l = prev
 		}
 		ep := l.ep
@@ -190,6 +190,18 @@ func (s *show) enclosure(ctx context.Context, l *loaded, tmpl *template.Template
 		enc.Type = typeOf(enc.URL, s.cfg.Media.Type)
 	}
 	return enc, diags
+}
+
+// keptLastGood says, at the line of the file's first error, that the
+// feed keeps the episode as it was last published.
+func keptLastGood(l *loaded) diag.Diagnostic {
+	line := 1
+	if i := slices.IndexFunc(l.diags, func(d diag.Diagnostic) bool { return d.Severity == diag.Error }); i >= 0 && l.diags[i].Line > 0 {
+		line = l.diags[i].Line
+	}
+	return diag.Diagnostic{File: l.name, Line: line, Severity: diag.Warning,
+		Message: "the feed keeps this episode's last published version until the file is fixed",
+		Hint:    fmt.Sprintf("fix the error at line %d; subscribers see no change meanwhile", line)}
 }
 
 func unknownLength(l *loaded) diag.Diagnostic {

@@ -17,7 +17,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -41,6 +40,11 @@ type Options struct {
 	Progress func(done, total int)
 	Now      func() time.Time
 	Version  string
+	// WorkDir is the folder file names in diagnostics are relative to
+	// (the current directory, as go vet does, so that editors and CI
+	// problem matchers open them); "" names them relative to the
+	// episodes folder's parent.
+	WorkDir string
 }
 
 // Result says what a refresh did.
@@ -102,7 +106,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	// Episodes are read without HTML: each one's is rendered when the
 	// episode is written (see writeFeeds), never all at once.
 	reader := episode.NewReader().WithoutHTML()
-	eps, err := loadAll(ctx, reader, cfg, files, displayName(cfg.Episodes.Dir), opt.Progress, true)
+	eps, err := loadAll(ctx, reader, cfg, files, displayName(cfg.Episodes.Dir, opt.WorkDir), opt.Progress, true)
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +122,8 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	lap("read")
 	items, nextDue, diags := s.items(ctx, eps)
 	lap("items")
+	withdrawn, err := s.checkSafety(items, eps)
+	diags = append(append(cfg.Warnings(), diags...), withdrawn...)
 	res.Diagnostics = diags
 	res.Published = len(items)
 	for _, d := range diags {
@@ -125,10 +131,10 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		if d.Severity == diag.Error {
 			lvl = slog.LevelError
 		}
-		log.Log(ctx, lvl, "episode problem", "file", d.File, "line", d.Line, "problem", d.Message, "hint", d.Hint)
+		// The same file:line: severity: message; hint text as lint's.
+		log.Log(ctx, lvl, "episode problem", "diagnostic", d.String())
 	}
-
-	if err := s.checkSafety(items, files); err != nil {
+	if err != nil {
 		if !opt.Force {
 			return res, err
 		}
@@ -166,15 +172,28 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// displayName returns how a file is named in messages: relative to the
-// episodes folder's parent, as volunteers see it in their repository.
-func displayName(dir string) func(string) string {
-	parent := filepath.Dir(filepath.Clean(dir))
+// displayName returns how a file is named in messages: relative to
+// workDir (its absolute path when that is shorter, as go vet does), or,
+// without a workDir, relative to the episodes folder's parent.
+func displayName(dir, workDir string) func(string) string {
+	if workDir == "" {
+		parent := filepath.Dir(filepath.Clean(dir))
+		return func(p string) string {
+			if rel, err := filepath.Rel(parent, p); err == nil {
+				return filepath.ToSlash(rel)
+			}
+			return p
+		}
+	}
 	return func(p string) string {
-		if rel, err := filepath.Rel(parent, p); err == nil {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return filepath.ToSlash(p)
+		}
+		if rel, err := filepath.Rel(workDir, abs); err == nil && len(rel) <= len(abs) {
 			return filepath.ToSlash(rel)
 		}
-		return p
+		return filepath.ToSlash(abs)
 	}
 }
 
@@ -240,49 +259,4 @@ func (s *show) podcast() *feed.Podcast {
 		p.Categories = append(p.Categories, feed.Category{Name: cat.Name, Sub: cat.Subcategories})
 	}
 	return p
-}
-
-// checkSafety refuses a feed that would hurt subscribers: an episode that
-// was published changing its guid (apps would download it again), a
-// published episode vanishing although its file still exists, or more
-// than serve.max_shrink of the published episodes vanishing at once.
-func (s *show) checkSafety(items []item, files []string) error {
-	prev := s.state.published
-	if len(prev) == 0 {
-		return nil
-	}
-	now := map[string]item{}
-	for _, it := range items {
-		now[it.slug] = it
-	}
-	exists := map[string]bool{}
-	for _, f := range files {
-		exists[strings.TrimSuffix(filepath.Base(f), ".md")] = true
-	}
-	var problems []string
-	vanished := 0
-	slugs := make([]string, 0, len(prev))
-	for slug := range prev {
-		slugs = append(slugs, slug)
-	}
-	slices.Sort(slugs)
-	for _, slug := range slugs {
-		p := prev[slug]
-		it, ok := now[slug]
-		switch {
-		case ok && it.guid != p.GUID:
-			problems = append(problems, fmt.Sprintf("episode %s would change its guid from %q to %q: every app would download it again; restore guid: %s in its front matter", slug, p.GUID, it.guid, p.GUID))
-		case !ok && exists[slug]:
-			problems = append(problems, fmt.Sprintf("episode %s (%q) was published and its file still exists, but it would leave the feed (published: false, isNext, a future date or a broken file)", slug, p.Title))
-		case !ok:
-			vanished++
-		}
-	}
-	if limit := s.cfg.Serve.MaxShrink * float64(len(prev)); float64(vanished) > limit {
-		problems = append(problems, fmt.Sprintf("%d of %d published episodes would vanish (their files are gone), more than serve.max_shrink (%.0f%%)", vanished, len(prev), s.cfg.Serve.MaxShrink*100))
-	}
-	if len(problems) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%w: %s; the published feed is kept; if this is intended, run again with --force", ErrRefused, strings.Join(problems, "; "))
 }

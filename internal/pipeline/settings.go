@@ -63,14 +63,14 @@ func ytDlp(setting string) string {
 }
 
 // Reloading returns the refresh of a long-running process (`castfeed
-// serve`): each call reads the config file again, since a show's
+// serve`): each call loads the config again, since a show's
 // volunteers edit it in git and expect the next refresh to use it without
 // a restart. The output and media folders stay those of first: the server
 // is serving them. base gives the other options; its Config and
 // Transcripts are replaced at each call.
-func Reloading(path string, first *config.Config, base Options) func(context.Context) (*Result, error) {
+func Reloading(load func() (*config.Config, error), first *config.Config, base Options) func(context.Context) (*Result, error) {
 	return func(ctx context.Context) (*Result, error) {
-		next, err := config.Load(path)
+		next, err := load()
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -14,19 +15,17 @@ import (
 // config, castfeed itself, every file beside the episodes (episode and
 // caption files: name, size, mtime) and media file. It is taken once,
 // before reading, so a file edited while a build runs looks changed to
-// the next one.
-func inputsDigest(opt Options) (string, error) {
+// the next one. media is media.dir as listed for this build.
+func inputsDigest(ctx context.Context, opt Options, media mediaIndex) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "castfeed %s\nconfig %s\noffline %v\ntranscripts %v\n", opt.Version, opt.ConfigDigest, opt.Offline, opt.Transcripts != nil)
 	if exe, err := os.Executable(); err == nil {
 		statInto(h, exe)
 	}
-	if err := dirInto(h, opt.Config.Episodes.Dir, false); err != nil {
+	if err := dirInto(ctx, h, opt.Config.Episodes.Dir, false); err != nil {
 		return "", err
 	}
-	if opt.Config.Media.Dir != "" {
-		dirInto(h, opt.Config.Media.Dir, false)
-	}
+	media.digestInto(h)
 	if img := opt.Config.Podcast.Image; img != "" {
 		statInto(h, img)
 	}
@@ -39,7 +38,7 @@ func inputsDigest(opt Options) (string, error) {
 func fingerprint(inputs string, opt Options) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "inputs %s\n", inputs)
-	dirInto(h, filepath.Join(opt.Config.State.Dir, "transcripts"), true)
+	dirInto(context.Background(), h, filepath.Join(opt.Config.State.Dir, "transcripts"), true)
 	statInto(h, filepath.Join(opt.Config.State.Dir, "lengths.json"))
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -53,8 +52,13 @@ func statInto(h hash.Hash, name string) {
 	fmt.Fprintf(h, "%s %d %d\n", name, fi.Size(), fi.ModTime().UnixNano())
 }
 
-func dirInto(h hash.Hash, dir string, recursive bool) error {
+// dirInto adds the files of dir to h; it stops when ctx is done.
+func dirInto(ctx context.Context, h hash.Hash, dir string, recursive bool) error {
+	n := 0
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if n++; n%checkEvery == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if err != nil {
 			if p == dir && os.IsNotExist(err) {
 				return nil

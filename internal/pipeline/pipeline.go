@@ -83,8 +83,13 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := st.load(); err != nil {
 		return nil, err
 	}
+	defer st.goods.close()
+	media, err := mediaFiles(cfg.Media.Dir)
+	if err != nil {
+		return nil, err
+	}
 
-	inputs, err := inputsDigest(opt)
+	inputs, err := inputsDigest(ctx, opt, media)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +114,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &show{opt: opt, cfg: cfg, log: log, now: now(), state: st, reader: reader}
+	s := &show{opt: opt, cfg: cfg, log: log, now: now(), state: st, reader: reader, media: media}
 	var transcriptsDue time.Time
 	if opt.Transcripts != nil {
 		s.transcripts, transcriptsDue = s.syncTranscripts(ctx, eps)
@@ -119,7 +124,10 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		}
 	}
 	lap("read")
-	items, nextDue, diags := s.items(ctx, eps)
+	items, nextDue, diags, err := s.items(ctx, eps)
+	if err != nil {
+		return res, err
+	}
 	lap("items")
 	res.Diagnostics = diags
 	res.Published = len(items)
@@ -150,7 +158,10 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	for _, it := range items {
 		st.published[it.slug] = publishedEpisode{GUID: it.guid, Title: it.title}
 	}
-	if err := st.keepLastGood(items); err != nil {
+	if err := st.keepLastGood(ctx, items); ctx.Err() != nil {
+		// Published, but not remembered: the next refresh builds again.
+		return res, ctx.Err()
+	} else if err != nil {
 		log.Warn("cannot keep the last good versions of the episodes", "error", err)
 	}
 	if err := st.save(); err != nil {
@@ -191,6 +202,7 @@ type show struct {
 	reader      *episode.Reader // without HTML; see complete
 	transcripts map[string]transcript.Result
 	outcomes    map[string]int
+	media       mediaIndex // media.dir, listed once; nil until then
 }
 
 // publish writes the output folder.

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"hash"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,10 +20,8 @@ import (
 // the next one. media is media.dir as listed for this build.
 func inputsDigest(ctx context.Context, opt Options, media mediaIndex) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "castfeed %s\nconfig %s\noffline %v\ntranscripts %v\n", opt.Version, opt.ConfigDigest, opt.Offline, opt.Transcripts != nil)
-	if exe, err := os.Executable(); err == nil {
-		statInto(h, exe)
-	}
+	binaryInto(h, opt)
+	fmt.Fprintf(h, "config %s\noffline %v\ntranscripts %v\n", opt.ConfigDigest, opt.Offline, opt.Transcripts != nil)
 	if err := dirInto(ctx, h, opt.Config.Episodes.Dir, false); err != nil {
 		return "", err
 	}
@@ -30,6 +30,35 @@ func inputsDigest(ctx context.Context, opt Options, media mediaIndex) (string, e
 		statInto(h, img)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// binaryInto adds to h what identifies this castfeed: its version and its
+// executable's stat. A new castfeed may write different bytes for the
+// same input, so the first build after an upgrade sees every input (and
+// every cached item, see itemSalt) as changed: it costs a cold build, no
+// more, and later builds are incremental again.
+func binaryInto(h io.Writer, opt Options) {
+	fmt.Fprintf(h, "castfeed %s\n", opt.Version)
+	if exe, err := os.Executable(); err == nil {
+		statInto(h, exe)
+	}
+}
+
+// itemSalt digests what every item's encoding depends on besides the
+// item: the castfeed binary and the whole config (the config file's
+// digest, and the config as loaded, which tests and callers may set in
+// code).
+func itemSalt(opt Options) (salt [sha256.Size]byte, err error) {
+	cfg, err := json.Marshal(opt.Config)
+	if err != nil {
+		return salt, err
+	}
+	h := sha256.New()
+	binaryInto(h, opt)
+	fmt.Fprintf(h, "config %s\n", opt.ConfigDigest)
+	h.Write(cfg)
+	h.Sum(salt[:0])
+	return salt, nil
 }
 
 // fingerprint adds to inputs the state that transcripts and HEAD lookups
@@ -43,7 +72,7 @@ func fingerprint(inputs string, opt Options) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func statInto(h hash.Hash, name string) {
+func statInto(h io.Writer, name string) {
 	fi, err := os.Stat(name)
 	if err != nil {
 		fmt.Fprintf(h, "%s missing\n", name)

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/castfeed/castfeed/diag"
@@ -114,7 +115,13 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &show{opt: opt, cfg: cfg, log: log, now: now(), state: st, reader: reader, media: media}
+	salt, err := itemSalt(opt)
+	if err != nil {
+		return nil, err
+	}
+	s := &show{opt: opt, cfg: cfg, log: log, now: now(), state: st, reader: reader, media: media,
+		salt: salt, cache: openItemCache(cfg.State.Dir)}
+	defer s.cache.close()
 	var transcriptsDue time.Time
 	if opt.Transcripts != nil {
 		s.transcripts, transcriptsDue = s.syncTranscripts(ctx, eps)
@@ -167,6 +174,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := st.save(); err != nil {
 		return res, fmt.Errorf("save state: %w", err)
 	}
+	if err := s.cache.commit(); err != nil {
+		log.Warn("cannot keep the encoded items for the next refresh", "error", err)
+	}
 	lap("state")
 	// The fingerprint is taken again now that transcripts and lengths are
 	// saved, so that the next refresh finds exactly these inputs; the
@@ -203,6 +213,9 @@ type show struct {
 	transcripts map[string]transcript.Result
 	outcomes    map[string]int
 	media       mediaIndex // media.dir, listed once; nil until then
+	salt        [32]byte   // see itemSalt
+	cache       *itemCache // encoded items; nil: none
+	encoded     atomic.Int64
 }
 
 // publish writes the output folder.

@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/castfeed/castfeed/diag"
@@ -84,8 +85,13 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := st.load(); err != nil {
 		return nil, err
 	}
+	defer st.goods.close()
+	media, err := mediaFiles(cfg.Media.Dir)
+	if err != nil {
+		return nil, err
+	}
 
-	inputs, err := inputsDigest(opt)
+	inputs, err := inputsDigest(ctx, opt, media)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +116,13 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &show{opt: opt, cfg: cfg, log: log, now: now(), state: st, reader: reader}
+	salt, err := itemSalt(opt)
+	if err != nil {
+		return nil, err
+	}
+	s := &show{opt: opt, cfg: cfg, log: log, now: now(), state: st, reader: reader, media: media,
+		salt: salt, cache: openItemCache(cfg.State.Dir)}
+	defer s.cache.close()
 	var transcriptsDue time.Time
 	if opt.Transcripts != nil {
 		s.transcripts, transcriptsDue = s.syncTranscripts(ctx, eps)
@@ -120,7 +132,10 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		}
 	}
 	lap("read")
-	items, nextDue, diags := s.items(ctx, eps)
+	items, nextDue, diags, err := s.items(ctx, eps)
+	if err != nil {
+		return res, err
+	}
 	lap("items")
 	withdrawn, err := s.checkSafety(items, eps)
 	diags = append(append(cfg.Warnings(), diags...), withdrawn...)
@@ -153,11 +168,17 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	for _, it := range items {
 		st.published[it.slug] = publishedEpisode{GUID: it.guid, Title: it.title}
 	}
-	if err := st.keepLastGood(items); err != nil {
+	if err := st.keepLastGood(ctx, items); ctx.Err() != nil {
+		// Published, but not remembered: the next refresh builds again.
+		return res, ctx.Err()
+	} else if err != nil {
 		log.Warn("cannot keep the last good versions of the episodes", "error", err)
 	}
 	if err := st.save(); err != nil {
 		return res, fmt.Errorf("save state: %w", err)
+	}
+	if err := s.cache.commit(); err != nil {
+		log.Warn("cannot keep the encoded items for the next refresh", "error", err)
 	}
 	lap("state")
 	// The fingerprint is taken again now that transcripts and lengths are
@@ -207,6 +228,10 @@ type show struct {
 	reader      *episode.Reader // without HTML; see complete
 	transcripts map[string]transcript.Result
 	outcomes    map[string]int
+	media       mediaIndex // media.dir, listed once; nil until then
+	salt        [32]byte   // see itemSalt
+	cache       *itemCache // encoded items; nil: none
+	encoded     atomic.Int64
 }
 
 // publish writes the output folder.

@@ -78,11 +78,13 @@ func clock(d time.Duration, sep string) string {
 // astisub would not read "&gt;" back.
 var vttEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;")
 
+// writeVTT writes WEBVTT and the cues, with no header line after WEBVTT:
+// YouTube's "Kind:" and "Language:" lines there break the WebVTT
+// standard (the signature line must be followed by a blank line), and
+// strict readers such as the W3C validator reject the file. The language
+// is in the feed's podcast:transcript tag instead.
 func writeVTT(w *bufio.Writer, t *Transcript) {
 	w.WriteString("WEBVTT\n")
-	if t.Language != "" && !strings.ContainsAny(t.Language, "\r\n") {
-		w.WriteString("Language: " + t.Language + "\n")
-	}
 	for _, c := range t.Cues {
 		fmt.Fprintf(w, "\n%s --> %s\n", clock(c.Start, "."), clock(c.End, "."))
 		for line := range strings.SplitSeq(c.Text, "\n") {

@@ -244,14 +244,13 @@ func FuzzParse(f *testing.F) {
 	f.Add("podcast: [")
 	f.Add("\xef\xbb\xbfpodcast:\n  title: x\n")
 	f.Add("serve:\n  max_shrink: 2\n")
+	f.Add("podcast:\n  categories: [Technology, {name: Education}]\n  title: [x]\nserve: {schedule: nope}\n")
 	f.Fuzz(func(t *testing.T, src string) {
-		c := Default()
-		err := c.Parse("config.yaml", strings.NewReader(src))
-		if err == nil {
-			err = c.Validate()
-		}
-		if err != nil && !strings.HasPrefix(err.Error(), "config.yaml") {
-			t.Errorf("error not positioned in the file: %v", err)
+		_, err := Read("config.yaml", strings.NewReader(src))
+		for _, e := range flatten(err) {
+			if !strings.HasPrefix(e, "config.yaml") {
+				t.Errorf("error not positioned in the file: %v", e)
+			}
 		}
 	})
 }

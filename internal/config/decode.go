@@ -173,7 +173,6 @@ func describe(n ast.Node) string {
 // examples are the values the messages show for keys whose type alone
 // does not make a good example.
 var examples = map[string]string{
-	"podcast":               "podcast:\n  title: Hallway Track",
 	"podcast.owner":         "owner: {name: Salma Idrissi, email: podcast@example.org}",
 	"podcast.categories":    "categories: [Technology] or categories: [{name: Education, subcategories: [How To]}]",
 	"podcast.websub_hubs":   "websub_hubs: [https://pubsubhubbub.appspot.com/]",
@@ -193,8 +192,10 @@ func expected(path string, t reflect.Type) (what, example string) {
 	switch {
 	case t == durationType:
 		what, example = "a duration", key+": 30s (or 10m, 720h)"
+	case t.Kind() == reflect.Struct && key == "":
+		what, example = "keys and values", "podcast: on a line of its own, then title: … indented below it"
 	case t.Kind() == reflect.Struct:
-		what, example = "a mapping of keys", key+":\n  key: value"
+		what, example = "a mapping of keys", fmt.Sprintf("%s: on a line of its own, then %s: … indented below it", key, tags(t)[0])
 	case t.Kind() == reflect.Bool:
 		what, example = "true or false", key+": true"
 	case t.Kind() == reflect.Int:
@@ -242,7 +243,7 @@ func (cat *Category) UnmarshalYAML(n ast.Node) error {
 // could not be decoded, which is reported already.
 func (c *Config) skipped(key string) bool {
 	for k := range c.failed {
-		if key == k || strings.HasPrefix(key, k+".") || strings.HasPrefix(key, k+"[") {
+		if k == "" || key == k || strings.HasPrefix(key, k+".") || strings.HasPrefix(key, k+"[") {
 			return true
 		}
 	}

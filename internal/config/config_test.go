@@ -109,6 +109,8 @@ func TestShapes(t *testing.T) {
 			func(c *Config) string { return fmt.Sprint(c.Podcast.Categories) }},
 		{"categories as a flow list of names", strings.Replace(valid, "  categories:\n    - name: Technology\n    - name: Education\n      subcategories: [How To]\n", "  categories: [Technology, {name: Education, subcategories: [How To]}]\n", 1), nil,
 			func(c *Config) string { return fmt.Sprint(c.Podcast.Categories) }},
+		{"a list inside the list of categories", strings.Replace(valid, "  categories:\n    - name: Technology\n    - name: Education\n      subcategories: [How To]\n", "  categories: [[Technology], Education]\n", 1),
+			[]string{"config.yaml:12: podcast.categories[0]: is a list, but castfeed expects an Apple category: its name, or name with subcategories, e.g. Technology, or {name: Education, subcategories: [How To]}"}, nil},
 		{"a category name that is not Apple's", strings.Replace(valid, "    - name: Technology\n", "    - Tech\n", 1),
 			[]string{`config.yaml:13: podcast.categories[0].name: "Tech" is not an Apple Podcasts category`}, nil},
 		{"several shape errors and a bad value", strings.NewReplacer(

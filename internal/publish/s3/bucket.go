@@ -598,6 +598,9 @@ func retryable(ctx context.Context, err error) bool {
 	}
 	var er minio.ErrorResponse
 	if errors.As(err, &er) {
+		if er.StatusCode == 0 {
+			return false // the client could not read the answer: not S3
+		}
 		switch er.Code {
 		case "SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "RequestTimeTooSkewed":
 			return true
@@ -631,6 +634,8 @@ func (b *Bucket) explain(op, key string, err error) error {
 		return fmt.Errorf("%w: %s %s at %s: %v; check output.s3.endpoint: it must be the S3 API endpoint of the storage", ErrNotS3, op, key, b.endpoint, err)
 	}
 	switch {
+	case er.StatusCode == 0:
+		return fmt.Errorf("%w: %s %s at %s: %v; check output.s3.endpoint: it must be the S3 API endpoint of the storage", ErrNotS3, op, key, b.endpoint, err)
 	case er.Code == "InvalidAccessKeyId" || er.Code == "SignatureDoesNotMatch" || er.Code == "InvalidToken" || er.Code == "ExpiredToken":
 		return fmt.Errorf("%w (%s: %s); check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (or the variables named by output.s3.*_env) and output.s3.region", ErrCredentials, er.Code, er.Message)
 	case er.Code == "NoSuchBucket":

@@ -204,3 +204,19 @@ func (p *proxy) setHook(h func(r *http.Request) int) {
 	p.hook = h
 	p.mu.Unlock()
 }
+
+// addReader creates a gateway account that may read the bucket "show"
+// (a bucket policy says so) but not write it.
+func (g *gateway) addReader(key, secret string) {
+	g.t.Helper()
+	cmd := exec.Command(g.bin, "admin", "--access", rootKey, "--secret", rootSecret, "--endpoint-url", g.url(),
+		"create-user", "--access", key, "--secret", secret, "--role", "user")
+	cmd.Env = []string{"HOME=" + g.dir, "PATH=" + os.Getenv("PATH")}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		g.t.Fatalf("versitygw admin create-user: %v\n%s", err, out)
+	}
+	policy := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":[%q]},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::show","arn:aws:s3:::show/*"]}]}`, key)
+	if err := g.client(rootKey, rootSecret).SetBucketPolicy(context.Background(), "show", policy); err != nil {
+		g.t.Fatalf("set bucket policy: %v", err)
+	}
+}

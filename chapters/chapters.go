@@ -78,14 +78,14 @@ func Build(notes []Note, opt Options) ([]Chapter, diag.List) {
 		start, title, url, err := ParseNote(n.Text)
 		switch {
 		case errors.Is(err, ErrNoTimestamp):
-			diags = append(diags, diag.Warnf(n.Line, `start the line with a time, e.g. "0:12:30 - Topic", or move it out of ## Notes`,
+			diags = append(diags, diag.NewWarning(n.Line, `start the line with a time, e.g. "0:12:30 - Topic", or move it out of ## Notes`,
 				"not a chapter: %q has no timestamp at the start", clip(n.Text)))
 			continue
 		case err != nil:
-			diags = append(diags, diag.Warnf(n.Line, "write times as H:MM:SS or MM:SS", "not a chapter: %v", err))
+			diags = append(diags, diag.NewWarning(n.Line, "write times as H:MM:SS or MM:SS", "not a chapter: %v", err))
 			continue
 		case title == "":
-			diags = append(diags, diag.Warnf(n.Line, "add a title after the time", "chapter at %s has no title and is left out", FormatTimestamp(start)))
+			diags = append(diags, diag.NewWarning(n.Line, "add a title after the time", "chapter at %s has no title and is left out", FormatTimestamp(start)))
 			continue
 		}
 		cs = append(cs, Chapter{Start: start, Title: title, URL: url, Line: n.Line})
@@ -106,7 +106,7 @@ func Build(notes []Note, opt Options) ([]Chapter, diag.List) {
 		return nil, diags
 	}
 	if cs[0].Start > 0 {
-		diags = append(diags, diag.Warnf(cs[0].Line, "add a first note at 0:00:00",
+		diags = append(diags, diag.NewWarning(cs[0].Line, "add a first note at 0:00:00",
 			"the first chapter starts at %s, not at the beginning; an \"Intro\" chapter is added before it", FormatTimestamp(cs[0].Start)))
 		cs = append([]Chapter{{Start: 0, Title: "Intro", Line: cs[0].Line}}, cs...)
 	}
@@ -178,7 +178,7 @@ func inOrder(cs []Chapter, end time.Duration) ([]Chapter, diag.List) {
 			hint = "did you mean " + guess + "?"
 		}
 		after, _ = neighboursAfter(cs, keep, i)
-		diags = append(diags, diag.Warnf(c.Line, hint, "timestamp %s is out of order (after %s, before %s); this chapter is left out",
+		diags = append(diags, diag.NewWarning(c.Line, hint, "timestamp %s is out of order (after %s, before %s); this chapter is left out",
 			FormatTimestamp(c.Start), FormatTimestamp(before), endLabel(after)))
 	}
 	return out, diags
@@ -246,11 +246,11 @@ func shift(cs []Chapter, offset time.Duration) ([]Chapter, diag.List) {
 		if c.Start < 0 {
 			nextNeg := i+1 < len(cs) && cs[i+1].Start+offset <= 0
 			if nextNeg {
-				diags = append(diags, diag.Warnf(c.Line, "check audio_offset, or remove the note",
+				diags = append(diags, diag.NewWarning(c.Line, "check audio_offset, or remove the note",
 					"chapter %q falls before the start of the audio after audio_offset %s and is left out", c.Title, offsetLabel(offset)))
 				continue
 			}
-			diags = append(diags, diag.Warnf(c.Line, "check audio_offset",
+			diags = append(diags, diag.NewWarning(c.Line, "check audio_offset",
 				"chapter %q starts before the audio after audio_offset %s; it is moved to 0:00:00", c.Title, offsetLabel(offset)))
 			c.Start = 0
 		}
@@ -272,7 +272,7 @@ func merge(cs []Chapter) ([]Chapter, diag.List) {
 	out := cs[:0:0]
 	for _, c := range cs {
 		if k := len(out) - 1; k >= 0 && out[k].Start == c.Start {
-			diags = append(diags, diag.Warnf(c.Line, "give each note its own time",
+			diags = append(diags, diag.NewWarning(c.Line, "give each note its own time",
 				"two notes at %s; they are merged into one chapter", FormatTimestamp(c.Start)))
 			out[k].Title += " / " + c.Title
 			if out[k].URL == "" {
@@ -307,7 +307,7 @@ func trimEnd(cs []Chapter, dur, offset time.Duration) ([]Chapter, diag.List) {
 			if offset != 0 {
 				at += fmt.Sprintf(" (%s in the audio, after audio_offset %s)", FormatTimestamp(c.Start), offsetLabel(offset))
 			}
-			diags = append(diags, diag.Warnf(c.Line, "fix the time, or the episode's duration",
+			diags = append(diags, diag.NewWarning(c.Line, "fix the time, or the episode's duration",
 				"chapter at %s is past the end of the episode (%s) and is left out", at, FormatTimestamp(dur)))
 			continue
 		}
@@ -321,7 +321,7 @@ func trimEnd(cs []Chapter, dur, offset time.Duration) ([]Chapter, diag.List) {
 func playerRules(cs []Chapter, dur time.Duration) diag.List {
 	var diags diag.List
 	if len(cs) < minChapters {
-		diags = append(diags, diag.Warnf(cs[0].Line, "add notes: Apple Podcasts and YouTube need at least 3 chapters",
+		diags = append(diags, diag.NewWarning(cs[0].Line, "add notes: Apple Podcasts and YouTube need at least 3 chapters",
 			"only %d chapter(s); players that read chapters from the description will ignore them", len(cs)))
 	}
 	for i, c := range cs {
@@ -330,7 +330,7 @@ func playerRules(cs []Chapter, dur time.Duration) diag.List {
 			continue
 		}
 		if end-c.Start < minChapterLen {
-			diags = append(diags, diag.Warnf(c.Line, "merge it with a neighbour: players want chapters of at least 10 seconds",
+			diags = append(diags, diag.NewWarning(c.Line, "merge it with a neighbour: players want chapters of at least 10 seconds",
 				"chapter %q lasts %s", c.Title, (end-c.Start).String()))
 		}
 	}

@@ -320,7 +320,10 @@ func TestGoldenFormats(t *testing.T) {
 	for _, in := range cases {
 		base := strings.TrimSuffix(filepath.Base(in), ".notes")
 		t.Run(base, func(t *testing.T) {
-			data, _ := os.ReadFile(in)
+			data, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
 			var ns []Note
 			dur := time.Duration(0)
 			for i, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {

@@ -76,7 +76,9 @@ func TestGolden(t *testing.T) {
 			}
 			golden := filepath.Join("testdata", name+".golden."+ext)
 			if *update {
-				os.WriteFile(golden, b.Bytes(), 0o644)
+				if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {

@@ -144,4 +144,3 @@ func (c *Config) CheckS3Keys(getenv func(string) string) error {
 	}
 	return c.Errorf("output.target", "publishing to %s needs the storage keys in the environment; set %s", c.Output.Target, strings.Join(missing, " and "))
 }
-

@@ -196,7 +196,7 @@ func (s *show) enclosure(ctx context.Context, l *loaded, tmpl *template.Template
 }
 
 func unknownLength(l *loaded) diag.Diagnostic {
-	return diag.Diagnostic{File: l.name, Line: l.ep.Line("audio"), Severity: diag.Warning,
+	return diag.Diagnostic{File: l.name, Line: l.ep.KeyLine("audio"), Severity: diag.Warning,
 		Message: "the audio file's length is unknown; the enclosure says 0 bytes, which some apps reject",
 		Hint:    "add audio_length (bytes) to the front matter, put the file in media.dir, or run a build online so castfeed can ask the server"}
 }
@@ -220,7 +220,7 @@ func (g guidSet) claim(l *loaded) (string, *diag.Diagnostic) {
 		guid = l.slug
 	}
 	if other, dup := g[guid]; dup {
-		return guid, &diag.Diagnostic{File: l.name, Line: l.ep.Line("guid"), Severity: diag.Error,
+		return guid, &diag.Diagnostic{File: l.name, Line: l.ep.KeyLine("guid"), Severity: diag.Error,
 			Message: fmt.Sprintf("guid %q is already used by %s", guid, other),
 			Hint:    "give each episode its own guid, or remove the guid key to use the file name"}
 	}

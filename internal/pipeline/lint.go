@@ -49,7 +49,7 @@ func Lint(ctx context.Context, cfg *config.Config, files []string) (diag.List, e
 		}
 		if ep.Number > 0 && ep.Published && !ep.IsNext {
 			if other, dup := numbers[ep.Number]; dup {
-				diags = append(diags, diag.Diagnostic{File: l.name, Line: ep.Line("episode"), Severity: diag.Warning,
+				diags = append(diags, diag.Diagnostic{File: l.name, Line: ep.KeyLine("episode"), Severity: diag.Warning,
 					Message: fmt.Sprintf("episode number %d is also used by %s", ep.Number, other),
 					Hint:    "set episode: N in the front matter to the right number"})
 			}
@@ -63,7 +63,7 @@ func Lint(ctx context.Context, cfg *config.Config, files []string) (diag.List, e
 			diags = append(diags, d...)
 		}
 		if ep.Image != "" && !strings.HasPrefix(ep.Image, "https://") && !strings.HasPrefix(ep.Image, "http://") {
-			diags = append(diags, diag.Diagnostic{File: l.name, Line: ep.Line("image"), Severity: diag.Error,
+			diags = append(diags, diag.Diagnostic{File: l.name, Line: ep.KeyLine("image"), Severity: diag.Error,
 				Message: fmt.Sprintf("image %q is not an absolute http(s) URL", ep.Image),
 				Hint:    "podcast apps fetch episode art by URL: give the full https:// address"})
 		}

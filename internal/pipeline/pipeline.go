@@ -44,6 +44,10 @@ type Options struct {
 	Progress func(done, total int)
 	Now      func() time.Time
 	Version  string
+	// Target, if not nil, is where the output folder is published once
+	// it holds the new version (OpenTarget); DryRun has it only plan.
+	Target publish.Target
+	DryRun bool
 }
 
 // Result says what a refresh did.
@@ -56,6 +60,8 @@ type Result struct {
 	// Transcripts counts episodes by transcript outcome (fetched, cached,
 	// blocked…); empty without transcripts.
 	Transcripts map[string]int
+	// Publish is what publishing to Options.Target did; nil without one.
+	Publish *publish.Report
 }
 
 // ErrRefused is returned when publishing would harm subscribers (lost
@@ -93,7 +99,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		res.UpToDate = true
 		res.Published = st.build.Published
 		log.Info("nothing changed since the last build", "episodes", res.Published)
-		return res, nil
+		return res, syncTarget(ctx, opt, log, res, true)
 	}
 
 	stage := time.Now()
@@ -166,7 +172,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := st.saveBuild(); err != nil {
 		return res, fmt.Errorf("save state: %w", err)
 	}
-	return res, nil
+	return res, syncTarget(ctx, opt, log, res, false)
 }
 
 // displayName returns how a file is named in messages: relative to the

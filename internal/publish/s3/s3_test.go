@@ -21,6 +21,7 @@ import (
 	"github.com/minio/minio-go/v7"
 
 	"github.com/castfeed/castfeed/internal/publish/s3"
+	"github.com/castfeed/castfeed/internal/s3test"
 )
 
 // wantKinds is what a podcast app and a CDN must be told about each file
@@ -49,15 +50,15 @@ func wantKind(key string) (contentType, cacheControl string) {
 }
 
 func TestFirstPublish(t *testing.T) {
-	g := startGateway(t)
+	g := s3test.Start(t)
 	s := newShow(t)
-	b := newBucket(t, g.url(), nil)
+	b := newBucket(t, g.URL(), nil)
 	rep := mustSync(t, b, s.source())
 	want := s.files()
 	if rep.Uploaded != len(want) || rep.Skipped != 0 || rep.Deleted != 0 {
 		t.Errorf("first publish: uploaded %d, skipped %d, deleted %d; want %d, 0, 0", rep.Uploaded, rep.Skipped, rep.Deleted, len(want))
 	}
-	c := g.client(rootKey, rootSecret)
+	c := client(t, g)
 	if d := sameFiles(bucketFiles(t, c), want); d != "" {
 		t.Fatal(d)
 	}
@@ -88,19 +89,9 @@ func TestFirstPublish(t *testing.T) {
 // rcloneCheck reads the bucket back with another S3 client, configured by
 // environment only: every local file is there with the same bytes, and
 // each object's content type and cache control are right.
-func rcloneCheck(t *testing.T, g *gateway, s *show, want map[string][]byte) {
+func rcloneCheck(t *testing.T, g *s3test.Gateway, s *show, want map[string][]byte) {
 	t.Helper()
-	bin, err := exec.LookPath("rclone")
-	if err != nil {
-		t.Fatal("rclone (an independent S3 client) is needed by this test; install it: apt-get install rclone")
-	}
-	env := []string{
-		"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"),
-		"RCLONE_CONFIG=" + filepath.Join(t.TempDir(), "none.conf"),
-		"RCLONE_CONFIG_GW_TYPE=s3", "RCLONE_CONFIG_GW_PROVIDER=Other",
-		"RCLONE_CONFIG_GW_ACCESS_KEY_ID=" + rootKey, "RCLONE_CONFIG_GW_SECRET_ACCESS_KEY=" + rootSecret,
-		"RCLONE_CONFIG_GW_ENDPOINT=" + g.url(), "RCLONE_CONFIG_GW_FORCE_PATH_STYLE=true",
-	}
+	bin, env := s3test.Rclone(t, g.URL())
 	run := func(args ...string) []byte {
 		t.Helper()
 		cmd := exec.Command(bin, args...)
@@ -158,12 +149,12 @@ func feedURLs(t testing.TB, feed []byte) []string {
 
 func TestNoChangeMakesNoPut(t *testing.T) {
 	_, p, s := setup(t)
-	b := newBucket(t, p.srv.URL, nil)
+	b := newBucket(t, p.URL, nil)
 	mustSync(t, b, s.source())
-	p.counts()
+	p.Counts()
 	s.build() // a refresh that changes nothing
 	rep := mustSync(t, b, s.source())
-	n := p.counts()
+	n := p.Counts()
 	if n["PUT"] != 0 || n["DELETE"] != 0 || n["POST"] != 0 || n["GET"] != 1 || len(n) != 1 {
 		t.Errorf("a refresh without change made %v; want one GET of the manifest and nothing else", n)
 	}
@@ -174,7 +165,7 @@ func TestNoChangeMakesNoPut(t *testing.T) {
 
 func TestEditedEpisodeUploadsOnlyWhatChanged(t *testing.T) {
 	g, p, s := setup(t)
-	b := newBucket(t, p.srv.URL, nil)
+	b := newBucket(t, p.URL, nil)
 	mustSync(t, b, s.source())
 	before := s.files()
 	s.edit("episode-0003.md", func(b []byte) []byte {
@@ -185,15 +176,15 @@ func TestEditedEpisodeUploadsOnlyWhatChanged(t *testing.T) {
 	if len(changed) == 0 {
 		t.Fatal("the edit changed no file; the test would prove nothing")
 	}
-	p.counts()
+	p.Counts()
 	rep := mustSync(t, b, s.source())
 	if got := uploadedKeys(rep); !slices.Equal(got, changed) {
 		t.Errorf("uploaded %v; want exactly the changed files %v", got, changed)
 	}
-	if n := p.counts(); n["PUT"] != len(changed)+1 {
+	if n := p.Counts(); n["PUT"] != len(changed)+1 {
 		t.Errorf("%d PUTs; want %d (the changed files and the manifest)", n["PUT"], len(changed)+1)
 	}
-	if d := sameFiles(bucketFiles(t, g.client(rootKey, rootSecret)), s.files()); d != "" {
+	if d := sameFiles(bucketFiles(t, client(t, g)), s.files()); d != "" {
 		t.Fatal(d)
 	}
 }
@@ -201,7 +192,7 @@ func TestEditedEpisodeUploadsOnlyWhatChanged(t *testing.T) {
 func TestRemovedEpisodeKeptForTheGracePeriod(t *testing.T) {
 	g, p, s := setup(t)
 	c := &clock{time.Date(2026, 12, 1, 20, 0, 0, 0, time.UTC)}
-	b := newBucket(t, p.srv.URL, c)
+	b := newBucket(t, p.URL, c)
 	mustSync(t, b, s.source())
 	before := s.files()
 	if err := os.Remove(filepath.Join(s.opt.Config.Episodes.Dir, "episode-0006.md")); err != nil {
@@ -222,7 +213,7 @@ func TestRemovedEpisodeKeptForTheGracePeriod(t *testing.T) {
 	if !slices.Contains(gone, "media/episode-0006.mp3") {
 		t.Fatalf("files gone: %v; want the removed episode's audio among them", gone)
 	}
-	mc := g.client(rootKey, rootSecret)
+	mc := client(t, g)
 	for _, step := range []struct {
 		name      string
 		at        time.Duration
@@ -238,10 +229,10 @@ func TestRemovedEpisodeKeptForTheGracePeriod(t *testing.T) {
 	} {
 		now := c.t
 		c.t = now.Add(step.at)
-		p.counts()
+		p.Counts()
 		rep := mustSync(t, b, s.source())
 		c.t = now
-		n := p.counts()
+		n := p.Counts()
 		if n["PUT"] != step.wantPuts {
 			t.Errorf("%s: %d PUTs; want %d", step.name, n["PUT"], step.wantPuts)
 		}
@@ -270,14 +261,14 @@ func TestRemovedEpisodeKeptForTheGracePeriod(t *testing.T) {
 // every feed.xml it ever reads names only objects that are there.
 func TestUploadOrder(t *testing.T) {
 	g, p, s := setup(t)
-	b := newBucket(t, p.srv.URL, nil, func(c *s3.Config) { c.Concurrency = 2 })
-	p.setHook(func(r *http.Request) int {
+	b := newBucket(t, p.URL, nil, func(c *s3.Config) { c.Concurrency = 2 })
+	p.SetHook(func(r *http.Request) int {
 		if r.Method == http.MethodPut {
 			time.Sleep(15 * time.Millisecond) // room for the reader between uploads
 		}
 		return 0
 	})
-	mc := g.client(rootKey, rootSecret)
+	mc := client(t, g)
 	var (
 		stop    = make(chan struct{})
 		wg      sync.WaitGroup
@@ -358,9 +349,9 @@ func addEpisode(t testing.TB, s *show, slug string) {
 // next publish converges.
 func TestInterrupted(t *testing.T) {
 	g, p, s := setup(t)
-	b := newBucket(t, p.srv.URL, nil, func(c *s3.Config) { c.Concurrency = 1 })
+	b := newBucket(t, p.URL, nil, func(c *s3.Config) { c.Concurrency = 1 })
 	mustSync(t, b, s.source())
-	mc := g.client(rootKey, rootSecret)
+	mc := client(t, g)
 	old := bucketFiles(t, mc)
 
 	addEpisode(t, s, "episode-0007")
@@ -369,17 +360,17 @@ func TestInterrupted(t *testing.T) {
 	})
 	s.build()
 	var puts atomic.Int64
-	p.setHook(func(r *http.Request) int {
+	p.SetHook(func(r *http.Request) int {
 		if r.Method == http.MethodPut && puts.Add(1) == 3 {
-			g.kill() // kill -9 in the middle of the uploads
+			g.Kill() // kill -9 in the middle of the uploads
 		}
 		return 0
 	})
 	if _, err := b.Sync(context.Background(), s.source()); err == nil {
 		t.Fatal("a publish with the gateway killed succeeded")
 	}
-	p.setHook(nil)
-	g.start()
+	p.SetHook(nil)
+	g.Start()
 	// The old feeds and every object they name are there.
 	now := bucketFiles(t, mc)
 	if !bytes.Equal(now["feed.xml"], old["feed.xml"]) {
@@ -394,9 +385,9 @@ func TestInterrupted(t *testing.T) {
 	if d := sameFiles(bucketFiles(t, mc), s.files()); d != "" {
 		t.Fatalf("after the next publish: %s", d)
 	}
-	p.counts()
+	p.Counts()
 	mustSync(t, b, s.source())
-	if n := p.counts(); n["PUT"] != 0 {
+	if n := p.Counts(); n["PUT"] != 0 {
 		t.Errorf("a publish after convergence made %d PUTs; want 0", n["PUT"])
 	}
 }
@@ -405,9 +396,9 @@ func TestInterrupted(t *testing.T) {
 // request between castfeed and the gateway.
 func TestServerErrorsAreRetried(t *testing.T) {
 	g, p, s := setup(t)
-	b := newBucket(t, p.srv.URL, nil, func(c *s3.Config) { c.Retries = 4 })
+	b := newBucket(t, p.URL, nil, func(c *s3.Config) { c.Retries = 4 })
 	var n, failed atomic.Int64
-	p.setHook(func(r *http.Request) int {
+	p.SetHook(func(r *http.Request) int {
 		if n.Add(1)%2 == 1 {
 			failed.Add(1)
 			return http.StatusInternalServerError
@@ -418,11 +409,11 @@ func TestServerErrorsAreRetried(t *testing.T) {
 	if failed.Load() < int64(len(s.files())) {
 		t.Fatalf("only %d requests failed; the test proves little", failed.Load())
 	}
-	if d := sameFiles(bucketFiles(t, g.client(rootKey, rootSecret)), s.files()); d != "" {
+	if d := sameFiles(bucketFiles(t, client(t, g)), s.files()); d != "" {
 		t.Fatal(d)
 	}
 	// A store that keeps failing is an error, not an endless loop.
-	p.setHook(func(r *http.Request) int { return http.StatusServiceUnavailable })
+	p.SetHook(func(r *http.Request) int { return http.StatusServiceUnavailable })
 	if _, err := b.Sync(context.Background(), s.source()); err == nil {
 		t.Fatal("a publish against a store failing every request succeeded")
 	}
@@ -430,16 +421,16 @@ func TestServerErrorsAreRetried(t *testing.T) {
 
 func TestDryRunWritesNothing(t *testing.T) {
 	g, p, s := setup(t)
-	dry := newBucket(t, p.srv.URL, nil, func(c *s3.Config) { c.DryRun = true })
+	dry := newBucket(t, p.URL, nil, func(c *s3.Config) { c.DryRun = true })
 	rep := mustSync(t, dry, s.source())
-	n := p.counts()
+	n := p.Counts()
 	if n["PUT"]+n["DELETE"]+n["POST"] != 0 {
 		t.Errorf("a dry run made %v", n)
 	}
-	if len(bucketFiles(t, g.client(rootKey, rootSecret))) != 0 {
+	if len(bucketFiles(t, client(t, g))) != 0 {
 		t.Error("a dry run left objects in the bucket")
 	}
-	real := mustSync(t, newBucket(t, p.srv.URL, nil), s.source())
+	real := mustSync(t, newBucket(t, p.URL, nil), s.source())
 	if !slices.Equal(uploadedKeys(rep), uploadedKeys(real)) || len(uploadedKeys(rep)) != len(s.files()) {
 		t.Errorf("the dry run planned %v; the publish uploaded %v", uploadedKeys(rep), uploadedKeys(real))
 	}
@@ -466,8 +457,8 @@ func TestMissingManifest(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g, p, s := setup(t)
-			mustSync(t, newBucket(t, p.srv.URL, nil), s.source())
-			mc := g.client(rootKey, rootSecret)
+			mustSync(t, newBucket(t, p.URL, nil), s.source())
+			mc := client(t, g)
 			if err := tc.spoil(mc); err != nil {
 				t.Fatal(err)
 			}
@@ -475,17 +466,17 @@ func TestMissingManifest(t *testing.T) {
 			if _, err := mc.PutObject(context.Background(), "show", "podcast/stray.txt", strings.NewReader("x"), 1, minio.PutObjectOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			p.counts()
-			rep := mustSync(t, newBucket(t, p.srv.URL, nil), s.source())
-			if n := p.counts(); n["PUT"] != 1 || rep.Uploaded != 0 {
+			p.Counts()
+			rep := mustSync(t, newBucket(t, p.URL, nil), s.source())
+			if n := p.Counts(); n["PUT"] != 1 || rep.Uploaded != 0 {
 				t.Errorf("with the manifest %s: %d PUTs, %d uploads; want only the manifest written", tc.name, n["PUT"], rep.Uploaded)
 			}
 			if rep.Unreferenced != 1 {
 				t.Errorf("%d objects unreferenced; want 1 (stray.txt)", rep.Unreferenced)
 			}
-			p.counts()
-			mustSync(t, newBucket(t, p.srv.URL, nil), s.source())
-			if n := p.counts(); n["PUT"] != 0 || n["GET"] != 1 {
+			p.Counts()
+			mustSync(t, newBucket(t, p.URL, nil), s.source())
+			if n := p.Counts(); n["PUT"] != 0 || n["GET"] != 1 {
 				t.Errorf("after the manifest was written again: %v; want one GET", n)
 			}
 		})
@@ -493,7 +484,7 @@ func TestMissingManifest(t *testing.T) {
 }
 
 func TestBadTarget(t *testing.T) {
-	g := startGateway(t)
+	g := s3test.Start(t)
 	s := newShow(t)
 	notS3 := newHTTPServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
@@ -511,18 +502,18 @@ func TestBadTarget(t *testing.T) {
 		// A real account of the gateway, allowed to read by a bucket
 		// policy, and not to write.
 		{"bucket not writable", func(c *s3.Config) {
-			g.addReader("reader", "reader-secret-key")
+			addReader(t, g, "reader", "reader-secret-key")
 			c.AccessKey, c.SecretKey = "reader", "reader-secret-key"
 		}, s3.ErrNotWritable},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b := newBucket(t, g.url(), nil, tc.mod)
+			b := newBucket(t, g.URL(), nil, tc.mod)
 			_, err := b.Sync(context.Background(), s.source())
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("error %v; want %v", err, tc.want)
 			}
 			t.Log(err)
-			if len(bucketFiles(t, g.client(rootKey, rootSecret))) != 0 {
+			if len(bucketFiles(t, client(t, g))) != 0 {
 				t.Error("objects were written")
 			}
 		})
@@ -544,8 +535,8 @@ func newHTTPServer(t testing.TB, h http.HandlerFunc) string {
 
 // setup starts a gateway, a counting proxy in front of it, and builds the
 // example show.
-func setup(t *testing.T) (*gateway, *proxy, *show) {
+func setup(t *testing.T) (*s3test.Gateway, *s3test.Proxy, *show) {
 	t.Helper()
-	g := startGateway(t)
-	return g, newProxy(t, g.url()), newShow(t)
+	g := s3test.Start(t)
+	return g, s3test.NewProxy(t, g.URL()), newShow(t)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/castfeed/castfeed/internal/pipeline"
 	"github.com/castfeed/castfeed/internal/publish"
 	"github.com/castfeed/castfeed/internal/publish/s3"
+	"github.com/castfeed/castfeed/internal/s3test"
 )
 
 // buildTime is after every example episode, so builds are the same.
@@ -115,8 +116,8 @@ func newBucket(t testing.TB, endpoint string, c *clock, mod ...func(*s3.Config))
 		Region:      "us-east-1",
 		PathStyle:   true,
 		DeleteAfter: 24 * time.Hour,
-		AccessKey:   rootKey,
-		SecretKey:   rootSecret,
+		AccessKey:   s3test.AccessKey,
+		SecretKey:   s3test.SecretKey,
 		DigestCache: filepath.Join(t.TempDir(), "digests.json"),
 		Retries:     3,
 		RetryBase:   10 * time.Millisecond,

@@ -37,6 +37,10 @@ func runLint(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	// The publish target's settings and keys, checked without a request.
+	if _, err := pipeline.OpenTarget(cfg, pipeline.TargetOptions{Getenv: e.getenv}); err != nil {
+		return err
+	}
 	diags, err := pipeline.Lint(ctx, cfg, files)
 	if err != nil {
 		return err

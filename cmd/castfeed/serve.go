@@ -82,6 +82,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 		if next.Transcripts.Enabled {
 			opt.Transcripts = newTranscripts(next, false, log)
 		}
+		if opt.Target, err = pipeline.OpenTarget(next, pipeline.TargetOptions{Getenv: e.getenv, Logger: log}); err != nil {
+			return nil, err
+		}
 		return pipeline.Run(ctx, opt)
 	}
 	if _, err := os.Stat(filepath.Join(cfg.Output.Dir, "feed.xml")); err == nil {

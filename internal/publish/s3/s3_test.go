@@ -540,3 +540,38 @@ func setup(t *testing.T) (*s3test.Gateway, *s3test.Proxy, *show) {
 	g := s3test.Start(t)
 	return g, s3test.NewProxy(t, g.URL()), newShow(t)
 }
+
+// TestLargeMediaInParts uploads audio larger than a part in parts, and
+// when the manifest is lost, recognises it by the digest kept with it
+// (a multipart ETag is not an MD5 of the bytes).
+func TestLargeMediaInParts(t *testing.T) {
+	g, p, s := setup(t)
+	audio := make([]byte, 12<<20+12345)
+	for i := range audio {
+		audio[i] = byte(i*7 + i>>13)
+	}
+	if err := os.WriteFile(filepath.Join(s.opt.Config.Media.Dir, "episode-0001.mp3"), audio, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	parts := func(c *s3.Config) { c.PartSize = 5 << 20 }
+	mustSync(t, newBucket(t, p.URL, nil, parts), s.source())
+	mc := client(t, g)
+	st, err := mc.StatObject(context.Background(), "show", "podcast/media/episode-0001.mp3", minio.StatObjectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(st.ETag, "-") {
+		t.Errorf("ETag %q: the 12 MiB file was not uploaded in parts", st.ETag)
+	}
+	if !bytes.Equal(getObject(t, mc, "podcast/media/episode-0001.mp3"), audio) {
+		t.Fatal("the audio read back differs")
+	}
+	if err := mc.RemoveObject(context.Background(), "show", "podcast/.castfeed/manifest.json", minio.RemoveObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	p.Counts()
+	rep := mustSync(t, newBucket(t, p.URL, nil, parts), s.source())
+	if rep.Uploaded != 0 || p.Counts()["PUT"] != 1 {
+		t.Errorf("without the manifest: %v uploaded; want none but the manifest", uploadedKeys(rep))
+	}
+}

@@ -6,9 +6,10 @@ import (
 )
 
 // Target is where a published version goes once the local folder holds
-// it. The folder stays the source of truth: a Target is made to serve
-// the folder's files (and the media served beside them), so the pipeline
-// writes one folder and does not know where it ends up.
+// it (the folder alone needs none). The folder stays the source of truth:
+// a Target is made to serve the folder's files and the media served
+// beside them, so the pipeline writes one folder, and does not know
+// where it ends up.
 type Target interface {
 	// Sync makes the target serve exactly the files of src. An error
 	// leaves the target serving a complete version, old or new; the next
@@ -53,16 +54,3 @@ type Action struct {
 	Size   int64
 	Reason string // why: "new", "changed", "unreferenced since …"
 }
-
-// Dir is the local folder as a Target: the folder is already published
-// when the pipeline commits it, so there is nothing more to do.
-type Dir string
-
-// Sync reports that the folder is published.
-func (d Dir) Sync(ctx context.Context, src Source) (Report, error) {
-	return Report{Target: string(d), Started: time.Now()}, nil
-}
-
-func (d Dir) String() string { return string(d) }
-
-var _ Target = Dir("")

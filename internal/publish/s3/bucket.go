@@ -183,16 +183,25 @@ func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Repo
 		rep.Duration = time.Since(began)
 		rep.Requests = int(b.requests.Load() - reqs)
 	}()
+	stage := time.Now()
+	// lap logs how long a stage took, for whoever tunes a large show.
+	lap := func(name string) {
+		b.log.Debug("sync stage", "stage", name, "duration_ms", time.Since(stage).Milliseconds())
+		stage = time.Now()
+	}
 	cache := openDigestCache(b.cfg.DigestCache)
 	files, err := scan(src, cache)
 	if err != nil {
 		return rep, err
 	}
+	lap("scan")
 	remote, oldBytes, err := b.remote(ctx, files)
 	if err != nil {
 		return rep, err
 	}
+	lap("remote")
 	p := b.plan(files, remote, start)
+	lap("plan")
 	rep.Skipped = len(files) - len(p.uploads)
 	rep.Unreferenced = p.unreferenced
 	slices.SortStableFunc(p.uploads, func(x, y upload) int { return phaseOf(x.f.key) - phaseOf(y.f.key) })
@@ -231,6 +240,7 @@ func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Repo
 		if err != nil {
 			return rep, err
 		}
+		lap(fmt.Sprintf("upload phase %d", phase))
 	}
 	// The feeds are up: the manifest may now say so, and only then do
 	// deletions begin.
@@ -238,7 +248,7 @@ func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Repo
 		if err := b.putManifest(ctx, data); err != nil {
 			return rep, err
 		}
-		oldBytes = data
+		lap("manifest")
 	}
 	if len(p.deletes) > 0 {
 		deleted, err := b.delete(ctx, p.deletes)
@@ -400,8 +410,11 @@ func (b *Bucket) putOptions(k publish.Kind, digest string) minio.PutObjectOption
 		CacheControl:   k.CacheControl,
 		UserMetadata:   map[string]string{metaSHA256: digest},
 		SendContentMd5: true, // the store refuses bytes that differ from what we read
-		PartSize:       b.cfg.PartSize,
-		NumThreads:     2,
+		// Content-MD5 already guards the bytes; signing a SHA-256 of the
+		// payload too (minio-go does on plain HTTP) reads it once more.
+		DisableContentSha256: true,
+		PartSize:             b.cfg.PartSize,
+		NumThreads:           2,
 	}
 	if b.cfg.ACL != "" {
 		opts.UserMetadata["x-amz-acl"] = b.cfg.ACL
@@ -409,39 +422,37 @@ func (b *Bucket) putOptions(k publish.Kind, digest string) minio.PutObjectOption
 	return opts
 }
 
-// put uploads f and returns its ETag. A file that fits in a part is read
-// whole and checked against the digest planned with; a larger one is
-// streamed in parts after checking that it is the file scanned.
+// put uploads f and returns its ETag, after checking that the file is
+// the one scanned (its size and mtime: the folder never rewrites a file
+// in place, so a change means a new version was swapped in meanwhile). A
+// file that fits in a part is read whole, so that a retry sends it again
+// without reading the disk; a larger one is streamed in parts.
 func (b *Bucket) put(ctx context.Context, f file) (string, error) {
 	var info minio.UploadInfo
 	err := b.retry(ctx, "put", f.key, func() error {
-		var err error
-		if uint64(f.size) <= b.cfg.PartSize {
-			data, rerr := os.ReadFile(f.path)
-			if rerr != nil {
-				return rerr
-			}
-			if sum(data) != f.sum {
-				return fmt.Errorf("%w: %s; publish again", ErrChanged, f.path)
-			}
-			opts := b.putOptions(f.kind, f.sum)
-			opts.DisableMultipart = true
-			info, err = b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(f.key), bytes.NewReader(data), int64(len(data)), opts)
+		r, err := os.Open(f.path)
+		if err != nil {
 			return err
 		}
-		r, oerr := os.Open(f.path)
-		if oerr != nil {
-			return oerr
-		}
 		defer r.Close()
-		fi, serr := r.Stat()
-		if serr != nil {
-			return serr
+		fi, err := r.Stat()
+		if err != nil {
+			return err
 		}
 		if fi.Size() != f.size || fi.ModTime().UnixNano() != f.mtime {
 			return fmt.Errorf("%w: %s; publish again", ErrChanged, f.path)
 		}
-		info, err = b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(f.key), r, f.size, b.putOptions(f.kind, f.sum))
+		opts := b.putOptions(f.kind, f.sum)
+		var body io.Reader = r
+		if uint64(f.size) <= b.cfg.PartSize {
+			data := make([]byte, f.size)
+			if _, err := io.ReadFull(r, data); err != nil {
+				return err
+			}
+			body = bytes.NewReader(data)
+			opts.DisableMultipart = true
+		}
+		info, err = b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(f.key), body, f.size, opts)
 		return err
 	})
 	if err != nil {

@@ -575,3 +575,28 @@ func TestLargeMediaInParts(t *testing.T) {
 		t.Errorf("without the manifest: %v uploaded; want none but the manifest", uploadedKeys(rep))
 	}
 }
+
+// TestACL sends a canned ACL with each object only when asked: by
+// default the bucket's policy decides who reads. (versitygw keeps no
+// object ACLs, so the test looks at the requests.)
+func TestACL(t *testing.T) {
+	for _, acl := range []string{"", "public-read"} {
+		t.Run("acl="+acl, func(t *testing.T) {
+			_, p, s := setup(t)
+			var mu sync.Mutex
+			sent := map[string]int{}
+			p.SetHook(func(r *http.Request) int {
+				if r.Method == http.MethodPut {
+					mu.Lock()
+					sent[r.Header.Get("X-Amz-Acl")]++
+					mu.Unlock()
+				}
+				return 0
+			})
+			mustSync(t, newBucket(t, p.URL, nil, func(c *s3.Config) { c.ACL = acl }), s.source())
+			if want := len(s.files()) + 1; sent[acl] != want || len(sent) != 1 {
+				t.Errorf("PUTs by x-amz-acl: %v; want all %d with %q", sent, want, acl)
+			}
+		})
+	}
+}

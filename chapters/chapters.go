@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/castfeed/castfeed/diag"
+	"github.com/castfeed/castfeed/internal/timecode"
 )
 
 // Note is one line of an episode's notes, e.g. "0:04:00 - Definitions".
@@ -59,7 +60,7 @@ const (
 func Lines(cs []Chapter) string {
 	var b strings.Builder
 	for _, c := range cs {
-		b.WriteString(FormatTimestamp(c.Start))
+		b.WriteString(timecode.Format(c.Start, ""))
 		b.WriteByte(' ')
 		b.WriteString(c.Title)
 		b.WriteByte('\n')
@@ -75,9 +76,9 @@ func Build(notes []Note, opt Options) ([]Chapter, diag.List) {
 		cs    = make([]Chapter, 0, len(notes))
 	)
 	for _, n := range notes {
-		start, title, url, err := ParseNote(n.Text)
+		start, title, url, err := parseNote(n.Text)
 		switch {
-		case errors.Is(err, ErrNoTimestamp):
+		case errors.Is(err, errNoTimestamp):
 			diags = append(diags, diag.NewWarning(n.Line, `start the line with a time, e.g. "0:12:30 - Topic", or move it out of ## Notes`,
 				"not a chapter: %q has no timestamp at the start", clip(n.Text)))
 			continue
@@ -85,7 +86,7 @@ func Build(notes []Note, opt Options) ([]Chapter, diag.List) {
 			diags = append(diags, diag.NewWarning(n.Line, "write times as H:MM:SS or MM:SS", "not a chapter: %v", err))
 			continue
 		case title == "":
-			diags = append(diags, diag.NewWarning(n.Line, "add a title after the time", "chapter at %s has no title and is left out", FormatTimestamp(start)))
+			diags = append(diags, diag.NewWarning(n.Line, "add a title after the time", "chapter at %s has no title and is left out", timecode.Format(start, "")))
 			continue
 		}
 		cs = append(cs, Chapter{Start: start, Title: title, URL: url, Line: n.Line})
@@ -107,7 +108,7 @@ func Build(notes []Note, opt Options) ([]Chapter, diag.List) {
 	}
 	if cs[0].Start > 0 {
 		diags = append(diags, diag.NewWarning(cs[0].Line, "add a first note at 0:00:00",
-			"the first chapter starts at %s, not at the beginning; an \"Intro\" chapter is added before it", FormatTimestamp(cs[0].Start)))
+			"the first chapter starts at %s, not at the beginning; an \"Intro\" chapter is added before it", timecode.Format(cs[0].Start, "")))
 		cs = append([]Chapter{{Start: 0, Title: "Intro", Line: cs[0].Line}}, cs...)
 	}
 	for i := range cs {
@@ -179,7 +180,7 @@ func inOrder(cs []Chapter, end time.Duration) ([]Chapter, diag.List) {
 		}
 		after, _ = neighboursAfter(cs, keep, i)
 		diags = append(diags, diag.NewWarning(c.Line, hint, "timestamp %s is out of order (after %s, before %s); this chapter is left out",
-			FormatTimestamp(c.Start), FormatTimestamp(before), endLabel(after)))
+			timecode.Format(c.Start, ""), timecode.Format(before, ""), endLabel(after)))
 	}
 	return out, diags
 }
@@ -212,7 +213,7 @@ func endLabel(d time.Duration) string {
 	if d < 0 {
 		return "the end"
 	}
-	return FormatTimestamp(d)
+	return timecode.Format(d, "")
 }
 
 // typoGuess tries the usual slips of a finger: another hour digit, or the
@@ -226,7 +227,7 @@ func typoGuess(t, before, after time.Duration) (string, bool) {
 			continue
 		}
 		if g := hh*time.Hour + rest; fits(g) {
-			return FormatTimestamp(g), true
+			return timecode.Format(g, ""), true
 		}
 	}
 	return "", false
@@ -273,7 +274,7 @@ func merge(cs []Chapter) ([]Chapter, diag.List) {
 	for _, c := range cs {
 		if k := len(out) - 1; k >= 0 && out[k].Start == c.Start {
 			diags = append(diags, diag.NewWarning(c.Line, "give each note its own time",
-				"two notes at %s; they are merged into one chapter", FormatTimestamp(c.Start)))
+				"two notes at %s; they are merged into one chapter", timecode.Format(c.Start, "")))
 			out[k].Title += " / " + c.Title
 			if out[k].URL == "" {
 				out[k].URL = c.URL
@@ -303,12 +304,12 @@ func trimEnd(cs []Chapter, dur, offset time.Duration) ([]Chapter, diag.List) {
 	out := cs[:0:0]
 	for _, c := range cs {
 		if c.Start >= dur {
-			at := FormatTimestamp(c.Start - offset) // as the note has it
+			at := timecode.Format(c.Start-offset, "") // as the note has it
 			if offset != 0 {
-				at += fmt.Sprintf(" (%s in the audio, after audio_offset %s)", FormatTimestamp(c.Start), offsetLabel(offset))
+				at += fmt.Sprintf(" (%s in the audio, after audio_offset %s)", timecode.Format(c.Start, ""), offsetLabel(offset))
 			}
 			diags = append(diags, diag.NewWarning(c.Line, "fix the time, or the episode's duration",
-				"chapter at %s is past the end of the episode (%s) and is left out", at, FormatTimestamp(dur)))
+				"chapter at %s is past the end of the episode (%s) and is left out", at, timecode.Format(dur, "")))
 			continue
 		}
 		out = append(out, c)

@@ -3,12 +3,13 @@ package transcript
 import (
 	"context"
 	"errors"
-	"golang.org/x/time/rate"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 const (

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 
 	"github.com/castfeed/castfeed/internal/pipeline"
 	"github.com/castfeed/castfeed/internal/publish"
@@ -40,7 +41,7 @@ func runBuild(ctx context.Context, args []string, e env) error {
 	if fs.NArg() > 0 {
 		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0)), cmd: "build"}
 	}
-	cfg, digest, err := loadConfig(*configPath)
+	cfg, err := loadConfig(*configPath, e.getenv)
 	if err != nil {
 		return err
 	}
@@ -49,18 +50,20 @@ func runBuild(ctx context.Context, args []string, e env) error {
 	}
 	log := newLogger(cfg.Log, e.stderr)
 	client := &http.Client{Transport: http.DefaultTransport}
-	opt := pipeline.Options{
-		Config:       cfg,
-		ConfigDigest: digest,
-		Offline:      *offline,
-		Force:        *force,
-		Logger:       log,
-		HTTPClient:   client,
-		Progress:     progress(e.stderr, "reading episodes"),
-		Version:      version,
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
 	}
-	if cfg.Transcripts.Enabled {
-		opt.Transcripts = newTranscripts(cfg, *offline, log)
+	opt := pipeline.Options{
+		WorkDir:     wd,
+		Config:      cfg,
+		Offline:     *offline,
+		Force:       *force,
+		Logger:      log,
+		HTTPClient:  client,
+		Progress:    progress(e.stderr, "reading episodes"),
+		Version:     castfeedVersion(),
+		Transcripts: pipeline.NewTranscripts(cfg, *offline, log),
 	}
 	if opt.Target, err = pipeline.OpenTarget(cfg, pipeline.TargetOptions{DryRun: *dryRun, Getenv: e.getenv, Logger: log}); err != nil {
 		return err

@@ -82,7 +82,11 @@ func LastPublish(stateDir string) (*PublishRecord, error) {
 func syncTarget(ctx context.Context, opt Options, log *slog.Logger, res *Result, upToDate bool) error {
 	t := opt.Target
 	if t == nil {
-		return nil
+		var err error
+		t, err = OpenTarget(opt.Config, TargetOptions{DryRun: opt.DryRun, Getenv: opt.Getenv, Logger: log})
+		if t == nil || err != nil {
+			return err
+		}
 	}
 	dir := opt.Config.State.Dir
 	last, err := LastPublish(dir)

@@ -642,11 +642,11 @@ func (b *Bucket) explain(op, key string, err error) error {
 		if errors.As(err, &ne) || strings.Contains(err.Error(), "connection refused") {
 			return fmt.Errorf("%s %s: cannot reach %s: %w; check output.s3.endpoint and the network", op, key, b.endpoint, err)
 		}
-		return fmt.Errorf("%w: %s %s at %s: %v; check output.s3.endpoint: it must be the S3 API endpoint of the storage", ErrNotS3, op, key, b.endpoint, err)
+		return fmt.Errorf("%w: %s %s at %s; check output.s3.endpoint: it must be the S3 API endpoint of the storage (the client said: %v)", ErrNotS3, op, key, b.endpoint, err)
 	}
 	switch {
 	case er.StatusCode == 0:
-		return fmt.Errorf("%w: %s %s at %s: %v; check output.s3.endpoint: it must be the S3 API endpoint of the storage", ErrNotS3, op, key, b.endpoint, err)
+		return fmt.Errorf("%w: %s %s at %s; check output.s3.endpoint: it must be the S3 API endpoint of the storage (the client said: %v)", ErrNotS3, op, key, b.endpoint, err)
 	case er.Code == "InvalidAccessKeyId" || er.Code == "SignatureDoesNotMatch" || er.Code == "InvalidToken" || er.Code == "ExpiredToken":
 		return fmt.Errorf("%w (%s: %s); check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (or the variables named by output.s3.*_env) and output.s3.region", ErrCredentials, er.Code, er.Message)
 	case er.Code == "NoSuchBucket":
@@ -654,9 +654,11 @@ func (b *Bucket) explain(op, key string, err error) error {
 	case er.Code == "AccessDenied" && op != "read" && op != "list":
 		return fmt.Errorf("%w: %s %s denied; give the keys s3:PutObject and s3:DeleteObject on %s (nothing was replaced: the feeds go up last)", ErrNotWritable, op, key, b.String())
 	case er.Code == "AccessDenied":
-		return fmt.Errorf("%w: reading %s denied; the keys need s3:GetObject, s3:ListBucket, s3:PutObject and s3:DeleteObject on %s", ErrCredentials, key, b.String())
-	case er.RequestID == "" && er.StatusCode != 0 && er.StatusCode != http.StatusNotFound && er.StatusCode < 500:
-		return fmt.Errorf("%w: %s %s: %s (HTTP %d); check output.s3.endpoint", ErrNotS3, op, key, er.Message, er.StatusCode)
+		return fmt.Errorf("%w: reading %s denied; the keys need s3:GetObject, s3:ListBucket, s3:PutObject and s3:DeleteObject on %s (and output.s3.endpoint must be the storage's S3 API)", ErrCredentials, key, b.String())
+	case strings.ContainsRune(er.Code, ' ') && er.StatusCode < 500:
+		// minio-go names an error it could not read by its HTTP status
+		// ("400 Bad Request"); S3 error codes have no spaces.
+		return fmt.Errorf("%w: %s %s at %s answered HTTP %d without an S3 error; check output.s3.endpoint: it must be the S3 API endpoint of the storage", ErrNotS3, op, key, b.endpoint, er.StatusCode)
 	}
 	return fmt.Errorf("%s %s at %s: %s (%s, HTTP %d)", op, key, b.String(), er.Message, er.Code, er.StatusCode)
 }

@@ -490,6 +490,10 @@ func TestBadTarget(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html")
 		w.Write([]byte("<html><body>Welcome to nginx!</body></html>"))
 	})
+	badRequest := newHTTPServer(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "<html>bad request</html>", http.StatusBadRequest)
+	})
+	notFound := newHTTPServer(t, http.NotFound)
 	for _, tc := range []struct {
 		name string
 		mod  func(c *s3.Config)
@@ -499,6 +503,8 @@ func TestBadTarget(t *testing.T) {
 		{"unknown key", func(c *s3.Config) { c.AccessKey = "nobody" }, s3.ErrCredentials},
 		{"missing bucket", func(c *s3.Config) { c.Bucket = "no-such-bucket" }, s3.ErrNoBucket},
 		{"endpoint not S3", func(c *s3.Config) { c.Endpoint = notS3 }, s3.ErrNotS3},
+		{"endpoint not S3, answering 400", func(c *s3.Config) { c.Endpoint = badRequest }, s3.ErrNotS3},
+		{"endpoint not S3, answering 404", func(c *s3.Config) { c.Endpoint = notFound }, s3.ErrNoBucket},
 		// A real account of the gateway, allowed to read by a bucket
 		// policy, and not to write.
 		{"bucket not writable", func(c *s3.Config) {

@@ -26,7 +26,12 @@
 //
 // Retries with capped backoff on 5xx, throttling and network errors live
 // here, not in the pipeline. Uploads carry Content-MD5 (the store checks
-// the bytes it received) and the file's SHA-256 as metadata; the bytes
-// read for an upload are checked against the digest the plan was made
-// with.
+// the bytes it received) and the file's SHA-256 as metadata; a file whose
+// size or mtime changed since it was hashed is not uploaded under the old
+// digest. Files up to a part (16 MiB) are read whole; larger ones go up
+// in parts, so memory stays near Concurrency × 2 parts.
+//
+// Two castfeed processes must not publish to the same prefix at once:
+// each would still leave complete versions, but the manifest of one may
+// miss the other's uploads (costing uploads again, never a reader).
 package s3

@@ -11,8 +11,9 @@
 #                      rclone sync of the built folder to another prefix
 #   one new episode    an episode added, castfeed build again, and rclone
 #                      sync of the rebuilt folder
-# For each: requests the server logged, bytes PUT, wall time. castfeed's
-# own time is the publish alone (castfeed status), beside the whole build.
+# For each: requests the server logged, megabytes uploaded, wall time;
+# for castfeed also the publish alone (castfeed status), beside the whole
+# build it is part of.
 # Aims (issue #13): one new episode under 20 requests and 1 s; the first
 # publish no slower than rclone's.
 set -euo pipefail
@@ -64,18 +65,25 @@ rclone_sync() {
     rclone sync -q "$tmp/show/public" gw:rclone/podcast
 }
 
-# logged FROM: requests and PUT bytes of the access log from line FROM on.
-logged() {
-  tail -n +"$1" "$tmp/access.log" | awk '$1 != "log" { n++; if ($8 ~ /PutObject|UploadPart/) b += $14 } END { printf "%6d requests %10.1f MB PUT", n, b / 1e6 }'
-}
+# requests FROM: requests the server logged from line FROM on.
+requests() { tail -n +"$1" "$tmp/access.log" | awk '$1 != "log" { n++ } END { print n + 0 }'; }
+# put_mb FROM: megabytes of the single PUTs logged from line FROM on
+# (rclone's; castfeed sends feeds over 16 MiB in parts, which the log
+# does not size, so its bytes come from its own report).
+put_mb() { tail -n +"$1" "$tmp/access.log" | awk '$8 == "s3_PutObject" { b += $14 } END { printf "%.1f", b / 1e6 }'; }
 lines() { wc -l <"$tmp/access.log"; }
 now() { date +%s.%N; }
 
-report() { # LABEL FROM START [EXTRA]
+report() { # LABEL FROM START MB [EXTRA]
   local end; end=$(now)
-  printf '%-34s %s %7.2f s%s\n' "$1" "$(logged "$(($2 + 1))")" "$(echo "$end - $3" | bc)" "${4:-}"
+  printf '%-34s %6d requests %7s MB %7.2f s%s\n' "$1" "$(requests "$(($2 + 1))")" "$4" "$(echo "$end - $3" | bc)" "${5:-}"
 }
-publish_time() { castfeed status --config "$tmp/show/config.yaml" | sed -n 's/.* requests in \(.*\)$/  (publish alone: \1)/p'; }
+# last_publish FIELD: from castfeed status, the last publish's bytes
+# (in MB) or its duration.
+last_publish() {
+  castfeed status --config "$tmp/show/config.yaml" | sed -n 's/^last publish to .*, [0-9]* uploaded (\([0-9]*\) bytes).* requests in \(.*\)$/\1 \2/p' |
+    awk -v f="$1" '{ if (f == "mb") printf "%.1f", $1 / 1e6; else print $2 }'
+}
 
 castfeed build --offline --config "$tmp/show/config.yaml" >/dev/null # the folder alone, unmeasured
 # Now to the bucket: the config changed, so the next build publishes.
@@ -85,21 +93,21 @@ echo "show: $n episodes, $files files in the output folder"
 
 from=$(lines); start=$(now)
 castfeed build --offline --config "$tmp/show/config.yaml" >/dev/null
-report "first publish: castfeed build" "$from" "$start" "$(publish_time)"
+report "first publish: castfeed build" "$from" "$start" "$(last_publish mb)" "  (the publish alone: $(last_publish time))"
 from=$(lines); start=$(now)
 rclone_sync
-report "first publish: rclone sync" "$from" "$start"
+report "first publish: rclone sync" "$from" "$start" "$(put_mb "$((from + 1))")"
 
 next=$(printf '%06d' $((n + 1)))
 sed "s/Episode $n: /Episode $((n + 1)): /; s/bench$(printf '%06d' "$n")/bench$next/" \
   "$tmp/show/episodes/episode-$(printf '%06d' "$n").md" >"$tmp/show/episodes/episode-$next.md"
 from=$(lines); start=$(now)
 castfeed build --offline --config "$tmp/show/config.yaml" >/dev/null
-report "one new episode: castfeed build" "$from" "$start" "$(publish_time)"
+report "one new episode: castfeed build" "$from" "$start" "$(last_publish mb)" "  (the publish alone: $(last_publish time))"
 from=$(lines); start=$(now)
 rclone_sync
-report "one new episode: rclone sync" "$from" "$start"
+report "one new episode: rclone sync" "$from" "$start" "$(put_mb "$((from + 1))")"
 
 from=$(lines); start=$(now)
 castfeed build --offline --config "$tmp/show/config.yaml" >/dev/null
-report "nothing new: castfeed build" "$from" "$start"
+report "nothing new: castfeed build" "$from" "$start" 0

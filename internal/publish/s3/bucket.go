@@ -189,13 +189,25 @@ func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Repo
 		b.log.Debug("sync stage", "stage", name, "duration_ms", time.Since(stage).Milliseconds())
 		stage = time.Now()
 	}
+	// The manifest is fetched while the folder is scanned: neither needs
+	// the other, and on a large show both take a while.
+	type fetched struct {
+		data []byte
+		err  error
+	}
+	got := make(chan fetched, 1)
+	go func() {
+		data, err := b.getManifest(ctx)
+		got <- fetched{data, err}
+	}()
 	cache := openDigestCache(b.cfg.DigestCache)
 	files, err := scan(src, cache)
+	m := <-got
 	if err != nil {
 		return rep, err
 	}
 	lap("scan")
-	remote, oldBytes, err := b.remote(ctx, files)
+	remote, oldBytes, err := b.remote(ctx, files, m.data, m.err)
 	if err != nil {
 		return rep, err
 	}
@@ -350,11 +362,11 @@ func (b *Bucket) plan(files []file, remote map[string]object, now time.Time) *pl
 	return p
 }
 
-// remote tells what the bucket holds: the manifest, or when it is missing
-// or not to be trusted, a listing. It also returns the manifest's bytes
-// as read, so an unchanged one is not written again.
-func (b *Bucket) remote(ctx context.Context, files []file) (map[string]object, []byte, error) {
-	data, err := b.getManifest(ctx)
+// remote tells what the bucket holds from the manifest as getManifest
+// read it (data, err), or when it is missing or not to be trusted, from a
+// listing. It also returns the manifest's bytes, so an unchanged one is
+// not written again.
+func (b *Bucket) remote(ctx context.Context, files []file, data []byte, err error) (map[string]object, []byte, error) {
 	switch {
 	case err == nil:
 		m, derr := decodeManifest(data, b.cfg.Bucket, b.cfg.Prefix)

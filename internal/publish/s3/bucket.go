@@ -47,10 +47,11 @@ type Config struct {
 	DigestCache string
 	DryRun      bool // plan, read the bucket, write nothing
 
-	// PartSize is the multipart part size for large files, and the size
-	// up to which a file is read whole before its upload; 0: 16 MiB.
-	// Memory stays under about Concurrency × 2 × PartSize.
-	PartSize uint64
+	// Files up to SinglePutMax (0: 64 MiB) go up in one PUT, streamed
+	// from the file; larger ones in parts of PartSize (0: 16 MiB), two at
+	// a time, so memory stays under about Concurrency × 2 × PartSize.
+	SinglePutMax int64
+	PartSize     uint64
 	// Retries bounds the attempts after the first of each request on
 	// 5xx, throttling and network errors, waiting RetryBase, then twice
 	// as long each time, up to RetryMax.
@@ -102,6 +103,7 @@ func New(c Config) (*Bucket, error) {
 	}
 	c.Concurrency = cmpOr(c.Concurrency, 4)
 	c.PartSize = cmpOr(c.PartSize, 16<<20)
+	c.SinglePutMax = cmpOr(c.SinglePutMax, 64<<20)
 	c.Retries = cmpOr(c.Retries, 5)
 	c.RetryBase = cmpOr(c.RetryBase, 200*time.Millisecond)
 	c.RetryMax = cmpOr(c.RetryMax, 5*time.Second)
@@ -436,9 +438,9 @@ func (b *Bucket) putOptions(k publish.Kind, digest string) minio.PutObjectOption
 
 // put uploads f and returns its ETag, after checking that the file is
 // the one scanned (its size and mtime: the folder never rewrites a file
-// in place, so a change means a new version was swapped in meanwhile). A
-// file that fits in a part is read whole, so that a retry sends it again
-// without reading the disk; a larger one is streamed in parts.
+// in place, so a change means a new version was swapped in meanwhile).
+// The file is streamed, not held: minio-go reads it once for Content-MD5,
+// then again to send it; each retry opens it again.
 func (b *Bucket) put(ctx context.Context, f file) (string, error) {
 	var info minio.UploadInfo
 	err := b.retry(ctx, "put", f.key, func() error {
@@ -455,16 +457,8 @@ func (b *Bucket) put(ctx context.Context, f file) (string, error) {
 			return fmt.Errorf("%w: %s; publish again", ErrChanged, f.path)
 		}
 		opts := b.putOptions(f.kind, f.sum)
-		var body io.Reader = r
-		if uint64(f.size) <= b.cfg.PartSize {
-			data := make([]byte, f.size)
-			if _, err := io.ReadFull(r, data); err != nil {
-				return err
-			}
-			body = bytes.NewReader(data)
-			opts.DisableMultipart = true
-		}
-		info, err = b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(f.key), body, f.size, opts)
+		opts.DisableMultipart = f.size <= b.cfg.SinglePutMax
+		info, err = b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(f.key), r, f.size, opts)
 		return err
 	})
 	if err != nil {

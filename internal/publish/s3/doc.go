@@ -28,8 +28,8 @@
 // here, not in the pipeline. Uploads carry Content-MD5 (the store checks
 // the bytes it received) and the file's SHA-256 as metadata; a file whose
 // size or mtime changed since it was hashed is not uploaded under the old
-// digest. Files up to a part (16 MiB) are read whole; larger ones go up
-// in parts, so memory stays near Concurrency × 2 parts.
+// digest. Files are streamed from disk: up to 64 MiB in one PUT, larger
+// ones in parts of 16 MiB, so memory stays near Concurrency × 2 parts.
 //
 // Two castfeed processes must not publish to the same prefix at once:
 // each would still leave complete versions, but the manifest of one may

@@ -559,7 +559,7 @@ func TestLargeMediaInParts(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(s.opt.Config.Media.Dir, "episode-0001.mp3"), audio, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	parts := func(c *s3.Config) { c.PartSize = 5 << 20 }
+	parts := func(c *s3.Config) { c.PartSize, c.SinglePutMax = 5<<20, 5<<20 }
 	mustSync(t, newBucket(t, p.URL, nil, parts), s.source())
 	mc := client(t, g)
 	st, err := mc.StatObject(context.Background(), "show", "podcast/media/episode-0001.mp3", minio.StatObjectOptions{})

@@ -108,9 +108,14 @@ type Media struct {
 	HeadTimeout time.Duration `yaml:"head_timeout"`
 }
 
-// Output is the published folder.
+// Output is the published folder, and where it is published from there
+// (see target.go).
 type Output struct {
 	Dir string `yaml:"dir"`
+	// Target is "dir" (the folder is what is served) or an object
+	// storage URL, s3://bucket/prefix, synced from the folder.
+	Target string `yaml:"target"`
+	S3     S3     `yaml:"s3"`
 }
 
 // Transcripts configures fetching YouTube captions.
@@ -158,7 +163,7 @@ func Default() *Config {
 		},
 		Episodes: Episodes{Dir: "episodes"},
 		Media:    Media{Type: "audio/mpeg", HeadTimeout: 10 * time.Second},
-		Output:   Output{Dir: "public"},
+		Output:   Output{Dir: "public", Target: "dir", S3: defaultS3()},
 		Transcripts: Transcripts{
 			Enabled:          true,
 			Languages:        []string{"en"},

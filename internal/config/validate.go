@@ -92,6 +92,7 @@ func (c *Config) Validate() error {
 	if strings.TrimSpace(c.Output.Dir) == "" {
 		bad("output.dir", "is required: the folder castfeed publishes to")
 	}
+	errs = append(errs, c.validateTarget()...)
 	if strings.TrimSpace(c.State.Dir) == "" {
 		bad("state.dir", "is required: the folder where castfeed remembers what it fetched")
 	}

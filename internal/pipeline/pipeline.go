@@ -41,6 +41,13 @@ type Options struct {
 	Progress func(done, total int)
 	Now      func() time.Time
 	Version  string
+	// Target is where the output folder is published once it holds the
+	// new version; nil opens the one output.target names (OpenTarget),
+	// with the storage keys from Getenv (nil: os.Getenv). DryRun has it
+	// only plan.
+	Target publish.Target
+	Getenv func(string) string
+	DryRun bool
 	// WorkDir is the folder file names in diagnostics are relative to
 	// (the current directory, as go vet does, so that editors and CI
 	// problem matchers open them); "" names them relative to the
@@ -58,6 +65,8 @@ type Result struct {
 	// Transcripts counts episodes by transcript outcome (fetched, cached,
 	// blocked…); empty without transcripts.
 	Transcripts map[string]int
+	// Publish is what publishing to Options.Target did; nil without one.
+	Publish *publish.Report
 }
 
 // ErrRefused is returned when publishing would harm subscribers (lost
@@ -100,7 +109,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		res.UpToDate = true
 		res.Published = st.build.Published
 		log.Info("nothing changed since the last build", "episodes", res.Published)
-		return res, nil
+		return res, syncTarget(ctx, opt, log, res, true)
 	}
 
 	stage := time.Now()
@@ -190,7 +199,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := st.saveBuild(); err != nil {
 		return res, fmt.Errorf("save state: %w", err)
 	}
-	return res, nil
+	return res, syncTarget(ctx, opt, log, res, false)
 }
 
 // displayName returns how a file is named in messages: relative to

@@ -73,7 +73,7 @@ func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, 
 	err := ordered(ctx, (len(items)+chunkSize-1)/chunkSize, workers, 2*workers,
 		func(i int, c *chunk) error {
 			lo := i * chunkSize
-			return s.encodeChunk(tx, encs, c, items[lo:min(lo+chunkSize, len(items))], lo == 0)
+			return s.encodeChunk(ctx, tx, encs, c, items[lo:min(lo+chunkSize, len(items))], lo == 0)
 		},
 		func(_ int, c *chunk) error {
 			for j, f := range files {
@@ -98,12 +98,16 @@ func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, 
 }
 
 // encodeChunk puts the pieces of items into c, in order, and writes
-// their own files; first says items[0] is the feed's first.
-func (s *show) encodeChunk(tx *publish.Tx, encs feed.Encoders, c *chunk, items []item, first bool) error {
+// their own files; first says items[0] is the feed's first. It looks at
+// ctx between items: encoding a chunk can take a second under load.
+func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encoders, c *chunk, items []item, first bool) error {
 	for j := range c.feeds {
 		c.feeds[j] = c.feeds[j][:0]
 	}
 	for k := range items {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		it := &items[k]
 		p, err := s.pieces(encs, it)
 		if err != nil {

@@ -29,6 +29,7 @@ type Config struct {
 	Episodes    Episodes    `yaml:"episodes"`
 	Media       Media       `yaml:"media"`
 	Output      Output      `yaml:"output"`
+	Feed        Feed        `yaml:"feed"`
 	Transcripts Transcripts `yaml:"transcripts"`
 	State       State       `yaml:"state"`
 	Serve       Serve       `yaml:"serve"`
@@ -97,6 +98,14 @@ type Media struct {
 // Output is the published folder.
 type Output struct {
 	Dir string `yaml:"dir"`
+}
+
+// Feed shapes the published feeds.
+type Feed struct {
+	// Limit is how many of the newest episodes feed.xml, feed.atom and
+	// feed.json carry; older ones go to archive pages (RFC 5005) under
+	// archive/. 0, the default, puts every episode in the feeds.
+	Limit int `yaml:"limit"`
 }
 
 // Transcripts configures fetching YouTube captions.

@@ -125,6 +125,9 @@ func (c *Config) Validate() error {
 	if t.RecheckAutomatic <= 0 {
 		bad("transcripts.recheck_automatic", "must be a positive duration, e.g. 720h")
 	}
+	if c.Feed.Limit < 0 {
+		bad("feed.limit", "%d must be 0 (every episode in the feed) or the number of newest episodes to keep in it, e.g. 300", c.Feed.Limit)
+	}
 	if c.Serve.MaxShrink < 0 || c.Serve.MaxShrink > 1 {
 		bad("serve.max_shrink", "%v must be a share between 0 and 1, e.g. 0.1 for 10%%", c.Serve.MaxShrink)
 	}

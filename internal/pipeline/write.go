@@ -31,17 +31,30 @@ type chunk struct {
 	feeds [len(feedFiles)][]byte
 }
 
-// writeFeeds writes the three feeds and every episode's files. Items are
-// encoded in chunks on every core while this goroutine appends the
-// finished chunks, in feed order, to the feed files (see ordered): the
-// feeds are never whole in memory (a 100,000-episode show's RSS alone is
-// 340 MB), and the encoding, the slowest part of a build, is not left to
-// one core. An item whose pieces are in the item cache is not encoded
-// again.
+// writeFeeds writes the three feeds, their archive pages (see
+// feedPages) and every episode's files.
 func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, items []item) error {
 	slices.SortStableFunc(items, func(a, b item) int {
 		return feed.Order(&feed.Item{PubDate: a.pubDate, GUID: a.guid}, &feed.Item{PubDate: b.pubDate, GUID: b.guid})
 	})
+	for _, pg := range s.feedPages(items) {
+		if err := s.writePage(ctx, tx, p, pg); err != nil {
+			return err
+		}
+	}
+	s.log.Debug("feeds encoded", "items", len(items), "encoded", s.encoded.Load())
+	return ctx.Err()
+}
+
+// writePage writes one document in the three formats, and its items'
+// files. Items are encoded in chunks on every core while this goroutine
+// appends the finished chunks, in feed order, to the files (see
+// ordered): the feeds are never whole in memory (a 100,000-episode
+// show's RSS alone is 340 MB), and the encoding, the slowest part of a
+// build, is not left to one core. An item whose pieces are in the item
+// cache is not encoded again.
+func (s *show) writePage(ctx context.Context, tx *publish.Tx, p *feed.Podcast, pg feedPage) error {
+	items := pg.items
 	var newest time.Time
 	if len(items) > 0 {
 		newest = items[0].pubDate
@@ -58,11 +71,17 @@ func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, 
 		}
 	}()
 	for i, ff := range feedFiles {
-		e, err := feed.NewEncoder(ff.format, p, newest)
+		doc := p
+		if pg.links != nil {
+			c := *p
+			c.Page = &feed.Page{Self: s.url(pg.names[i]), Links: pg.links(i)}
+			doc = &c
+		}
+		e, err := feed.NewEncoder(ff.format, doc, newest)
 		if err != nil {
 			return err
 		}
-		f, err := tx.Create(ff.name)
+		f, err := tx.Create(pg.names[i])
 		if err != nil {
 			return err
 		}
@@ -93,8 +112,7 @@ func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, 
 			return err
 		}
 	}
-	s.log.Debug("feeds encoded", "items", len(items), "encoded", s.encoded.Load())
-	return ctx.Err()
+	return nil
 }
 
 // encodeChunk puts the pieces of items into c, in order, and writes

@@ -13,7 +13,6 @@ import (
 	"github.com/castfeed/castfeed/feed"
 	"github.com/castfeed/castfeed/internal/corpus"
 	"github.com/castfeed/castfeed/internal/xsdtest"
-	"github.com/mmcdole/gofeed"
 )
 
 // pageLinks returns the rel → href of the atom:link elements of an RSS
@@ -144,17 +143,8 @@ func TestFeedLimit(t *testing.T) {
 // ids (Atom, JSON) in order.
 func guids(t *testing.T, name string) []string {
 	t.Helper()
-	f, err := os.Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	fd, err := gofeed.NewParser().Parse(f)
-	if err != nil {
-		t.Fatalf("gofeed cannot read %s: %v", name, err)
-	}
 	var out []string
-	for _, it := range fd.Items {
+	for _, it := range parseFeed(t, name).Items {
 		out = append(out, it.GUID)
 	}
 	return out

@@ -79,7 +79,7 @@ func BenchmarkLint199(b *testing.B) {
 
 // benchSizes are the realistic shows of the scale benchmarks; select one
 // with -bench 'Stop/10k' and the like (100k takes minutes to set up).
-var benchSizes = []int{10000, 100000}
+var benchSizes = []int{10000, 100000, 2000}
 
 func sizeName(n int) string { return fmt.Sprintf("%dk", n/1000) }
 
@@ -191,4 +191,52 @@ func BenchmarkFeedLimit10k(b *testing.B) {
 	b.ReportMetric(float64(fi.Size())/1e6, "MB-feed.xml")
 	pages, _ := filepath.Glob(filepath.Join(opt.Config.Output.Dir, "archive", "*.xml"))
 	b.ReportMetric(float64(len(pages)), "archive-pages")
+}
+
+// BenchmarkCorpus: the nightly work on the realistic show in process
+// (scripts/bench.sh measures the whole program, with its memory): a cold
+// build, a refresh where nothing changed, one with one episode edited,
+// and lint. With -bench 'Corpus/10k/captions' the show has a sidecar
+// caption file per episode and transcripts on.
+func BenchmarkCorpus(b *testing.B) {
+	for _, n := range benchSizes {
+		for _, captions := range []bool{false, true} {
+			name := sizeName(n)
+			if captions {
+				name += "/captions"
+			}
+			b.Run(name, func(b *testing.B) {
+				opt := corpusShow(b, n, captions)
+				b.Run("cold", func(b *testing.B) {
+					for b.Loop() {
+						mustRun(b, coldTwin(b, opt))
+					}
+				})
+				mustRun(b, opt)
+				b.Run("nochange", func(b *testing.B) {
+					for b.Loop() {
+						if res := mustRun(b, opt); !res.UpToDate {
+							b.Fatal("not up to date")
+						}
+					}
+				})
+				b.Run("edit", func(b *testing.B) {
+					name := filepath.Join(opt.Config.Episodes.Dir, "episode-000088.md")
+					i := 0
+					for b.Loop() {
+						i++
+						edit(b, name, "\n---\n\n", fmt.Sprintf("\n---\n\nEdit %d. ", i))
+						mustRun(b, opt)
+					}
+				})
+				b.Run("lint", func(b *testing.B) {
+					for b.Loop() {
+						if _, err := Lint(context.Background(), opt.Config, nil); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			})
+		}
+	}
 }

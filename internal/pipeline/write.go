@@ -152,7 +152,7 @@ func (s *show) pieces(encs feed.Encoders, it *item) (*pieces, error) {
 	if p, ok := s.cache.get(key); ok {
 		return p, nil
 	}
-	fi, cs, files, err := s.complete(it)
+	fi, cs, files, cacheable, err := s.complete(it)
 	if err != nil {
 		return nil, err
 	}
@@ -178,6 +178,9 @@ func (s *show) pieces(encs feed.Encoders, it *item) (*pieces, error) {
 		}
 	}
 	p.files = append(p.files, files...)
+	if !cacheable {
+		return p, nil
+	}
 	if err := s.cache.put(key, p); err != nil {
 		// The cache only saves work; this build's output is complete.
 		s.log.Warn("cannot cache an encoded item", "episode", it.slug, "error", err)
@@ -200,14 +203,8 @@ func (s *show) itemKey(it *item) itemKey {
 		str(v)
 	}
 	h.Write(binary.AppendVarint(nil, it.enclosure.Length))
-	if r, ok := s.transcripts[it.slug]; ok && r.Transcript != nil {
-		t := r.Transcript
-		str(t.Language)
-		str(string(t.Kind))
-		for _, c := range t.Cues {
-			h.Write(binary.AppendVarint(binary.AppendVarint(nil, int64(c.Start)), int64(c.End)))
-			str(c.Text)
-		}
+	if et, ok := s.transcripts[it.slug]; ok && et.has {
+		h.Write(et.digest[:])
 	}
 	var k itemKey
 	h.Sum(k[:0])

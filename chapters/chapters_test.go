@@ -7,7 +7,6 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
-	"github.com/asticode/go-astisub"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -17,7 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asticode/go-astisub"
+
 	"github.com/castfeed/castfeed/diag"
+	"github.com/castfeed/castfeed/internal/timecode"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -60,11 +62,11 @@ func TestParseNote(t *testing.T) {
 
 func TestFormatTimestamp(t *testing.T) {
 	for d, want := range map[time.Duration]string{0: "00:00:00", hms(1, 2, 3): "01:02:03", hms(0, 59, 59) + 999*time.Millisecond: "00:59:59", -time.Second: "00:00:00", hms(12, 0, 0): "12:00:00"} {
-		if got := FormatTimestamp(d); got != want {
-			t.Errorf("FormatTimestamp(%v) = %q, want %q", d, got, want)
+		if got := timecode.Format(d, ""); got != want {
+			t.Errorf("timecode.Format(%v, \"\") = %q, want %q", d, got, want)
 		}
 		if d >= 0 && d%time.Second == 0 {
-			if back, err := ParseTimestamp(FormatTimestamp(d)); err != nil || back != d {
+			if back, err := ParseTimestamp(timecode.Format(d, "")); err != nil || back != d {
 				t.Errorf("round trip of %v: %v, %v", d, back, err)
 			}
 		}
@@ -319,7 +321,10 @@ func TestGoldenFormats(t *testing.T) {
 	for _, in := range cases {
 		base := strings.TrimSuffix(filepath.Base(in), ".notes")
 		t.Run(base, func(t *testing.T) {
-			data, _ := os.ReadFile(in)
+			data, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
 			var ns []Note
 			dur := time.Duration(0)
 			for i, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
@@ -418,8 +423,8 @@ func FuzzParseTimestamp(f *testing.F) {
 		if d < 0 || d > 100*time.Hour {
 			t.Fatalf("ParseTimestamp(%q) = %v", s, d)
 		}
-		if back, err := ParseTimestamp(FormatTimestamp(d)); err != nil || back != d.Truncate(time.Second) {
-			t.Fatalf("round trip of %q: %v -> %q -> %v, %v", s, d, FormatTimestamp(d), back, err)
+		if back, err := ParseTimestamp(timecode.Format(d, "")); err != nil || back != d.Truncate(time.Second) {
+			t.Fatalf("round trip of %q: %v -> %q -> %v, %v", s, d, timecode.Format(d, ""), back, err)
 		}
 	})
 }
@@ -511,16 +516,4 @@ func FuzzSplitNoteMatchesRegexp(f *testing.F) {
 			t.Fatalf("splitNote(%q) = %q, %q, %v; regexp says %q", s, ts, rest, ok, m)
 		}
 	})
-}
-
-// TestClock holds the hand-written HH:MM:SS.mmm to fmt's.
-func TestClock(t *testing.T) {
-	for _, d := range []time.Duration{-time.Second, 0, 7 * time.Millisecond, 59*time.Second + 990*time.Millisecond,
-		time.Hour - time.Millisecond, 99*time.Hour + 59*time.Minute, 100*time.Hour + 5*time.Millisecond, 1234*time.Hour + 61*time.Second} {
-		ms := max(d, 0).Milliseconds()
-		want := fmt.Sprintf("%02d:%02d:%02d,%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
-		if got := clock(d, ","); got != want {
-			t.Errorf("clock(%v) = %s, want %s", d, got, want)
-		}
-	}
 }

@@ -58,14 +58,14 @@ func (d Diagnostic) String() string {
 	return b.String()
 }
 
-// Errorf is shorthand for an Error diagnostic without a file; the caller
+// NewError is shorthand for an Error diagnostic without a file; the caller
 // that knows the file fills it in (see List.InFile).
-func Errorf(line int, hint, format string, args ...any) Diagnostic {
+func NewError(line int, hint, format string, args ...any) Diagnostic {
 	return Diagnostic{Line: line, Severity: Error, Message: fmt.Sprintf(format, args...), Hint: hint}
 }
 
-// Warnf is shorthand for a Warning diagnostic without a file.
-func Warnf(line int, hint, format string, args ...any) Diagnostic {
+// NewWarning is shorthand for a Warning diagnostic without a file.
+func NewWarning(line int, hint, format string, args ...any) Diagnostic {
 	return Diagnostic{Line: line, Severity: Warning, Message: fmt.Sprintf(format, args...), Hint: hint}
 }
 

@@ -7,8 +7,8 @@ import (
 
 func TestStringSortAndJSON(t *testing.T) {
 	l := List{
-		Warnf(7, "add a first note at 0:00:00", "the first chapter starts at %s", "00:01:00"),
-		Errorf(3, "", "date %q is not a date", "2024-02-30"),
+		NewWarning(7, "add a first note at 0:00:00", "the first chapter starts at %s", "00:01:00"),
+		NewError(3, "", "date %q is not a date", "2024-02-30"),
 	}.InFile("episodes/ep.md")
 	l = append(l, Diagnostic{File: "config.yaml", Severity: Error, Message: "no title"})
 	l.Sort()
@@ -22,7 +22,7 @@ func TestStringSortAndJSON(t *testing.T) {
 			t.Errorf("%d: %q, want %q", i, d.String(), want[i])
 		}
 	}
-	if !l.HasErrors() || (List{Warnf(1, "", "w")}).HasErrors() {
+	if !l.HasErrors() || (List{NewWarning(1, "", "w")}).HasErrors() {
 		t.Error("HasErrors is wrong")
 	}
 	data, _ := json.Marshal(l[1])

@@ -103,8 +103,8 @@ func TestFixtures(t *testing.T) {
 				t.Errorf("youtube %q, slug %q, isNext %v, number %d", ep.YouTube, ep.Slug, ep.IsNext, ep.Number)
 			}
 			titleLine := 1 + slices.IndexFunc(strings.Split(string(data), "\n"), func(l string) bool { return strings.HasPrefix(l, "title:") })
-			if ep.Summary == "" || strings.ContainsAny(ep.Summary, "\n*[") || ep.HTML == "" || titleLine < 2 || ep.Line("title") != titleLine {
-				t.Errorf("summary %q, %d bytes of HTML, title at line %d, want %d", ep.Summary, len(ep.HTML), ep.Line("title"), titleLine)
+			if ep.Summary == "" || strings.ContainsAny(ep.Summary, "\n*[") || ep.HTML == "" || titleLine < 2 || ep.KeyLine("title") != titleLine {
+				t.Errorf("summary %q, %d bytes of HTML, title at line %d, want %d", ep.Summary, len(ep.HTML), ep.KeyLine("title"), titleLine)
 			}
 		})
 	}
@@ -349,7 +349,7 @@ func TestFrontMatterValues(t *testing.T) {
 		{"time overrides", []string{"time: 20h:10min"}, func(e *Episode) bool { return e.HasClock && e.Clock == 20*time.Hour+10*time.Minute }},
 		{"category trimmed", []string{"category: ' dev '"}, func(e *Episode) bool { return e.Category == "dev" }},
 		{"key lines", []string{"guid: x", "audio: y"}, func(e *Episode) bool {
-			return e.Line("guid") == 2 && e.Line("audio") == 3 && e.Line("title") == 4 && e.Line("duration") == 6 && e.Line("image") == 1
+			return e.KeyLine("guid") == 2 && e.KeyLine("audio") == 3 && e.KeyLine("title") == 4 && e.KeyLine("duration") == 6 && e.KeyLine("image") == 1
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -486,7 +486,10 @@ func TestConcurrentParse(t *testing.T) {
 	}
 	want := map[string]result{}
 	for _, f := range files {
-		data, _ := os.ReadFile(f)
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
 		ep, diags := r.Parse(f, data)
 		want[f] = result{ep, diags}
 	}
@@ -495,7 +498,10 @@ func TestConcurrentParse(t *testing.T) {
 		wg.Go(func() {
 			for i := range files {
 				f := files[(i+g)%len(files)]
-				data, _ := os.ReadFile(f)
+				data, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
 				ep, diags := r.Parse(f, data)
 				if !reflect.DeepEqual(result{ep, diags}, want[f]) {
 					t.Errorf("%s read concurrently differs", f)

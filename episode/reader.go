@@ -83,13 +83,13 @@ type parse struct {
 }
 
 func (p *parse) errorf(line int, hint, format string, args ...any) {
-	d := diag.Errorf(line, hint, format, args...)
+	d := diag.NewError(line, hint, format, args...)
 	d.File = p.name
 	p.diags = append(p.diags, d)
 }
 
 func (p *parse) warnf(line int, hint, format string, args ...any) {
-	d := diag.Warnf(line, hint, format, args...)
+	d := diag.NewWarning(line, hint, format, args...)
 	d.File = p.name
 	p.diags = append(p.diags, d)
 }

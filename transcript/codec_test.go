@@ -51,7 +51,9 @@ func TestGolden(t *testing.T) {
 			}
 			golden := strings.TrimSuffix(in, filepath.Ext(in)) + ".golden." + format
 			if *update {
-				os.WriteFile(golden, b.Bytes(), 0o644)
+				if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
@@ -222,7 +224,10 @@ func FuzzParse(f *testing.F) {
 		if strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".html") {
 			continue
 		}
-		data, _ := os.ReadFile(name)
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
 		f.Add(data, strings.HasSuffix(name, ".srt"))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, srt bool) {

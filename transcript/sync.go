@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/castfeed/castfeed/internal/atomicfile"
 )
 
 // Request asks for one episode's transcript.
@@ -343,44 +345,14 @@ func loadState(path string) (*state, error) {
 	return &st, nil
 }
 
-// saveState writes atomically: a temporary file beside the target, synced,
-// closed, then renamed over it, so a crash leaves the old or the new state,
+// saveState writes atomically, so a crash leaves the old or the new state,
 // never half of one.
 func saveState(path string, st *state) error {
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if _, err := f.Write(append(data, '\n')); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	ok = true
-	return nil
+	return atomicfile.WriteBytes(path, append(data, '\n'))
 }
 
 // Status is what the state folder says of one episode's transcript, for

@@ -37,7 +37,7 @@ func runLint(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	diags, err := pipeline.Check(ctx, cfg, files)
+	diags, err := pipeline.Lint(ctx, cfg, files)
 	if err != nil {
 		return err
 	}

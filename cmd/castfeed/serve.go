@@ -61,8 +61,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("podcast.timezone: %w", err)
 	}
-	reg := metrics.New()
-	m := metrics.NewMetrics(reg)
+	reg := metrics.NewRegistry()
+	m := metrics.New(reg)
 	client := &http.Client{Transport: http.DefaultTransport}
 
 	runner := &schedule.Runner{Logger: log, Metrics: m}
@@ -98,7 +98,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		Refresh:      func() bool { return runner.Trigger(ctx) },
 		RefreshToken: cfg.RefreshToken(e.getenv),
 	})
-	runner.Published = srv.Published
+	runner.OnPublish = srv.Published
 
 	ln, err := net.Listen("tcp", cfg.Serve.Addr)
 	if err != nil {

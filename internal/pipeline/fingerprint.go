@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/castfeed/castfeed/internal/publish"
 )
 
 // inputsDigest digests what a build reads besides its own state: the
@@ -81,7 +83,7 @@ func outputStamp(dir string) string {
 		statInto(h, filepath.Join(dir, n))
 	}
 	if fi, err := os.Stat(dir); err == nil {
-		if ino, ok := inode(fi); ok {
+		if ino, ok := publish.Inode(fi); ok {
 			fmt.Fprintf(h, "inode %d\n", ino)
 		}
 	}

@@ -12,13 +12,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/castfeed/castfeed/diag"
 	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/internal/config"
+	"github.com/castfeed/castfeed/internal/publish"
 	"github.com/castfeed/castfeed/internal/xsdtest"
 	"github.com/castfeed/castfeed/transcript"
 	"github.com/mmcdole/gofeed"
@@ -130,13 +130,17 @@ func TestExampleShowGolden(t *testing.T) {
 	got := snapshot(t, opt.Config.Output.Dir)
 	golden := filepath.Join("testdata", "example")
 	if *update {
-		os.RemoveAll(golden)
+		if err := os.RemoveAll(golden); err != nil {
+			t.Fatal(err)
+		}
 		for name, data := range got {
 			if strings.HasSuffix(name, ".png") {
 				continue
 			}
 			p := filepath.Join(golden, name)
-			os.MkdirAll(filepath.Dir(p), 0o755)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
 			if err := os.WriteFile(p, data, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -329,7 +333,7 @@ type fileStat struct {
 func stats(t testing.TB, dir string) map[string]fileStat {
 	t.Helper()
 	out := map[string]fileStat{}
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -342,15 +346,16 @@ func stats(t testing.TB, dir string) map[string]fileStat {
 			rel += "/"
 		}
 		s := fileStat{mtime: fi.ModTime(), size: fi.Size()}
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-			s.ino = st.Ino
-		}
+		s.ino, _ = publish.Inode(fi)
 		if d.IsDir() && rel == "./" {
 			s.mtime, s.size = time.Time{}, 0 // the folder itself is checked by inode
 		}
 		out[rel] = s
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return out
 }
 
@@ -385,8 +390,12 @@ func edit(t testing.TB, name, old, new string) {
 func TestBrokenEpisode(t *testing.T) {
 	opt := exampleShow(t)
 	bad := filepath.Join(opt.Config.Episodes.Dir, "episode-0009.md")
-	os.WriteFile(bad, []byte("---\ntitle: Broken\ndate: [2024\n---\nBody\n"), 0o644)
-	os.WriteFile(filepath.Join(opt.Config.Episodes.Dir, "episode-0010.md"), []byte("\x00\x01binary"), 0o644)
+	if err := os.WriteFile(bad, []byte("---\ntitle: Broken\ndate: [2024\n---\nBody\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(opt.Config.Episodes.Dir, "episode-0010.md"), []byte("\x00\x01binary"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	res := mustRun(t, opt)
 	if res.Published != 6 {
 		t.Fatalf("published %d, want the 6 good episodes", res.Published)
@@ -411,13 +420,21 @@ func TestBrokenEpisode(t *testing.T) {
 func TestBrokenPublishedEpisodeKeepsLastGood(t *testing.T) {
 	opt := exampleShow(t)
 	mustRun(t, opt)
-	feedBefore, _ := os.ReadFile(filepath.Join(opt.Config.Output.Dir, "feed.xml"))
-	os.WriteFile(filepath.Join(opt.Config.Episodes.Dir, "episode-0002.md"), []byte("---\ntitle: [oops\n---\n"), 0o644)
+	feedBefore, err := os.ReadFile(filepath.Join(opt.Config.Output.Dir, "feed.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(opt.Config.Episodes.Dir, "episode-0002.md"), []byte("---\ntitle: [oops\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	res := mustRun(t, opt)
 	if res.Published != 6 {
 		t.Fatalf("published %d, want 6 (the broken one kept)", res.Published)
 	}
-	feedAfter, _ := os.ReadFile(filepath.Join(opt.Config.Output.Dir, "feed.xml"))
+	feedAfter, err := os.ReadFile(filepath.Join(opt.Config.Output.Dir, "feed.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !bytes.Equal(feedBefore, feedAfter) {
 		t.Error("the feed changed although the broken episode's last good version should be kept")
 	}
@@ -445,11 +462,15 @@ func TestRefusals(t *testing.T) {
 		{"episodes folder emptied", func(t *testing.T, dir string) {
 			ents, _ := os.ReadDir(dir)
 			for _, e := range ents {
-				os.Remove(filepath.Join(dir, e.Name()))
+				if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}, "6 of 6 published episodes would vanish"},
 		{"one of six deleted", func(t *testing.T, dir string) {
-			os.Remove(filepath.Join(dir, "episode-0006.md"))
+			if err := os.Remove(filepath.Join(dir, "episode-0006.md")); err != nil {
+				t.Fatal(err)
+			}
 		}, "1 of 6 published episodes would vanish"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -493,8 +514,12 @@ func TestUnreadableEpisodesFolder(t *testing.T) {
 	opt := exampleShow(t)
 	mustRun(t, opt)
 	before := snapshot(t, opt.Config.Output.Dir)
-	os.RemoveAll(opt.Config.Episodes.Dir)
-	os.WriteFile(opt.Config.Episodes.Dir, []byte("not a folder"), 0o644)
+	if err := os.RemoveAll(opt.Config.Episodes.Dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(opt.Config.Episodes.Dir, []byte("not a folder"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	_, err := Run(context.Background(), opt)
 	if err == nil || !strings.Contains(err.Error(), "episodes.dir") {
 		t.Fatalf("err = %v; want an error naming episodes.dir", err)
@@ -620,7 +645,7 @@ func validatePodcastElements(t *testing.T, feedFile string) {
 // by -update, reviewed in the diff).
 func TestLintFixtures(t *testing.T) {
 	opt := fixtureShow(t)
-	diags, err := Check(context.Background(), opt.Config, nil)
+	diags, err := Lint(context.Background(), opt.Config, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -631,7 +656,9 @@ func TestLintFixtures(t *testing.T) {
 	}
 	golden := filepath.Join("testdata", "fixtures.lint")
 	if *update {
-		os.WriteFile(golden, []byte(b.String()), 0o644)
+		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
@@ -651,7 +678,10 @@ func TestDuplicateGUID(t *testing.T) {
 	opt := exampleShow(t)
 	edit(t, filepath.Join(opt.Config.Episodes.Dir, "episode-0006.md"), "published: true", "published: true\nguid: episode-0005")
 	line := 0
-	data, _ := os.ReadFile(filepath.Join(opt.Config.Episodes.Dir, "episode-0006.md"))
+	data, err := os.ReadFile(filepath.Join(opt.Config.Episodes.Dir, "episode-0006.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, l := range strings.Split(string(data), "\n") {
 		if strings.HasPrefix(l, "guid:") {
 			line = i + 1
@@ -666,7 +696,7 @@ func TestDuplicateGUID(t *testing.T) {
 	if !found || res.Published != 5 {
 		t.Fatalf("published %d, diagnostics %v; want 5 and an error at %s:%d", res.Published, res.Diagnostics, want.File, line)
 	}
-	lint, err := Check(context.Background(), opt.Config, nil)
+	lint, err := Lint(context.Background(), opt.Config, nil)
 	if err != nil || !lint.HasErrors() || !slices.ContainsFunc(lint, func(d diag.Diagnostic) bool { return d.Line == line && d.File == want.File }) {
 		t.Fatalf("lint: %v, %v", err, lint)
 	}

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"archive/zip"
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/castfeed/castfeed/internal/atomicfile"
 )
 
 // readJSON loads v from name; a missing file leaves v as it is.
@@ -41,36 +42,7 @@ func writeJSON(name string, v any) error {
 	if old, err := os.ReadFile(name); err == nil && string(old) == string(data) {
 		return nil
 	}
-	return writeAtomic(name, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
-}
-
-// writeAtomic writes name through write: temp file beside it, sync,
-// rename. A crash leaves the old file or the new one, never half.
-func writeAtomic(name string, write func(io.Writer) error) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	bw := bufio.NewWriterSize(f, 256<<10)
-	if err := errors.Join(write(bw), bw.Flush()); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
+	return atomicfile.WriteBytes(name, data)
 }
 
 // state is what castfeed remembers between refreshes, in state.dir:
@@ -193,7 +165,7 @@ func (s *state) keepLastGood(items []item) error {
 	if !changed {
 		return nil
 	}
-	return writeAtomic(name, func(w io.Writer) error {
+	return atomicfile.Write(name, func(w io.Writer) error {
 		z := zip.NewWriter(w)
 		for i, it := range sorted {
 			if f := old[it.slug+".md"]; f != nil && f.CRC32 == sums[i] && f.UncompressedSize64 == uint64(len(it.source)) {

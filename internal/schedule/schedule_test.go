@@ -58,7 +58,7 @@ func TestPanicIsRecoveredAndReported(t *testing.T) {
 	published := 0
 	r := &Runner{
 		Build:     func(ctx context.Context) (*pipeline.Result, error) { panic("boom") },
-		Published: func() { published++ },
+		OnPublish: func() { published++ },
 	}
 	out, ran := r.Once(context.Background())
 	if !ran || out != Failed {

@@ -38,11 +38,15 @@ func newSite(t *testing.T, files map[string]string) *site {
 	s := &site{t: t, dir: filepath.Join(root, "public")}
 	s.publish(files)
 	media := filepath.Join(root, "media")
-	os.MkdirAll(media, 0o755)
-	os.WriteFile(filepath.Join(media, "ep1.mp3"), bytes.Repeat([]byte("ID3 audio "), 1000), 0o644)
-	s.reg = metrics.New()
+	if err := os.MkdirAll(media, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(media, "ep1.mp3"), bytes.Repeat([]byte("ID3 audio "), 1000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.reg = metrics.NewRegistry()
 	s.srv = New(Options{
-		Dir: s.dir, MediaDir: media, Metrics: metrics.NewMetrics(s.reg), Registry: s.reg,
+		Dir: s.dir, MediaDir: media, Metrics: metrics.New(s.reg), Registry: s.reg,
 		Ready:        s.ready.Load,
 		Refresh:      func() bool { return s.refresh.Add(1) == 1 },
 		RefreshToken: "t0ken",
@@ -239,11 +243,24 @@ func TestRangesAndHead(t *testing.T) {
 func TestNoWayOut(t *testing.T) {
 	s := newSite(t, defaultFiles())
 	outside := filepath.Join(filepath.Dir(s.dir), "secret.json")
-	os.WriteFile(outside, []byte(`{"secret":1}`), 0o644)
+	if err := os.WriteFile(outside, []byte(`{"secret":1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	files := defaultFiles()
 	s.publish(files)
-	os.Symlink(outside, filepath.Join(s.dir, "leak.json"))
-	os.Symlink(filepath.Dir(s.dir), filepath.Join(s.dir, "up"))
+	if err := os.Symlink(outside, filepath.Join(s.dir, "leak.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Dir(s.dir), filepath.Join(s.dir, "up")); err != nil {
+		t.Fatal(err)
+	}
+	// The traps are real: through the file system, both links lead to the
+	// secret, so only the server's refusals keep it in.
+	for _, p := range []string{"leak.json", "up/secret.json"} {
+		if data, err := os.ReadFile(filepath.Join(s.dir, p)); err != nil || !bytes.Contains(data, []byte("secret")) {
+			t.Fatalf("setup: %s does not lead to the secret: %q, %v", p, data, err)
+		}
+	}
 	for _, p := range []string{
 		"/../secret.json", "/%2e%2e/secret.json", "/episodes/..%2f..%2fsecret.json", "/episodes%2fep1%2fchapters.json",
 		"/leak.json", "/up/secret.json", "/episodes/", "/episodes/ep1", "/.public.lock", "/episodes/ep1/..%5c..%5csecret.json",
@@ -411,7 +428,7 @@ func benchSite(b *testing.B) (http.Handler, string) {
 	tx.WriteFile("feed.xml", []byte(strings.Repeat("<item><title>An episode with a title</title><description>Notes</description></item>\n", 3500)))
 	tx.Commit()
 	// With metrics, as castfeed serve runs it.
-	h := New(Options{Dir: dir, Metrics: metrics.NewMetrics(metrics.New())}).Handler()
+	h := New(Options{Dir: dir, Metrics: metrics.New(metrics.NewRegistry())}).Handler()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/feed.xml", nil))
 	return h, rec.Header().Get("ETag")

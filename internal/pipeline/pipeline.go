@@ -56,6 +56,9 @@ type Result struct {
 	// Transcripts counts episodes by transcript outcome (fetched, cached,
 	// blocked…); empty without transcripts.
 	Transcripts map[string]int
+	// Audio counts episodes by tagged-audio outcome (tagged, cached,
+	// failed); empty without local MP3/M4A files.
+	Audio map[string]int
 }
 
 // ErrRefused is returned when publishing would harm subscribers (lost
@@ -123,6 +126,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	lap("items")
 	res.Diagnostics = diags
 	res.Published = len(items)
+	res.Audio = s.audioCounts()
 	for _, d := range diags {
 		lvl := slog.LevelWarn
 		if d.Severity == diag.Error {
@@ -154,6 +158,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		log.Warn("cannot keep the last good versions of the episodes", "error", err)
 	}
 	if err := st.save(); err != nil {
+		return res, fmt.Errorf("save state: %w", err)
+	}
+	if err := s.audio.save(); err != nil {
 		return res, fmt.Errorf("save state: %w", err)
 	}
 	lap("state")
@@ -191,6 +198,7 @@ type show struct {
 	reader      *episode.Reader // without HTML; see complete
 	transcripts map[string]transcript.Result
 	outcomes    map[string]int
+	audio       *audioCache // tagged copies of local audio (audio.go); nil until needed
 }
 
 // publish writes the output folder.

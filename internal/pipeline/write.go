@@ -161,6 +161,9 @@ func (s *show) encodeChunk(tx *publish.Tx, encs feed.Encoders, c *chunk, items [
 		if err := s.writeEpisode(tx, &buf, it.slug, cs, files); err != nil {
 			return err
 		}
+		if err := s.linkAudio(tx, it); err != nil {
+			return err
+		}
 	}
 	return nil
 }

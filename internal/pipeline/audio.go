@@ -1,0 +1,372 @@
+package pipeline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/castfeed/castfeed/audio"
+	"github.com/castfeed/castfeed/chapters"
+	"github.com/castfeed/castfeed/diag"
+	"github.com/castfeed/castfeed/episode"
+	"github.com/castfeed/castfeed/feed"
+	"github.com/castfeed/castfeed/internal/atomicfile"
+	"github.com/castfeed/castfeed/internal/config"
+	"github.com/castfeed/castfeed/internal/publish"
+)
+
+// An episode whose audio is a local MP3 or M4A in media.dir (and whose
+// front matter names no audio URL) is published as a tagged copy,
+// media/<slug>.<ext> in the output folder, carrying its title, the show's
+// name and cover, and its chapters, for the apps that read chapters only
+// from the file. The enclosure points at that copy, with its exact length
+// and the audio's real duration.
+//
+// The tagged copies live in the state folder (audio/) and are hard-linked
+// into the output, so a published copy keeps its inode and ETag until its
+// inputs change. A copy is remade only when the source's size or mtime, or
+// the digest of its tags and chapters, changes: a refresh that changes
+// nothing reads no audio.
+//
+// Bad audio (cut short, not audio, an MP4 without sound) is reported at
+// the episode, and that episode keeps its last tagged copy if it has one;
+// without one it is published as before, the media.dir file under
+// media.url_template, nothing embedded. The other episodes publish.
+
+// audioVersion is part of every digest: a castfeed that writes tags
+// differently remakes every copy once.
+const audioVersion = "audio 1"
+
+// durationSlack is how far the front matter's duration may be from the
+// audio's before lint and build say so.
+const durationSlack = 5 * time.Second
+
+// audioRecord is what the state folder remembers of one tagged copy.
+type audioRecord struct {
+	Size     int64  `json:"size"`       // of the source
+	ModTime  int64  `json:"mtime_ns"`   // of the source
+	Digest   string `json:"digest"`     // of the tags and chapters
+	Source   string `json:"source_ext"` // .mp3 or .m4a in media.dir
+	Ext      string `json:"ext"`        // what it is published as
+	Length   int64  `json:"length"`     // of the tagged copy
+	Duration int64  `json:"duration_ms"`
+}
+
+// audioCache is the state folder's audio/ directory and its index.
+type audioCache struct {
+	dir    string
+	byEp   map[string]audioRecord
+	dirty  bool
+	cover  []byte // the show's image, read once
+	counts map[string]int
+}
+
+func openAudioCache(stateDir string, log *slog.Logger) *audioCache {
+	c := &audioCache{dir: filepath.Join(stateDir, "audio"), byEp: map[string]audioRecord{}, counts: map[string]int{}}
+	data, err := os.ReadFile(filepath.Join(c.dir, "index.json"))
+	if err == nil {
+		if err := json.Unmarshal(data, &c.byEp); err != nil {
+			// A damaged index only costs the work of tagging again.
+			log.Warn("audio index unreadable; tagging again", "error", err)
+			c.byEp = map[string]audioRecord{}
+		}
+	}
+	return c
+}
+
+func (c *audioCache) save() error {
+	if c == nil || !c.dirty {
+		return nil
+	}
+	data, err := json.MarshalIndent(c.byEp, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(filepath.Join(c.dir, "index.json"), data)
+}
+
+func (c *audioCache) path(slug, ext string) string { return filepath.Join(c.dir, slug+ext) }
+
+// localAudio returns the MP3 or M4A that media.dir has for slug.
+func localAudio(dir, slug string) (path, ext string, ok bool) {
+	_, ext, ok = mediaFile(dir, slug)
+	if !ok || ext != ".mp3" && ext != ".m4a" {
+		return "", "", false
+	}
+	return filepath.Join(dir, slug+ext), ext, true
+}
+
+// audioTags returns what is embedded into an episode's audio.
+func audioTags(cfg *config.Config, ep *episode.Episode, cs []chapters.Chapter, cover []byte) (audio.Tags, []audio.Chapter) {
+	t := audio.Tags{Title: ep.Title, Artist: cfg.Podcast.Author, Album: cfg.Podcast.Title, Track: ep.Number, Comment: ep.Summary, Cover: cover}
+	if !ep.Date.IsZero() {
+		t.Date = ep.Date.Format(time.DateOnly)
+	}
+	chs := make([]audio.Chapter, len(cs))
+	for i, c := range cs {
+		chs[i] = audio.Chapter{Start: c.Start, Title: c.Title, URL: c.URL}
+	}
+	return t, chs
+}
+
+// showCover returns podcast.image's bytes when it is a local JPEG or PNG.
+func showCover(cfg *config.Config) []byte {
+	img := cfg.Podcast.Image
+	if img == "" || strings.Contains(img, "://") {
+		return nil
+	}
+	data, err := os.ReadFile(img)
+	if err != nil || len(data) > 4<<20 {
+		return nil
+	}
+	if len(data) >= 3 && string(data[:3]) == "\xff\xd8\xff" || len(data) >= 8 && string(data[:8]) == "\x89PNG\r\n\x1a\n" {
+		return data
+	}
+	return nil
+}
+
+func digestOf(t audio.Tags, chs []audio.Chapter) string {
+	h := sha256.New()
+	cover := sha256.Sum256(t.Cover)
+	t.Cover = nil
+	json.NewEncoder(h).Encode(struct {
+		V     string
+		Tags  audio.Tags
+		Cover string
+		Chs   []audio.Chapter
+	}{audioVersion, t, hex.EncodeToString(cover[:]), chs})
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// tagAudio publishes it's audio as a tagged copy when media.dir has an MP3
+// or M4A for it, and says what went wrong when it cannot.
+func (s *show) tagAudio(it *item, l *loaded) diag.List {
+	ep := l.ep
+	if ep.Audio != "" {
+		return nil // hosted elsewhere: used as is
+	}
+	src, ext, ok := localAudio(s.cfg.Media.Dir, l.slug)
+	if !ok {
+		return nil
+	}
+	if s.audio == nil {
+		s.audio = openAudioCache(s.cfg.State.Dir, s.log)
+		s.audio.cover = showCover(s.cfg)
+	}
+	c := s.audio
+	// items holds episodes without their summary and chapters (see
+	// loaded.forget): this one is parsed again, as complete does.
+	full := &loaded{name: l.name, slug: l.slug, data: []byte(ep.Source)}
+	full.parse(s.reader, secondsToDuration(s.cfg.Media.AudioOffset))
+	if full.ep == nil {
+		return nil
+	}
+	l = full
+	ep = full.ep
+	tags, chs := audioTags(s.cfg, ep, l.chapters, c.cover)
+	rec, had := c.byEp[l.slug]
+	out := c.path(l.slug, rec.Ext)
+	var diags diag.List
+	fi, err := os.Stat(src)
+	if err == nil {
+		digest := digestOf(tags, chs)
+		if had && rec.Size == fi.Size() && rec.ModTime == fi.ModTime().UnixNano() && rec.Digest == digest && rec.Source == ext && sizeIs(out, rec.Length) {
+			c.counts["cached"]++
+		} else {
+			var d diag.List
+			rec, d, err = s.embedAudio(l, src, ext, tags, chs)
+			diags = append(diags, d...)
+			if err == nil {
+				rec.Size, rec.ModTime, rec.Digest, rec.Source = fi.Size(), fi.ModTime().UnixNano(), digest, ext
+				c.byEp[l.slug], c.dirty = rec, true
+				out = c.path(l.slug, rec.Ext)
+				c.counts["tagged"]++
+			}
+		}
+	}
+	if err != nil {
+		c.counts["failed"]++
+		d := diag.Diagnostic{File: l.name, Severity: diag.Warning,
+			Message: fmt.Sprintf("the audio file %s cannot be published with its chapters: %v", filepath.Base(src), err),
+			Hint:    audioHint(err)}
+		prev, had := c.byEp[l.slug]
+		if !had || !sizeIs(c.path(l.slug, prev.Ext), prev.Length) {
+			d.Message += "; the episode is published with the file as it is, nothing embedded"
+			return append(diags, d)
+		}
+		d.Message += "; the episode keeps its last published audio"
+		diags = append(diags, d)
+		rec, out = prev, c.path(l.slug, prev.Ext)
+	}
+	length := time.Duration(rec.Duration) * time.Millisecond
+	diags = append(diags, durationDiags(l, length)...)
+	format := audio.MP3
+	if rec.Ext == ".m4a" {
+		format = audio.M4A
+	}
+	it.audioFile, it.audioName, it.duration = out, "media/"+l.slug+rec.Ext, length
+	it.enclosure.URL, it.enclosure.Length, it.enclosure.Type = s.url("media", l.slug+rec.Ext), rec.Length, format.MIMEType()
+	return diags
+}
+
+// embedAudio writes the tagged copy of src into the state folder. Chapters
+// that start after the audio's end are left out, and said so.
+func (s *show) embedAudio(l *loaded, src, ext string, tags audio.Tags, chs []audio.Chapter) (audioRecord, diag.List, error) {
+	in, err := os.Open(src)
+	if err != nil {
+		return audioRecord{}, nil, err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return audioRecord{}, nil, err
+	}
+	info, err := audio.Probe(in, fi.Size())
+	if err != nil {
+		return audioRecord{}, nil, err
+	}
+	var diags diag.List
+	for i, c := range chs {
+		if c.Start >= info.Duration-time.Second {
+			diags = append(diags, diag.Diagnostic{File: l.name, Line: l.chapters[i].Line, Severity: diag.Warning,
+				Message: fmt.Sprintf("chapter %q starts at %v, after the audio file ends (%v); it is not embedded", c.Title, c.Start.Round(time.Second), info.Duration.Round(time.Second)),
+				Hint:    "fix the note's time, or the duration in the front matter"})
+			chs = chs[:i]
+			break
+		}
+	}
+	ext = info.Format.Ext()
+	out := s.audio.path(l.slug, ext)
+	wrote, err := writeTagged(out, in, fi.Size(), tags, chs)
+	if errors.Is(err, audio.ErrChapters) {
+		// The duration Probe estimated was off: embed the tags alone.
+		diags = append(diags, diag.Diagnostic{File: l.name, Severity: diag.Warning,
+			Message: fmt.Sprintf("the chapters cannot be embedded into %s: %v; the file carries the tags only", filepath.Base(src), err)})
+		wrote, err = writeTagged(out, in, fi.Size(), tags, nil)
+	}
+	if err != nil {
+		return audioRecord{}, diags, err
+	}
+	s.log.Info("audio tagged", "episode", l.slug, "bytes", wrote.Size, "chapters", len(chs), "duration_ms", wrote.Duration.Milliseconds())
+	return audioRecord{Ext: ext, Length: wrote.Size, Duration: wrote.Duration.Milliseconds()}, diags, nil
+}
+
+// writeTagged embeds into a temporary file beside out and renames it into
+// place only when complete, so a failed or killed build never leaves half
+// a file where a published copy links to. (atomicfile cannot be used:
+// Embed seeks back into the file it writes.)
+func writeTagged(out string, src *os.File, size int64, tags audio.Tags, chs []audio.Chapter) (audio.Info, error) {
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return audio.Info{}, err
+	}
+	f, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-*")
+	if err != nil {
+		return audio.Info{}, err
+	}
+	defer os.Remove(f.Name()) // a no-op once renamed
+	info, err := audio.Embed(f, src, size, tags, chs)
+	if err == nil {
+		err = f.Sync()
+	}
+	if err = errors.Join(err, f.Close()); err != nil {
+		return audio.Info{}, err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return audio.Info{}, err
+	}
+	return info, os.Rename(f.Name(), out)
+}
+
+func sizeIs(path string, n int64) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && fi.Size() == n
+}
+
+// audioHint says what to do about a file Embed refused.
+func audioHint(err error) string {
+	switch {
+	case errors.Is(err, audio.ErrTruncated):
+		return "the file is cut short: copy or export it again"
+	case errors.Is(err, audio.ErrNoAudioTrack):
+		return "the MP4 has no sound track: export the audio (AAC in .m4a)"
+	case errors.Is(err, audio.ErrNotAudio), errors.Is(err, audio.ErrCorrupt):
+		return "export the episode as MP3 or M4A; ffprobe shows what the file holds"
+	}
+	return "check the disk and the file's permissions, then build again"
+}
+
+// durationDiags warns when the front matter's duration is not the audio's.
+func durationDiags(l *loaded, length time.Duration) diag.List {
+	ep := l.ep
+	if ep.Duration == 0 || length == 0 {
+		return nil
+	}
+	if d := ep.Duration - length; d > durationSlack || d < -durationSlack {
+		return diag.List{{File: l.name, Line: ep.KeyLine("duration"), Severity: diag.Warning,
+			Message: fmt.Sprintf("duration %v is not the audio file's (%v)", ep.Duration, length.Round(time.Second)),
+			Hint:    "set duration to the audio's length: apps show it before they download"}}
+	}
+	return nil
+}
+
+// lintAudio is lint's check of a local audio file: it reads the headers
+// only (no frame count, no copy) and compares durations.
+func lintAudio(cfg *config.Config, l *loaded) diag.List {
+	if l.ep.Audio != "" {
+		return nil
+	}
+	src, _, ok := localAudio(cfg.Media.Dir, l.slug)
+	if !ok {
+		return nil
+	}
+	f, err := os.Open(src)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil
+	}
+	info, err := audio.Probe(f, fi.Size())
+	if err != nil {
+		return diag.List{{File: l.name, Severity: diag.Warning,
+			Message: fmt.Sprintf("the audio file %s cannot be read: %v", filepath.Base(src), err), Hint: audioHint(err)}}
+	}
+	return durationDiags(l, info.Duration)
+}
+
+// audioCounts is the refresh's audio outcomes, for Result.
+func (s *show) audioCounts() map[string]int {
+	if s.audio == nil {
+		return nil
+	}
+	return s.audio.counts
+}
+
+// linkAudio puts an item's tagged copy into the output folder.
+func (s *show) linkAudio(tx *publish.Tx, it *item) error {
+	if it.audioFile == "" {
+		return nil
+	}
+	return tx.Link(it.audioName, it.audioFile)
+}
+
+// audioInto gives a completed item the audio's real duration, and its last
+// chapter the audio's end.
+func audioInto(it *item, fi *feed.Item, cs []chapters.Chapter) {
+	if it.duration <= 0 {
+		return
+	}
+	fi.Duration = it.duration
+	if n := len(cs); n > 0 && cs[n-1].Start < it.duration {
+		cs[n-1].End = it.duration
+	}
+}

@@ -209,7 +209,13 @@ func bigM4A(t testing.TB, path string, size int64) {
 	if elst := snd.box.path("edts", "elst"); elst != nil {
 		scale(elst, 8)
 	}
-	writeRepeated(t, path, head, payload, n, moov.appendTo(nil))
+	var tail bytes.Buffer
+	w := bufio.NewWriter(&tail)
+	moov.writeTo(w)
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	writeRepeated(t, path, head, payload, n, tail.Bytes())
 }
 
 func writeRepeated(t testing.TB, path string, head, body []byte, n int64, tail []byte) {

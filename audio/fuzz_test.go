@@ -1,6 +1,7 @@
 package audio
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -185,10 +186,15 @@ func FuzzParseBoxes(f *testing.F) {
 		if err != nil {
 			return
 		}
-		var out []byte
+		var buf bytes.Buffer
+		w := bufio.NewWriter(&buf)
 		for _, k := range kids {
-			out = k.appendTo(out)
+			k.writeTo(w)
 		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.Bytes()
 		if !has64BitSize(kids, b) && !bytes.Equal(out, b) {
 			t.Fatalf("parse then write changed %d bytes into %d", len(b), len(out))
 		}
@@ -204,7 +210,7 @@ func FuzzParseBoxes(f *testing.F) {
 }
 
 // has64BitSize reports whether b uses a 64-bit size anywhere (which
-// appendTo writes back as 32-bit when it fits), approximately: any box
+// writeTo writes back as 32-bit when it fits), approximately: any box
 // header with size 1.
 func has64BitSize(_ []*box, b []byte) bool {
 	for i := 0; i+8 <= len(b); i++ {

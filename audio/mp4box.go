@@ -1,6 +1,7 @@
 package audio
 
 import (
+	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -129,14 +130,15 @@ func (b *box) size() int64 {
 	return n + 8
 }
 
-// appendTo appends the encoding of b.
-func (b *box) appendTo(out []byte) []byte {
-	out = appendBoxHeader(out, b.typ, b.size())
-	out = append(out, b.data...)
+// writeTo writes the encoding of b to w, whose error the caller checks
+// (bufio keeps the first).
+func (b *box) writeTo(w *bufio.Writer) {
+	var h [16]byte
+	w.Write(appendBoxHeader(h[:0], b.typ, b.size()))
+	w.Write(b.data)
 	for _, c := range b.children {
-		out = c.appendTo(out)
+		c.writeTo(w)
 	}
-	return out
 }
 
 // appendBoxHeader appends a header for a box of the given whole size,

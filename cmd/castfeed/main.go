@@ -84,6 +84,7 @@ Commands:
   build       read the episodes, make chapters and transcripts, publish the feed folder
   lint        check episode files and say exactly what is wrong (for the show's CI)
   chapters    print one episode's chapters as json, psc, vtt, youtube or ffmetadata
+  audio       write one episode's local audio tagged and chaptered (MP3 or M4A)
   transcript  print one transcript (from YouTube or a caption file) as vtt, srt, json, html or txt
   serve       publish on a schedule and serve the feed to podcast apps
   status      show what castfeed remembers of each episode's transcript
@@ -106,6 +107,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return runLint(ctx, rest, e)
 	case "chapters":
 		return runChapters(ctx, rest, e)
+	case "audio":
+		return runAudio(ctx, rest, e)
 	case "transcript":
 		return runTranscript(ctx, rest, e)
 	case "serve":

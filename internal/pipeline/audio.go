@@ -232,16 +232,7 @@ func (s *show) embedAudio(l *loaded, src, ext string, tags audio.Tags, chs []aud
 	if err != nil {
 		return audioRecord{}, nil, err
 	}
-	var diags diag.List
-	for i, c := range chs {
-		if c.Start >= info.Duration-time.Second {
-			diags = append(diags, diag.Diagnostic{File: l.name, Line: l.chapters[i].Line, Severity: diag.Warning,
-				Message: fmt.Sprintf("chapter %q starts at %v, after the audio file ends (%v); it is not embedded", c.Title, c.Start.Round(time.Second), info.Duration.Round(time.Second)),
-				Hint:    "fix the note's time, or the duration in the front matter"})
-			chs = chs[:i]
-			break
-		}
-	}
+	chs, diags := fitChapters(l, chs, info.Duration)
 	ext = info.Format.Ext()
 	out := s.audio.path(l.slug, ext)
 	wrote, err := writeTagged(out, in, fi.Size(), tags, chs)
@@ -256,6 +247,20 @@ func (s *show) embedAudio(l *loaded, src, ext string, tags audio.Tags, chs []aud
 	}
 	s.log.Info("audio tagged", "episode", l.slug, "bytes", wrote.Size, "chapters", len(chs), "duration_ms", wrote.Duration.Milliseconds())
 	return audioRecord{Ext: ext, Length: wrote.Size, Duration: wrote.Duration.Milliseconds()}, diags, nil
+}
+
+// fitChapters leaves out the chapters that start after the audio ends
+// (within a second: an MP3 without a Xing header has an estimated
+// duration until Embed counts its frames), and says so.
+func fitChapters(l *loaded, chs []audio.Chapter, d time.Duration) ([]audio.Chapter, diag.List) {
+	for i, c := range chs {
+		if c.Start >= d-time.Second {
+			return chs[:i], diag.List{{File: l.name, Line: l.chapters[i].Line, Severity: diag.Warning,
+				Message: fmt.Sprintf("chapter %q starts at %v, after the audio file ends (%v); it is not embedded", c.Title, c.Start.Round(time.Second), d.Round(time.Second)),
+				Hint:    "fix the note's time, or the duration in the front matter"}}
+		}
+	}
+	return chs, nil
 }
 
 // writeTagged embeds into a temporary file beside out and renames it into
@@ -369,4 +374,59 @@ func audioInto(it *item, fi *feed.Item, cs []chapters.Chapter) {
 	if n := len(cs); n > 0 && cs[n-1].Start < it.duration {
 		cs[n-1].End = it.duration
 	}
+}
+
+// TagAudio is `castfeed audio`: it writes to out the local audio of the
+// episode in file, tagged and chaptered as a build publishes it (out may
+// be "", for media/<slug>.<ext> beside the current folder's), and returns
+// what the written file holds, read back from it. The source is never
+// modified.
+func TagAudio(cfg *config.Config, file, out string) (string, audio.Info, diag.List, error) {
+	l := loadOne(episode.NewReader().WithoutHTML(), file, filepath.ToSlash(file), secondsToDuration(cfg.Media.AudioOffset))
+	if l.ep == nil {
+		return "", audio.Info{}, l.diags, fmt.Errorf("%s cannot be read as an episode", file)
+	}
+	src, ext, ok := localAudio(cfg.Media.Dir, l.slug)
+	if !ok {
+		return "", audio.Info{}, l.diags, fmt.Errorf("no %s.mp3 or %s.m4a in media.dir (%s); put the episode's audio there", l.slug, l.slug, cfg.Media.Dir)
+	}
+	if out == "" {
+		out = filepath.Join("media", l.slug+ext)
+	}
+	if a, err1 := os.Stat(src); err1 == nil {
+		if b, err2 := os.Stat(out); err2 == nil && os.SameFile(a, b) {
+			return "", audio.Info{}, l.diags, fmt.Errorf("--out %s is the source file; castfeed never modifies it: choose another name", out)
+		}
+	}
+	tags, chs := audioTags(cfg, l.ep, l.chapters, showCover(cfg))
+	in, err := os.Open(src)
+	if err != nil {
+		return "", audio.Info{}, l.diags, err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return "", audio.Info{}, l.diags, err
+	}
+	probe, err := audio.Probe(in, fi.Size())
+	if err != nil {
+		return "", audio.Info{}, l.diags, fmt.Errorf("%s: %w; %s", src, err, audioHint(err))
+	}
+	diags := l.diags
+	chs, d := fitChapters(l, chs, probe.Duration)
+	diags = append(diags, d...)
+	if _, err := writeTagged(out, in, fi.Size(), tags, chs); err != nil {
+		return "", audio.Info{}, diags, fmt.Errorf("%s: %w; %s", src, err, audioHint(err))
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		return "", audio.Info{}, diags, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", audio.Info{}, diags, err
+	}
+	info, err := audio.Probe(f, st.Size())
+	return out, info, append(diags, durationDiags(l, info.Duration)...), err
 }

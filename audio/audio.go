@@ -11,8 +11,14 @@
 //
 // The readers here take files from outside castfeed and trust no size in
 // them: every box, tag and frame is checked against its parent before it
-// is read, and every allocation is capped. FuzzProbe and FuzzEmbed keep
-// that promise.
+// is read, and every allocation is capped. FuzzParseID3, FuzzScanFrames,
+// FuzzParseBoxes and FuzzEmbed keep that promise.
+//
+// The ID3 frames and MP4 boxes are written here, not with
+// github.com/bogem/id3v2 or github.com/abema/go-mp4: see id3.go for why
+// not bogem (frame order, CHAP without WXXX); the MP4 side needs its own
+// size-checked walker anyway (the rules above, fuzzed), and the edit is a
+// handful of boxes over it, so go-mp4 would add a dependency for little.
 //
 // The output depends only on the inputs: no timestamps, no map order, so
 // the same source, tags and chapters give the same bytes on every run.

@@ -66,10 +66,11 @@ type audioCache struct {
 	dirty  bool
 	cover  []byte // the show's image, read once
 	counts map[string]int
+	seen   map[string]bool // episodes with local audio in this refresh
 }
 
 func openAudioCache(stateDir string, log *slog.Logger) *audioCache {
-	c := &audioCache{dir: filepath.Join(stateDir, "audio"), byEp: map[string]audioRecord{}, counts: map[string]int{}}
+	c := &audioCache{dir: filepath.Join(stateDir, "audio"), byEp: map[string]audioRecord{}, counts: map[string]int{}, seen: map[string]bool{}}
 	data, err := os.ReadFile(filepath.Join(c.dir, "index.json"))
 	if err == nil {
 		if err := json.Unmarshal(data, &c.byEp); err != nil {
@@ -81,8 +82,23 @@ func openAudioCache(stateDir string, log *slog.Logger) *audioCache {
 	return c
 }
 
+// save writes the index, once the refresh has published. The copies of
+// episodes that no longer have local audio (or are no longer published)
+// go: they would fill the disk, and a returning episode is tagged again.
 func (c *audioCache) save() error {
-	if c == nil || !c.dirty {
+	if c == nil {
+		return nil
+	}
+	for slug, rec := range c.byEp {
+		if !c.seen[slug] {
+			if err := os.Remove(c.path(slug, rec.Ext)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+			delete(c.byEp, slug)
+			c.dirty = true
+		}
+	}
+	if !c.dirty {
 		return nil
 	}
 	data, err := json.MarshalIndent(c.byEp, "", "  ")
@@ -161,6 +177,7 @@ func (s *show) tagAudio(it *item, l *loaded) diag.List {
 		s.audio.cover = showCover(s.cfg)
 	}
 	c := s.audio
+	c.seen[l.slug] = true
 	// items holds episodes without their summary and chapters (see
 	// loaded.forget): this one is parsed again, as complete does.
 	full := &loaded{name: l.name, slug: l.slug, data: []byte(ep.Source)}

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -266,4 +267,64 @@ func TestAudioDurationMismatch(t *testing.T) {
 	}) {
 		t.Errorf("lint warns about the M4A, whose duration is right: %v", diags)
 	}
+}
+
+// TestTaggedCopiesOfGoneEpisodesRemoved: the state folder does not keep
+// the tagged copy of an episode whose audio left media.dir.
+func TestTaggedCopiesOfGoneEpisodesRemoved(t *testing.T) {
+	opt := audioShow(t)
+	mustRun(t, opt)
+	kept := filepath.Join(opt.Config.State.Dir, "audio", "tone-m4a.m4a")
+	if _, err := os.Stat(kept); err != nil {
+		t.Fatalf("no tagged copy in the state folder: %v", err)
+	}
+	if err := os.Remove(filepath.Join(opt.Config.Media.Dir, "tone-m4a.m4a")); err != nil {
+		t.Fatal(err)
+	}
+	res := mustRun(t, opt)
+	if _, err := os.Stat(kept); err == nil {
+		t.Error("the tagged copy of an episode without local audio is still in the state folder")
+	}
+	if res.Audio["cached"] != 1 {
+		t.Errorf("audio %v, want the MP3 cached", res.Audio)
+	}
+}
+
+// BenchmarkAudioRefresh200: a refresh of a 200-episode show whose audio
+// is local MP3s, forced to do the work (a new config digest) with no audio
+// changed: every episode's tagged copy comes from the state folder, and
+// no audio is read (audio-tagged is 0).
+//
+//	go test -run '^$' -bench AudioRefresh200 ./internal/pipeline/
+func BenchmarkAudioRefresh200(b *testing.B) {
+	opt := syntheticShow(b, 200)
+	media := filepath.Join(filepath.Dir(opt.Config.Episodes.Dir), "media")
+	if err := os.MkdirAll(media, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	mp3, err := os.ReadFile(filepath.Join(audioTestdata, "tone.mp3"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 1; i <= 200; i++ {
+		if err := os.WriteFile(filepath.Join(media, fmt.Sprintf("episode-%06d.mp3", i)), mp3, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	opt.Config.Media.Dir = media
+	res, err := Run(context.Background(), opt)
+	if err != nil || res.Audio["tagged"] != 200 {
+		b.Fatalf("first build: %v, audio %v; want 200 tagged", err, res.Audio)
+	}
+	n := 0
+	for b.Loop() {
+		n++
+		opt.ConfigDigest = strconv.Itoa(n)
+		res, err = Run(context.Background(), opt)
+		if err != nil || res.UpToDate || res.Audio["cached"] != 200 {
+			b.Fatalf("refresh: %v, up to date %v, audio %v; want the work done, 200 cached", err, res.UpToDate, res.Audio)
+		}
+	}
+	b.ReportMetric(float64(res.Audio["cached"]), "audio-cached")
+	b.ReportMetric(float64(res.Audio["tagged"]), "audio-tagged")
 }

@@ -1,8 +1,10 @@
 package audio
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"image"
 	"image/color"
@@ -107,6 +109,7 @@ func TestEmbedMP3(t *testing.T) {
 	}{
 		{"replaces_id3v24_and_id3v1", "testdata/tone.mp3"},
 		{"no_xing_header_counts_frames", "testdata/tone-noxing.mp3"},
+		{"replaces_ffmpeg_chapters", "testdata/tone-chapters.mp3"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -166,8 +169,15 @@ func TestEmbedMP3(t *testing.T) {
 }
 
 func TestEmbedM4A(t *testing.T) {
+	for _, src := range []string{"testdata/tone.m4a", "testdata/tone-chapters.m4a"} {
+		t.Run(filepath.Base(src), func(t *testing.T) { testEmbedM4A(t, src) })
+	}
+}
+
+// testEmbedM4A embeds into src; tone-chapters.m4a has ffmpeg's chapters
+// (chpl and a chapter track), which must give way to ours.
+func testEmbedM4A(t *testing.T, src string) {
 	tags := testTags(t)
-	src := "testdata/tone.m4a"
 	dir := t.TempDir()
 	path, info := embedFile(t, src, dir, tags, testChapters)
 	if info.Format != M4A || info.Duration != 6*time.Second {
@@ -419,4 +429,83 @@ func (m *memFile) Seek(off int64, whence int) (int64, error) {
 	}
 	m.off = off
 	return off, nil
+}
+
+// TestEmbedM4ALayouts: MP4s laid out as other muxers write them. The
+// source here is tone.m4a rewritten by Embed itself (moov first, mdat
+// last), then its mdat header changed to size 0 ("to the end of the
+// file") or to a 64-bit size; chunk offsets must follow either way.
+func TestEmbedM4ALayouts(t *testing.T) {
+	faststart, _, err := embedBytes(readFile(t, "testdata/tone.m4a"), Tags{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tops, err := topBoxes(bytes.NewReader(faststart), int64(len(faststart)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := tops[len(tops)-1]
+	if last.typ != "mdat" || last.hdr != 8 {
+		t.Fatalf("Embed's output ends with %q (header %d), want mdat", last.typ, last.hdr)
+	}
+	toEOF := slices.Clone(faststart)
+	binary.BigEndian.PutUint32(toEOF[last.off:], 0)
+	// A 64-bit size needs 8 more header bytes: the chunk offsets of the
+	// source move with them.
+	wide := slices.Concat(faststart[:last.off], []byte{0, 0, 0, 1}, []byte("mdat"), binary.BigEndian.AppendUint64(nil, uint64(last.size+8)), faststart[last.off+8:])
+	f, err := openM4A(bytes.NewReader(wide), int64(len(wide)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stco := f.snd.box.path("mdia", "minf", "stbl", "stco")
+	ct, err := readChunkTable(stco)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ct.orig {
+		ct.orig[i] += 8
+	}
+	ct.write(ct.orig)
+	var moov bytes.Buffer
+	w := bufio.NewWriter(&moov)
+	f.moov.writeTo(w)
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	moovTop := tops[1]
+	if moovTop.typ != "moov" || int64(moov.Len()) != moovTop.size {
+		t.Fatalf("moov rewritten to %d bytes, was %d (%s)", moov.Len(), moovTop.size, moovTop.typ)
+	}
+	copy(wide[moovTop.off:], moov.Bytes())
+
+	dir := t.TempDir()
+	for name, src := range map[string][]byte{"mdat_to_eof": toEOF, "mdat_64_bit_size": wide} {
+		t.Run(name, func(t *testing.T) {
+			in := filepath.Join(dir, name+".m4a")
+			if err := os.WriteFile(in, src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			want := audioHash(t, "testdata/tone.m4a")
+			if got := audioHash(t, in); got != want {
+				t.Fatalf("the test's source is broken: audio hash %s, tone.m4a %s", got, want)
+			}
+			out, info := embedFile(t, in, t.TempDir(), testTags(t), testChapters)
+			checkFFprobe(t, out, info, testChapters)
+			if got := audioHash(t, out); got != want {
+				t.Errorf("audio hash %s, source %s", got, want)
+			}
+		})
+	}
+}
+
+func TestChunkTableWidens(t *testing.T) {
+	b := leaf("stco", make([]byte, 8))
+	ct := chunkTable{box: b}
+	if !ct.write([]uint64{100, 1 << 33}) || b.typ != "co64" {
+		t.Fatalf("offsets past 4 GB: box %s, want co64", b.typ)
+	}
+	back, err := readChunkTable(b)
+	if err != nil || !slices.Equal(back.orig, []uint64{100, 1 << 33}) {
+		t.Errorf("co64 reads back %v (%v)", back.orig, err)
+	}
 }

@@ -18,7 +18,7 @@ import (
 
 func seedFiles(f *testing.F) [][]byte {
 	var out [][]byte
-	for _, p := range []string{"testdata/tone.mp3", "testdata/tone-noxing.mp3", "testdata/tone.m4a"} {
+	for _, p := range []string{"testdata/tone.mp3", "testdata/tone-noxing.mp3", "testdata/tone.m4a", "testdata/tone-chapters.mp3", "testdata/tone-chapters.m4a"} {
 		out = append(out, readFile(f, p))
 	}
 	return out

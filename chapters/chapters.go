@@ -76,9 +76,9 @@ func Build(notes []Note, opt Options) ([]Chapter, diag.List) {
 		cs    = make([]Chapter, 0, len(notes))
 	)
 	for _, n := range notes {
-		start, title, url, err := ParseNote(n.Text)
+		start, title, url, err := parseNote(n.Text)
 		switch {
-		case errors.Is(err, ErrNoTimestamp):
+		case errors.Is(err, errNoTimestamp):
 			diags = append(diags, diag.NewWarning(n.Line, `start the line with a time, e.g. "0:12:30 - Topic", or move it out of ## Notes`,
 				"not a chapter: %q has no timestamp at the start", clip(n.Text)))
 			continue

@@ -19,6 +19,7 @@ import (
 	"github.com/asticode/go-astisub"
 
 	"github.com/castfeed/castfeed/diag"
+	"github.com/castfeed/castfeed/internal/sharedtest"
 	"github.com/castfeed/castfeed/internal/timecode"
 )
 
@@ -53,9 +54,9 @@ func TestParseNote(t *testing.T) {
 		{"0:10:75 - bad seconds", 0, "", "", true},
 		{"", 0, "", "", true},
 	} {
-		start, title, url, err := ParseNote(tc.in)
+		start, title, url, err := parseNote(tc.in)
 		if (err != nil) != tc.err || start != tc.start || title != tc.title || url != tc.url {
-			t.Errorf("ParseNote(%q) = %v, %q, %q, %v; want %v, %q, %q, err %v", tc.in, start, title, url, err, tc.start, tc.title, tc.url, tc.err)
+			t.Errorf("parseNote(%q) = %v, %q, %q, %v; want %v, %q, %q, err %v", tc.in, start, title, url, err, tc.start, tc.title, tc.url, tc.err)
 		}
 	}
 }
@@ -66,7 +67,7 @@ func TestFormatTimestamp(t *testing.T) {
 			t.Errorf("timecode.Format(%v, \"\") = %q, want %q", d, got, want)
 		}
 		if d >= 0 && d%time.Second == 0 {
-			if back, err := ParseTimestamp(timecode.Format(d, "")); err != nil || back != d {
+			if back, err := parseTimestamp(timecode.Format(d, "")); err != nil || back != d {
 				t.Errorf("round trip of %v: %v, %v", d, back, err)
 			}
 		}
@@ -222,7 +223,7 @@ func fixtureNotes(t testing.TB, name string) ([]Note, time.Duration) {
 		lineNum++
 		l := strings.TrimSpace(sc.Text())
 		if m := durRE.FindStringSubmatch(l); m != nil && dur == 0 {
-			dur, _ = ParseTimestamp(m[1])
+			dur, _ = parseTimestamp(m[1])
 		}
 		if strings.HasPrefix(l, "#") {
 			in = strings.EqualFold(strings.TrimSpace(strings.TrimLeft(l, "#")), "notes")
@@ -235,12 +236,11 @@ func fixtureNotes(t testing.TB, name string) ([]Note, time.Duration) {
 	return ns, dur
 }
 
-const fixtures = "../../shared/fixtures/geeksblabla"
-
 // TestFixtures builds the chapters of every real episode file: the result
 // is always valid, and each file's known problems are reported at their
 // lines.
 func TestFixtures(t *testing.T) {
+	fixtures := sharedtest.Fixtures(t)
 	files, _ := filepath.Glob(filepath.Join(fixtures, "*.md"))
 	if len(files) < 16 {
 		t.Fatalf("found %d fixtures in %s, want 16", len(files), fixtures)
@@ -329,7 +329,7 @@ func TestGoldenFormats(t *testing.T) {
 			dur := time.Duration(0)
 			for i, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
 				if d, ok := strings.CutPrefix(l, "duration: "); ok {
-					dur, _ = ParseTimestamp(d)
+					dur, _ = parseTimestamp(d)
 					continue
 				}
 				ns = append(ns, Note{Line: i + 1, Text: l})
@@ -416,14 +416,14 @@ func FuzzParseTimestamp(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d, err := ParseTimestamp(s)
+		d, err := parseTimestamp(s)
 		if err != nil {
 			return
 		}
 		if d < 0 || d > 100*time.Hour {
-			t.Fatalf("ParseTimestamp(%q) = %v", s, d)
+			t.Fatalf("parseTimestamp(%q) = %v", s, d)
 		}
-		if back, err := ParseTimestamp(timecode.Format(d, "")); err != nil || back != d.Truncate(time.Second) {
+		if back, err := parseTimestamp(timecode.Format(d, "")); err != nil || back != d.Truncate(time.Second) {
 			t.Fatalf("round trip of %q: %v -> %q -> %v, %v", s, d, timecode.Format(d, ""), back, err)
 		}
 	})
@@ -434,9 +434,9 @@ func FuzzParseNote(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		start, title, _, err := ParseNote(s)
+		start, title, _, err := parseNote(s)
 		if err == nil && (start < 0 || title != strings.TrimSpace(title)) {
-			t.Fatalf("ParseNote(%q) = %v, %q", s, start, title)
+			t.Fatalf("parseNote(%q) = %v, %q", s, start, title)
 		}
 	})
 }

@@ -91,12 +91,12 @@ var tagRE = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
 // emphasisRE finds Markdown emphasis: *a*, **a**, ***a***, __a__.
 var emphasisRE = regexp.MustCompile(`\*\*\*(\S.*?)\*\*\*|\*\*(\S.*?)\*\*|\*(\S.*?)\*|__(\S.*?)__`)
 
-// ErrNoTimestamp reports a note that does not start with a time.
-var ErrNoTimestamp = errors.New("no timestamp at the start")
+// errNoTimestamp reports a note that does not start with a time.
+var errNoTimestamp = errors.New("no timestamp at the start")
 
-// ParseTimestamp reads H:MM:SS, HH:MM:SS, M:SS or MM:SS, with optional
+// parseTimestamp reads H:MM:SS, HH:MM:SS, M:SS or MM:SS, with optional
 // fractional seconds (1:02.5).
-func ParseTimestamp(s string) (time.Duration, error) {
+func parseTimestamp(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	frac := time.Duration(0)
 	if i := strings.IndexAny(s, ".,"); i >= 0 {
@@ -168,15 +168,15 @@ func allDigits(s string) bool {
 	return true
 }
 
-// ParseNote splits a note into its start, title and the URL of a Markdown
+// parseNote splits a note into its start, title and the URL of a Markdown
 // link in it. The title is plain text: link syntax and emphasis markers
 // are removed.
-func ParseNote(text string) (start time.Duration, title, url string, err error) {
+func parseNote(text string) (start time.Duration, title, url string, err error) {
 	ts, rest, ok := splitNote(text)
 	if !ok {
-		return 0, "", "", ErrNoTimestamp
+		return 0, "", "", errNoTimestamp
 	}
-	start, err = ParseTimestamp(ts)
+	start, err = parseTimestamp(ts)
 	if err != nil {
 		return 0, "", "", err
 	}

@@ -30,3 +30,21 @@ func TestStringSortAndJSON(t *testing.T) {
 		t.Errorf("json: %s", data)
 	}
 }
+
+// TestGitHub: the workflow-command form of a diagnostic, with the escapes
+// GitHub's runner expects (issue 10, item 5).
+func TestGitHub(t *testing.T) {
+	for _, tc := range []struct {
+		d    Diagnostic
+		want string
+	}{
+		{Diagnostic{File: "episodes/episode-0002.md", Line: 29, Severity: Warning, Message: "timestamp 00:38:00 is out of order", Hint: "fix it"},
+			"::warning file=episodes/episode-0002.md,line=29::timestamp 00:38:00 is out of order; fix it"},
+		{Diagnostic{File: "a,b:c.md", Severity: Error, Message: "100% broken\nreally"},
+			"::error file=a%2Cb%3Ac.md::100%25 broken%0Areally"},
+	} {
+		if got := tc.d.GitHub(); got != tc.want {
+			t.Errorf("%+v:\ngot  %s\nwant %s", tc.d, got, tc.want)
+		}
+	}
+}

@@ -108,6 +108,10 @@ func listMarker(s string) string {
 // section only when it names one castfeed reads; otherwise it is a
 // subheading of the current section. Lines in code blocks and HTML
 // comments are not read as entries.
+//
+// It is one loop over the lines, with the section, fence and comment
+// state in locals: splitting it would pass that state around for every
+// line of every episode.
 func (p *parse) body(ep *Episode, body string, firstLine int) {
 	var (
 		cur       = intro
@@ -115,6 +119,7 @@ func (p *parse) body(ep *Episode, body string, firstLine int) {
 		openFence string // the marker of the open code block, if any
 		comment   bool   // inside a multi-line <!-- comment -->
 		notesAt   int    // the line of the first ## Notes heading
+		summaryAt int    // the line where the summary starts
 		// The HTML leaves out ## Notes: the feed lists the repaired
 		// chapters instead, so that apps reading timestamps from the
 		// description never see the raw, possibly out-of-order ones.
@@ -174,10 +179,13 @@ func (p *parse) body(ep *Episode, body string, firstLine int) {
 		if text == "" {
 			continue
 		}
+		text = p.checkLinks(text, num, cur != guests && cur != hosts)
 		switch cur {
 		case intro:
 			if summary.Len() > 0 {
 				summary.WriteByte(' ')
+			} else {
+				summaryAt = num
 			}
 			summary.WriteString(listMarker(strings.TrimLeft(text, "> ")))
 		case notes:
@@ -193,6 +201,10 @@ func (p *parse) body(ep *Episode, body string, firstLine int) {
 		}
 	}
 	ep.Summary = p.r.summary(summary.String())
+	if n := len(ep.Summary); n > maxSummary {
+		p.warnf(summaryAt, "keep the paragraph before the first ## heading short: it is what apps show under the title; the rest of the notes can follow under a heading of their own",
+			"the summary is %d bytes; Apple Podcasts shows at most %d bytes of a description, so the feed's description is cut", n, maxSummary)
+	}
 
 	switch {
 	case notesAt == 0:
@@ -212,6 +224,9 @@ func (p *parse) body(ep *Episode, body string, firstLine int) {
 	}
 	ep.HTML = html
 }
+
+// maxSummary is Apple Podcasts' limit on a description, in bytes.
+const maxSummary = 4000
 
 // Body is an episode's Markdown after the front matter, for HTML.
 type Body struct {

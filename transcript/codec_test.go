@@ -44,7 +44,7 @@ func TestGolden(t *testing.T) {
 			t.Fatalf("%s: %v", in, err)
 		}
 		tr.Cues = Clean(tr.Cues)
-		for _, format := range Formats {
+		for _, format := range formats {
 			var b bytes.Buffer
 			if err := Write(&b, tr, format); err != nil {
 				t.Fatal(err)
@@ -280,7 +280,7 @@ func FuzzClean(f *testing.F) {
 			}
 		}
 		// Whatever Clean returns can be written in every format.
-		for _, format := range Formats {
+		for _, format := range formats {
 			if err := Write(&bytes.Buffer{}, &Transcript{Cues: out}, format); err != nil {
 				t.Fatal(err)
 			}
@@ -292,7 +292,7 @@ func FuzzParseCookies(f *testing.F) {
 	f.Add("# Netscape HTTP Cookie File\n.youtube.com\tTRUE\t/\tTRUE\t2147483647\tSID\tvalue\n")
 	f.Add("#HttpOnly_.youtube.com\tTRUE\t/\tFALSE\t0\tA\tb\n\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		cookies, err := ParseCookies(strings.NewReader(s))
+		cookies, err := parseCookies(strings.NewReader(s))
 		if err != nil {
 			return
 		}

@@ -151,18 +151,53 @@ func (s *Syncer) Sync(ctx context.Context, reqs []Request) []Result {
 	if n <= 0 {
 		n = 2
 	}
+	// The slot is taken before the goroutine starts: a show of 100,000
+	// episodes has at most n goroutines (and n transcripts being read)
+	// at once, not one per episode waiting on the semaphore.
 	sem := make(chan struct{}, n)
 	var halted atomic.Pointer[error] // set when YouTube blocks us or cannot be reached
 	var wg sync.WaitGroup
 	for i, req := range reqs {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			for j := i; j < len(reqs); j++ {
+				results[j] = Result{Slug: reqs[j].Slug, Outcome: OutcomeDeferred, Err: ctx.Err()}
+			}
+			wg.Wait()
+			return results
+		}
 		wg.Go(func() {
-			sem <- struct{}{}
 			defer func() { <-sem }()
 			results[i] = s.one(ctx, req, &halted)
 		})
 	}
 	wg.Wait()
 	return results
+}
+
+// decide says whether to ask YouTube now about an episode whose state is
+// st; when not, why (nil: what is kept is up to date). halted is why this
+// run asks nothing more, if it is so. It reads no file and no clock, so
+// the policy is tested as a table.
+func (s *Syncer) decide(st *state, now time.Time, halted error) (fetch bool, why error) {
+	recheck := orDefault(s.RecheckAuto, 30*24*time.Hour)
+	kept := st.Transcript != nil
+	switch {
+	case kept && st.Transcript.Kind != Automatic:
+		return false, nil // uploaded captions do not change
+	case kept && now.Sub(st.FetchedAt) < recheck && st.Failures == 0:
+		return false, nil
+	case now.Before(st.NextAttempt):
+		return false, fmt.Errorf("waiting until %s after: %s", st.NextAttempt.UTC().Format(time.RFC3339), st.LastError)
+	case s.Offline:
+		return false, errors.New("offline")
+	case s.Fetcher == nil:
+		return false, errors.New("no fetcher configured")
+	case halted != nil:
+		return false, fmt.Errorf("not asked this run: %w", halted)
+	}
+	return true, nil
 }
 
 func (s *Syncer) one(ctx context.Context, req Request, halted *atomic.Pointer[error]) Result {
@@ -178,7 +213,7 @@ func (s *Syncer) one(ctx context.Context, req Request, halted *atomic.Pointer[er
 		langs = s.Fetcher.Languages
 	}
 	var localErr error
-	if path, lang, ok := FindLocal(req.EpisodeDir, req.Slug, langs); ok {
+	if path, lang, ok := findLocal(req.EpisodeDir, req.Slug, langs); ok {
 		t, err := readLocal(path, lang)
 		if err == nil {
 			res.Transcript, res.Source, res.Outcome = t, path, OutcomeLocal
@@ -231,20 +266,12 @@ func (s *Syncer) one(ctx context.Context, req Request, halted *atomic.Pointer[er
 		}
 		return res
 	}
-	switch {
-	case prev != nil && prev.Kind != Automatic:
-		return deferred(nil) // uploaded captions do not change
-	case prev != nil && now.Sub(st.FetchedAt) < recheck && st.Failures == 0:
-		return deferred(nil)
-	case now.Before(st.NextAttempt):
-		return deferred(fmt.Errorf("waiting until %s after: %s", st.NextAttempt.UTC().Format(time.RFC3339), st.LastError))
-	case s.Offline:
-		return deferred(errors.New("offline"))
-	case s.Fetcher == nil:
-		return deferred(errors.New("no fetcher configured"))
-	}
+	var stop error
 	if h := halted.Load(); h != nil {
-		return deferred(fmt.Errorf("not asked this run: %w", *h))
+		stop = *h
+	}
+	if fetch, why := s.decide(st, now, stop); !fetch {
+		return deferred(why)
 	}
 
 	t, source, err := s.Fetcher.Fetch(ctx, req.VideoID)
@@ -307,21 +334,6 @@ func (s *Syncer) backoff(failures int) time.Duration {
 
 func validSlug(slug string) bool {
 	return slug != "" && slug != "." && slug != ".." && !strings.ContainsAny(slug, `/\`+"\x00") && filepath.Base(slug) == slug
-}
-
-func readLocal(path, lang string) (*Transcript, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	t, err := Parse(f, formatOf(path))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	t.Language, t.Kind = lang, Local
-	t.Cues = Clean(t.Cues)
-	return t, nil
 }
 
 func loadState(path string) (*state, error) {

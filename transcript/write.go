@@ -6,15 +6,20 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/castfeed/castfeed/internal/timecode"
 	"github.com/castfeed/castfeed/internal/webvtt"
 )
 
-// Formats lists the formats Write knows, in the order a feed should offer
+// formats are the formats Write knows, in the order a feed should offer
 // them.
-var Formats = []string{"vtt", "srt", "json", "html", "txt"}
+var formats = []string{"vtt", "srt", "json", "html", "txt"}
+
+// Formats returns the formats Write knows, in the order a feed should
+// offer them.
+func Formats() []string { return slices.Clone(formats) }
 
 // MediaType returns the MIME type of a Write format, as used in the
 // type attribute of <podcast:transcript>, and false for an unknown format.
@@ -58,7 +63,7 @@ func Write(w io.Writer, t *Transcript, format string) error {
 			bw.WriteByte('\n')
 		}
 	default:
-		return fmt.Errorf("write transcript: unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+		return fmt.Errorf("write transcript: unknown format %q (want one of %s)", format, strings.Join(formats, ", "))
 	}
 	if err != nil {
 		return fmt.Errorf("write transcript %s: %w", format, err)

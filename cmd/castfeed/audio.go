@@ -31,7 +31,7 @@ func runAudio(ctx context.Context, args []string, e env) error {
 	if len(pos) != 1 {
 		return &usageError{msg: "give one episode file", cmd: "audio"}
 	}
-	cfg, _, err := loadConfig(*configPath)
+	cfg, err := loadConfig(*configPath, e.getenv)
 	if err != nil {
 		return err
 	}

@@ -111,12 +111,12 @@ func (c *audioCache) save() error {
 func (c *audioCache) path(slug, ext string) string { return filepath.Join(c.dir, slug+ext) }
 
 // localAudio returns the MP3 or M4A that media.dir has for slug.
-func localAudio(dir, slug string) (path, ext string, ok bool) {
-	_, ext, ok = mediaFile(dir, slug)
-	if !ok || ext != ".mp3" && ext != ".m4a" {
-		return "", "", false
+func (s *show) localAudio(slug string) (path string, f mediaFile, ok bool) {
+	f, ok = s.mediaFile(slug)
+	if !ok || f.ext != ".mp3" && f.ext != ".m4a" {
+		return "", f, false
 	}
-	return filepath.Join(dir, slug+ext), ext, true
+	return filepath.Join(s.cfg.Media.Dir, f.name), f, true
 }
 
 // audioTags returns what is embedded into an episode's audio.
@@ -168,10 +168,11 @@ func (s *show) tagAudio(it *item, l *loaded) diag.List {
 	if ep.Audio != "" {
 		return nil // hosted elsewhere: used as is
 	}
-	src, ext, ok := localAudio(s.cfg.Media.Dir, l.slug)
+	src, mf, ok := s.localAudio(l.slug)
 	if !ok {
 		return nil
 	}
+	ext := mf.ext
 	if s.audio == nil {
 		s.audio = openAudioCache(s.cfg.State.Dir, s.log)
 		s.audio.cover = showCover(s.cfg)
@@ -191,21 +192,21 @@ func (s *show) tagAudio(it *item, l *loaded) diag.List {
 	rec, had := c.byEp[l.slug]
 	out := c.path(l.slug, rec.Ext)
 	var diags diag.List
-	fi, err := os.Stat(src)
-	if err == nil {
-		digest := digestOf(tags, chs)
-		if had && rec.Size == fi.Size() && rec.ModTime == fi.ModTime().UnixNano() && rec.Digest == digest && rec.Source == ext && sizeIs(out, rec.Length) {
-			c.counts["cached"]++
-		} else {
-			var d diag.List
-			rec, d, err = s.embedAudio(l, src, ext, tags, chs)
-			diags = append(diags, d...)
-			if err == nil {
-				rec.Size, rec.ModTime, rec.Digest, rec.Source = fi.Size(), fi.ModTime().UnixNano(), digest, ext
-				c.byEp[l.slug], c.dirty = rec, true
-				out = c.path(l.slug, rec.Ext)
-				c.counts["tagged"]++
-			}
+	var err error
+	// The size and mtime are media.dir's listing at the start of the
+	// refresh, which the build fingerprint saw too.
+	digest := digestOf(tags, chs)
+	if had && rec.Size == mf.size && rec.ModTime == mf.modTime.UnixNano() && rec.Digest == digest && rec.Source == ext && sizeIs(out, rec.Length) {
+		c.counts["cached"]++
+	} else {
+		var d diag.List
+		rec, d, err = s.embedAudio(l, src, ext, tags, chs)
+		diags = append(diags, d...)
+		if err == nil {
+			rec.Size, rec.ModTime, rec.Digest, rec.Source = mf.size, mf.modTime.UnixNano(), digest, ext
+			c.byEp[l.slug], c.dirty = rec, true
+			out = c.path(l.slug, rec.Ext)
+			c.counts["tagged"]++
 		}
 	}
 	if err != nil {
@@ -339,12 +340,13 @@ func durationDiags(l *loaded, length time.Duration) diag.List {
 }
 
 // lintAudio is lint's check of a local audio file: it reads the headers
-// only (no frame count, no copy) and compares durations.
-func lintAudio(cfg *config.Config, l *loaded) diag.List {
+// only (no frame count, no copy) and compares durations when the headers
+// give the exact one (M4A, MP3 with a Xing/Info or VBRI header).
+func (s *show) lintAudio(l *loaded) diag.List {
 	if l.ep.Audio != "" {
 		return nil
 	}
-	src, _, ok := localAudio(cfg.Media.Dir, l.slug)
+	src, _, ok := s.localAudio(l.slug)
 	if !ok {
 		return nil
 	}
@@ -361,6 +363,13 @@ func lintAudio(cfg *config.Config, l *loaded) diag.List {
 	if err != nil {
 		return diag.List{{File: l.name, Severity: diag.Warning,
 			Message: fmt.Sprintf("the audio file %s cannot be read: %v", filepath.Base(src), err), Hint: audioHint(err)}}
+	}
+	if info.Estimated {
+		// An MP3 without a Xing/Info header tells its length only to
+		// whoever counts its frames, which build does; lint reads
+		// headers, and a guess from the bit rate is no ground for a
+		// warning (a VBR file's is wrong).
+		return nil
 	}
 	return durationDiags(l, info.Duration)
 }
@@ -403,7 +412,9 @@ func TagAudio(cfg *config.Config, file, out string) (string, audio.Info, diag.Li
 	if l.ep == nil {
 		return "", audio.Info{}, l.diags, fmt.Errorf("%s cannot be read as an episode", file)
 	}
-	src, ext, ok := localAudio(cfg.Media.Dir, l.slug)
+	s := &show{cfg: cfg, log: slog.New(slog.DiscardHandler)}
+	src, mf, ok := s.localAudio(l.slug)
+	ext := mf.ext
 	if !ok {
 		return "", audio.Info{}, l.diags, fmt.Errorf("no %s.mp3 or %s.m4a in media.dir (%s); put the episode's audio there", l.slug, l.slug, cfg.Media.Dir)
 	}

@@ -201,7 +201,7 @@ func TestLocalAudioCached(t *testing.T) {
 	if err := os.Chtimes(src, fi.ModTime(), fi.ModTime()); err != nil {
 		t.Fatal(err)
 	}
-	opt.ConfigDigest = "force the work"
+	opt.Config.Digest = "force the work"
 	res := mustRun(t, opt)
 	if res.UpToDate || res.Audio["cached"] != 2 || res.Audio["tagged"] != 0 {
 		t.Fatalf("second refresh: up to date %v, audio %v; want work done, 2 cached, none tagged", res.UpToDate, res.Audio)
@@ -255,7 +255,7 @@ func TestAudioDurationMismatch(t *testing.T) {
 	if !slices.ContainsFunc(res.Diagnostics, want) {
 		t.Errorf("build: no duration warning at line 3: %v", res.Diagnostics)
 	}
-	diags, err := Lint(context.Background(), opt.Config, nil)
+	diags, err := Lint(context.Background(), opt.Config, nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +319,7 @@ func BenchmarkAudioRefresh200(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		n++
-		opt.ConfigDigest = strconv.Itoa(n)
+		opt.Config.Digest = strconv.Itoa(n)
 		res, err = Run(context.Background(), opt)
 		if err != nil || res.UpToDate || res.Audio["cached"] != 200 {
 			b.Fatalf("refresh: %v, up to date %v, audio %v; want the work done, 200 cached", err, res.UpToDate, res.Audio)

@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
@@ -79,10 +80,15 @@ func (s *show) complete(it *item) (feed.Item, []chapters.Chapter, []outFile, err
 	return fi, l.chapters, files, nil
 }
 
+// checkEvery is how many episodes, items or files a loop handles between
+// looks at its context: a few milliseconds of work at most, so that a
+// cancelled build returns well within a second even at 100,000 episodes.
+const checkEvery = 256
+
 // items turns loaded episodes into feed items. It returns the earliest
 // future publication time (a scheduled episode), so the next refresh after
-// it rebuilds even if no file changed.
-func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, diag.List) {
+// it rebuilds even if no file changed. It stops when ctx is done.
+func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, diag.List, error) {
 	cfg := s.cfg
 	loc, _ := time.LoadLocation(cfg.Podcast.Timezone)
 	clock := parseClock(cfg.Podcast.PublishTime)
@@ -97,7 +103,10 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 		guids   = guidSet{}
 	)
 	lens := s.state.lengths
-	for _, l := range eps {
+	for i, l := range eps {
+		if i%checkEvery == 0 && ctx.Err() != nil {
+			return nil, time.Time{}, nil, ctx.Err()
+		}
 		diags = append(diags, l.diags...)
 		if l.ep == nil {
 			// Bad input loses nothing: a published episode whose file is
@@ -111,8 +120,7 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 			if prev.ep == nil {
 				continue
 			}
-			diags = append(diags, diag.Diagnostic{File: l.name, Severity: diag.Warning,
-				Message: "the feed keeps this episode's last published version until the file is fixed"})
+			diags = append(diags, keptLastGood(l))
 			l = prev
 		}
 		ep := l.ep
@@ -139,12 +147,12 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 		diags = append(diags, s.transcriptDiags(l)...)
 		items = append(items, it)
 	}
-	return items, nextDue, diags
+	return items, nextDue, diags, nil
 }
 
 // url joins base_url and path elements.
 func (s *show) url(elem ...string) string {
-	return strings.TrimSuffix(s.cfg.Podcast.BaseURL, "/") + "/" + strings.Join(elem, "/")
+	return s.cfg.Podcast.URL(elem...)
 }
 
 // enclosure finds the audio URL, length and type of an episode.
@@ -162,10 +170,10 @@ func (s *show) enclosure(ctx context.Context, l *loaded, tmpl *template.Template
 		enc.URL = b.String()
 	}
 	if enc.Length == 0 {
-		if size, ext, ok := mediaFile(s.cfg.Media.Dir, l.slug); ok {
-			enc.Length = size
+		if f, ok := s.mediaFile(l.slug); ok {
+			enc.Length = f.size
 			if enc.Type == "" {
-				enc.Type = audioTypes[ext]
+				enc.Type = audioTypes[f.ext]
 			}
 		}
 	}
@@ -196,6 +204,18 @@ func (s *show) enclosure(ctx context.Context, l *loaded, tmpl *template.Template
 		enc.Type = typeOf(enc.URL, s.cfg.Media.Type)
 	}
 	return enc, diags
+}
+
+// keptLastGood says, at the line of the file's first error, that the
+// feed keeps the episode as it was last published.
+func keptLastGood(l *loaded) diag.Diagnostic {
+	line := 1
+	if i := slices.IndexFunc(l.diags, func(d diag.Diagnostic) bool { return d.Severity == diag.Error }); i >= 0 && l.diags[i].Line > 0 {
+		line = l.diags[i].Line
+	}
+	return diag.Diagnostic{File: l.name, Line: line, Severity: diag.Warning,
+		Message: "the feed keeps this episode's last published version until the file is fixed",
+		Hint:    fmt.Sprintf("fix the error at line %d; subscribers see no change meanwhile", line)}
 }
 
 func unknownLength(l *loaded) diag.Diagnostic {

@@ -15,16 +15,18 @@ import (
 // Lint is `castfeed lint`: it reads the named episode files (all of
 // episodes.dir when files is empty) and returns every problem, without
 // network access or writing anything. It is what the show's CI runs on
-// each pull request, so it must be fast and precise.
-func Lint(ctx context.Context, cfg *config.Config, files []string) (diag.List, error) {
-	display := func(p string) string { return filepath.ToSlash(p) }
+// each pull request, so it must be fast and precise. Files are named
+// relative to workDir, as in Options.WorkDir.
+func Lint(ctx context.Context, cfg *config.Config, files []string, workDir string) (diag.List, error) {
+	display := displayName(cfg.Episodes.Dir, workDir)
 	if len(files) == 0 {
 		var err error
 		files, err = listEpisodes(cfg.Episodes.Dir)
 		if err != nil {
 			return nil, err
 		}
-		display = displayName(cfg.Episodes.Dir)
+	} else if workDir == "" {
+		display = func(p string) string { return filepath.ToSlash(p) }
 	}
 	eps, err := loadAll(ctx, episode.NewReader().WithoutHTML(), cfg, files, display, nil, false)
 	if err != nil {
@@ -33,7 +35,7 @@ func Lint(ctx context.Context, cfg *config.Config, files []string) (diag.List, e
 	st := openState(cfg.State.Dir)
 	_ = st.load() // a damaged state only costs us the cached lengths here
 
-	var diags diag.List
+	diags := cfg.Warnings()
 	guids := guidSet{}
 	numbers := map[int]string{}
 	tmpl, _ := cfg.MediaTemplate()
@@ -62,7 +64,7 @@ func Lint(ctx context.Context, cfg *config.Config, files []string) (diag.List, e
 			_, d := s.enclosure(ctx, l, tmpl, st.lengths)
 			diags = append(diags, d...)
 		}
-		diags = append(diags, lintAudio(cfg, l)...)
+		diags = append(diags, s.lintAudio(l)...)
 		if ep.Image != "" && !strings.HasPrefix(ep.Image, "https://") && !strings.HasPrefix(ep.Image, "http://") {
 			diags = append(diags, diag.Diagnostic{File: l.name, Line: ep.KeyLine("image"), Severity: diag.Error,
 				Message: fmt.Sprintf("image %q is not an absolute http(s) URL", ep.Image),

@@ -17,8 +17,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/castfeed/castfeed/diag"
@@ -31,19 +31,21 @@ import (
 
 // Options are the inputs of one refresh besides the show's files.
 type Options struct {
-	Config *config.Config
-	// ConfigDigest identifies the config file's bytes; a change forces a
-	// rebuild even when no episode changed.
-	ConfigDigest string
-	Offline      bool // no network: no HTTP HEAD, no YouTube
-	Force        bool // publish even if the safety checks refuse
-	Logger       *slog.Logger
-	HTTPClient   *http.Client
-	Transcripts  Transcripts // nil: no transcripts
+	Config      *config.Config
+	Offline     bool // no network: no HTTP HEAD, no YouTube
+	Force       bool // publish even if the safety checks refuse
+	Logger      *slog.Logger
+	HTTPClient  *http.Client
+	Transcripts Transcripts // nil: no transcripts
 	// Progress, if not nil, is called as episode files are read.
 	Progress func(done, total int)
 	Now      func() time.Time
 	Version  string
+	// WorkDir is the folder file names in diagnostics are relative to
+	// (the current directory, as go vet does, so that editors and CI
+	// problem matchers open them); "" names them relative to the
+	// episodes folder's parent.
+	WorkDir string
 }
 
 // Result says what a refresh did.
@@ -86,8 +88,13 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := st.load(); err != nil {
 		return nil, err
 	}
+	defer st.goods.close()
+	media, err := mediaFiles(cfg.Media.Dir)
+	if err != nil {
+		return nil, err
+	}
 
-	inputs, err := inputsDigest(opt)
+	inputs, err := inputsDigest(ctx, opt, media)
 	if err != nil {
 		return nil, err
 	}
@@ -108,11 +115,17 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	// Episodes are read without HTML: each one's is rendered when the
 	// episode is written (see writeFeeds), never all at once.
 	reader := episode.NewReader().WithoutHTML()
-	eps, err := loadAll(ctx, reader, cfg, files, displayName(cfg.Episodes.Dir), opt.Progress, true)
+	eps, err := loadAll(ctx, reader, cfg, files, displayName(cfg.Episodes.Dir, opt.WorkDir), opt.Progress, true)
 	if err != nil {
 		return nil, err
 	}
-	s := &show{opt: opt, cfg: cfg, log: log, now: now(), state: st, reader: reader}
+	salt, err := itemSalt(opt)
+	if err != nil {
+		return nil, err
+	}
+	s := &show{opt: opt, cfg: cfg, log: log, now: now(), state: st, reader: reader, media: media,
+		salt: salt, cache: openItemCache(cfg.State.Dir)}
+	defer s.cache.close()
 	var transcriptsDue time.Time
 	if opt.Transcripts != nil {
 		s.transcripts, transcriptsDue = s.syncTranscripts(ctx, eps)
@@ -122,8 +135,13 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		}
 	}
 	lap("read")
-	items, nextDue, diags := s.items(ctx, eps)
+	items, nextDue, diags, err := s.items(ctx, eps)
+	if err != nil {
+		return res, err
+	}
 	lap("items")
+	withdrawn, err := s.checkSafety(items, eps)
+	diags = append(append(cfg.Warnings(), diags...), withdrawn...)
 	res.Diagnostics = diags
 	res.Published = len(items)
 	res.Audio = s.audioCounts()
@@ -132,10 +150,10 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		if d.Severity == diag.Error {
 			lvl = slog.LevelError
 		}
-		log.Log(ctx, lvl, "episode problem", "file", d.File, "line", d.Line, "problem", d.Message, "hint", d.Hint)
+		// The same file:line: severity: message; hint text as lint's.
+		log.Log(ctx, lvl, "episode problem", "diagnostic", d.String())
 	}
-
-	if err := s.checkSafety(items, files); err != nil {
+	if err != nil {
 		if !opt.Force {
 			return res, err
 		}
@@ -154,7 +172,10 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	for _, it := range items {
 		st.published[it.slug] = publishedEpisode{GUID: it.guid, Title: it.title}
 	}
-	if err := st.keepLastGood(items); err != nil {
+	if err := st.keepLastGood(ctx, items); ctx.Err() != nil {
+		// Published, but not remembered: the next refresh builds again.
+		return res, ctx.Err()
+	} else if err != nil {
 		log.Warn("cannot keep the last good versions of the episodes", "error", err)
 	}
 	if err := st.save(); err != nil {
@@ -162,6 +183,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 	if err := s.audio.save(); err != nil {
 		return res, fmt.Errorf("save state: %w", err)
+	}
+	if err := s.cache.commit(); err != nil {
+		log.Warn("cannot keep the encoded items for the next refresh", "error", err)
 	}
 	lap("state")
 	// The fingerprint is taken again now that transcripts and lengths are
@@ -176,15 +200,28 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// displayName returns how a file is named in messages: relative to the
-// episodes folder's parent, as volunteers see it in their repository.
-func displayName(dir string) func(string) string {
-	parent := filepath.Dir(filepath.Clean(dir))
+// displayName returns how a file is named in messages: relative to
+// workDir (its absolute path when that is shorter, as go vet does), or,
+// without a workDir, relative to the episodes folder's parent.
+func displayName(dir, workDir string) func(string) string {
+	if workDir == "" {
+		parent := filepath.Dir(filepath.Clean(dir))
+		return func(p string) string {
+			if rel, err := filepath.Rel(parent, p); err == nil {
+				return filepath.ToSlash(rel)
+			}
+			return p
+		}
+	}
 	return func(p string) string {
-		if rel, err := filepath.Rel(parent, p); err == nil {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return filepath.ToSlash(p)
+		}
+		if rel, err := filepath.Rel(workDir, abs); err == nil && len(rel) <= len(abs) {
 			return filepath.ToSlash(rel)
 		}
-		return p
+		return filepath.ToSlash(abs)
 	}
 }
 
@@ -198,6 +235,10 @@ type show struct {
 	reader      *episode.Reader // without HTML; see complete
 	transcripts map[string]transcript.Result
 	outcomes    map[string]int
+	media       mediaIndex // media.dir, listed once; nil until then
+	salt        [32]byte   // see itemSalt
+	cache       *itemCache // encoded items; nil: none
+	encoded     atomic.Int64
 	audio       *audioCache // tagged copies of local audio (audio.go); nil until needed
 }
 
@@ -251,49 +292,4 @@ func (s *show) podcast() *feed.Podcast {
 		p.Categories = append(p.Categories, feed.Category{Name: cat.Name, Sub: cat.Subcategories})
 	}
 	return p
-}
-
-// checkSafety refuses a feed that would hurt subscribers: an episode that
-// was published changing its guid (apps would download it again), a
-// published episode vanishing although its file still exists, or more
-// than serve.max_shrink of the published episodes vanishing at once.
-func (s *show) checkSafety(items []item, files []string) error {
-	prev := s.state.published
-	if len(prev) == 0 {
-		return nil
-	}
-	now := map[string]item{}
-	for _, it := range items {
-		now[it.slug] = it
-	}
-	exists := map[string]bool{}
-	for _, f := range files {
-		exists[strings.TrimSuffix(filepath.Base(f), ".md")] = true
-	}
-	var problems []string
-	vanished := 0
-	slugs := make([]string, 0, len(prev))
-	for slug := range prev {
-		slugs = append(slugs, slug)
-	}
-	slices.Sort(slugs)
-	for _, slug := range slugs {
-		p := prev[slug]
-		it, ok := now[slug]
-		switch {
-		case ok && it.guid != p.GUID:
-			problems = append(problems, fmt.Sprintf("episode %s would change its guid from %q to %q: every app would download it again; restore guid: %s in its front matter", slug, p.GUID, it.guid, p.GUID))
-		case !ok && exists[slug]:
-			problems = append(problems, fmt.Sprintf("episode %s (%q) was published and its file still exists, but it would leave the feed (published: false, isNext, a future date or a broken file)", slug, p.Title))
-		case !ok:
-			vanished++
-		}
-	}
-	if limit := s.cfg.Serve.MaxShrink * float64(len(prev)); float64(vanished) > limit {
-		problems = append(problems, fmt.Sprintf("%d of %d published episodes would vanish (their files are gone), more than serve.max_shrink (%.0f%%)", vanished, len(prev), s.cfg.Serve.MaxShrink*100))
-	}
-	if len(problems) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%w: %s; the published feed is kept; if this is intended, run again with --force", ErrRefused, strings.Join(problems, "; "))
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/internal/config"
 	"github.com/castfeed/castfeed/internal/publish"
+	"github.com/castfeed/castfeed/internal/sharedtest"
 	"github.com/castfeed/castfeed/internal/xsdtest"
 	"github.com/castfeed/castfeed/transcript"
 	"github.com/mmcdole/gofeed"
@@ -30,8 +31,6 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // now is after every example episode and fixed, so goldens do not move.
 var now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-
-const fixtures = "../../../shared/fixtures/geeksblabla"
 
 // exampleShow copies the bundled example show into a temporary folder and
 // returns options that build it there, offline, with local transcripts.
@@ -70,7 +69,7 @@ func fixtureShow(t testing.TB) Options {
 	cfg.Podcast.Timezone = "Africa/Casablanca"
 	cfg.Podcast.PublishTime = "20:00"
 	cfg.Media.URLTemplate = "https://media.example.org/{{.Slug}}.mp3"
-	cfg.Episodes.Dir = copyDir(t, fixtures, filepath.Join(dir, "episodes"))
+	cfg.Episodes.Dir = copyDir(t, sharedtest.Fixtures(t), filepath.Join(dir, "episodes"))
 	cfg.Output.Dir = filepath.Join(dir, "public")
 	cfg.State.Dir = filepath.Join(dir, "state")
 	return Options{Config: cfg, Offline: true, Now: func() time.Time { return now }, Version: "test"}
@@ -297,7 +296,7 @@ func TestUnchangedRebuildTouchesNothing(t *testing.T) {
 		t.Fatal("an unchanged rebuild touched the output folder")
 	}
 	// Forcing the work (a new config digest) still writes nothing new.
-	opt.ConfigDigest = "other"
+	opt.Config.Digest = "other"
 	res = mustRun(t, opt)
 	if res.UpToDate || res.Changed {
 		t.Fatalf("rebuild with same output: up to date %v, changed %v; want work done, nothing changed", res.UpToDate, res.Changed)
@@ -465,9 +464,9 @@ func TestRefusals(t *testing.T) {
 		{"guid change", func(t *testing.T, dir string) {
 			edit(t, filepath.Join(dir, "episode-0003.md"), "published: true", "published: true\nguid: new-guid")
 		}, `episode episode-0003 would change its guid from "episode-0003" to "new-guid"`},
-		{"unpublished while its file exists", func(t *testing.T, dir string) {
-			edit(t, filepath.Join(dir, "episode-0005.md"), "published: true", "published: false")
-		}, "episode episode-0005"},
+		{"moved into the future while published", func(t *testing.T, dir string) {
+			edit(t, filepath.Join(dir, "episode-0005.md"), "date: 2024-05-11", "date: 2027-05-11")
+		}, `episode episode-0005 ("Accessibility Is a Feature & Not a Chore") was published and its file still exists`},
 		{"episodes folder emptied", func(t *testing.T, dir string) {
 			ents, _ := os.ReadDir(dir)
 			for _, e := range ents {
@@ -476,11 +475,13 @@ func TestRefusals(t *testing.T) {
 				}
 			}
 		}, "6 of 6 published episodes would vanish"},
-		{"one of six deleted", func(t *testing.T, dir string) {
-			if err := os.Remove(filepath.Join(dir, "episode-0006.md")); err != nil {
-				t.Fatal(err)
+		{"three of six deleted", func(t *testing.T, dir string) {
+			for _, f := range []string{"episode-0001.md", "episode-0004.md", "episode-0006.md"} {
+				if err := os.Remove(filepath.Join(dir, f)); err != nil {
+					t.Fatal(err)
+				}
 			}
-		}, "1 of 6 published episodes would vanish"},
+		}, `3 of 6 published episodes would vanish (their files are gone), more than serve.max_shrink (10%) and more than 2: episode-0001 ("Hello, Hallway Track"), episode-0004 ("Monoliths Are Fine, Actually"), episode-0006 ("Postgres as a Queue, a Cache and a Search Engine")`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opt := exampleShow(t)
@@ -654,7 +655,7 @@ func validatePodcastElements(t *testing.T, feedFile string) {
 // by -update, reviewed in the diff).
 func TestLintFixtures(t *testing.T) {
 	opt := fixtureShow(t)
-	diags, err := Lint(context.Background(), opt.Config, nil)
+	diags, err := Lint(context.Background(), opt.Config, nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -705,7 +706,7 @@ func TestDuplicateGUID(t *testing.T) {
 	if !found || res.Published != 5 {
 		t.Fatalf("published %d, diagnostics %v; want 5 and an error at %s:%d", res.Published, res.Diagnostics, want.File, line)
 	}
-	lint, err := Lint(context.Background(), opt.Config, nil)
+	lint, err := Lint(context.Background(), opt.Config, nil, "")
 	if err != nil || !lint.HasErrors() || !slices.ContainsFunc(lint, func(d diag.Diagnostic) bool { return d.Line == line && d.File == want.File }) {
 		t.Fatalf("lint: %v, %v", err, lint)
 	}

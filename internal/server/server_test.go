@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/castfeed/castfeed/internal/metrics"
@@ -211,11 +212,11 @@ func TestConditionalGETAndGzip(t *testing.T) {
 	if r, _ := s.do("GET", "/feed.xml", "If-None-Match", etag); r.StatusCode != 304 {
 		t.Errorf("after an unrelated republish: %s, want 304", r.Status)
 	}
-	// A new version is never hidden behind the old ETag, even when the
-	// server is not told of the publish (another process published).
+	// A new version, announced by Published, is never hidden behind the
+	// old ETag.
 	files["feed.xml"] = feedXML + "<!-- new -->"
 	s.publish(files)
-	time.Sleep(folderTTL) // how long the server may trust the folder it saw
+	s.srv.Published()
 	if r, b := s.do("GET", "/feed.xml", "If-None-Match", etag); r.StatusCode != 200 || !strings.HasSuffix(string(b), "<!-- new -->") {
 		t.Errorf("after a new version: %s", r.Status)
 	}
@@ -226,6 +227,46 @@ func TestConditionalGETAndGzip(t *testing.T) {
 	if r.StatusCode != 200 || r.ContentLength != int64(len(feedXML)+len("<!-- new -->")) {
 		t.Errorf("HEAD: %s, length %d", r.Status, r.ContentLength)
 	}
+}
+
+// TestFolderTTL: when another process publishes (the server is not told),
+// the old version may be answered 304 for at most folderTTL, and not a
+// moment longer. The clock is synctest's, so the bound is exact.
+func TestFolderTTL(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "public")
+		files := defaultFiles()
+		if err := publishOnce(dir, files); err != nil {
+			t.Fatal(err)
+		}
+		h := New(Options{Dir: dir}).Handler()
+		get := func(etag string) *httptest.ResponseRecorder {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest("GET", "/feed.xml", nil)
+			if etag != "" {
+				req.Header.Set("If-None-Match", etag)
+			}
+			h.ServeHTTP(rec, req)
+			return rec
+		}
+		etag := get("").Header().Get("ETag")
+		if r := get(etag); r.Code != 304 {
+			t.Fatalf("conditional GET of the unchanged feed: %d, want 304", r.Code)
+		}
+		files["feed.xml"] = feedXML + "<!-- new -->"
+		if err := publishOnce(dir, files); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(folderTTL - time.Millisecond)
+		if r := get(etag); r.Code != 304 {
+			t.Errorf("within folderTTL of the last look at the folder: %d, want the cached 304", r.Code)
+		}
+		time.Sleep(time.Millisecond)
+		r := get(etag)
+		if r.Code != 200 || !strings.HasSuffix(r.Body.String(), "<!-- new -->") {
+			t.Errorf("folderTTL after the last look at the folder: %d, want 200 with the new version", r.Code)
+		}
+	})
 }
 
 func TestRangesAndHead(t *testing.T) {

@@ -9,9 +9,9 @@ import (
 
 func TestFormat(t *testing.T) {
 	for _, tc := range []struct {
-		d                     time.Duration
+		d                      time.Duration
 		plain, vtt, srt, short string
-		seconds               string
+		seconds                string
 	}{
 		{0, "00:00:00", "00:00:00.000", "00:00:00,000", "0:00", "0"},
 		{-time.Second, "00:00:00", "00:00:00.000", "00:00:00,000", "0:00", "0"},

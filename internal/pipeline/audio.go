@@ -61,12 +61,13 @@ type audioRecord struct {
 
 // audioCache is the state folder's audio/ directory and its index.
 type audioCache struct {
-	dir    string
-	byEp   map[string]audioRecord
-	dirty  bool
-	cover  []byte // the show's image, read once
-	counts map[string]int
-	seen   map[string]bool // episodes with local audio in this refresh
+	dir      string
+	byEp     map[string]audioRecord
+	dirty    bool
+	cover    []byte // the show's image, read once
+	coverSum string
+	counts   map[string]int
+	seen     map[string]bool // episodes with local audio in this refresh
 }
 
 func openAudioCache(stateDir string, log *slog.Logger) *audioCache {
@@ -148,21 +149,22 @@ func showCover(cfg *config.Config) []byte {
 	return nil
 }
 
-func digestOf(t audio.Tags, chs []audio.Chapter) string {
+// digestOf digests what goes into a tagged copy besides the source; the
+// cover, the same for every episode, by its digest, taken once.
+func digestOf(t audio.Tags, coverSum string, chs []audio.Chapter) string {
 	h := sha256.New()
-	cover := sha256.Sum256(t.Cover)
 	t.Cover = nil
 	json.NewEncoder(h).Encode(struct {
 		V     string
 		Tags  audio.Tags
 		Cover string
 		Chs   []audio.Chapter
-	}{audioVersion, t, hex.EncodeToString(cover[:]), chs})
+	}{audioVersion, t, coverSum, chs})
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// tagAudio publishes it's audio as a tagged copy when media.dir has an MP3
-// or M4A for it, and says what went wrong when it cannot.
+// tagAudio makes the item's enclosure a tagged copy of its audio when media.dir
+// has an MP3 or M4A for it, and says what went wrong when it cannot.
 func (s *show) tagAudio(it *item, l *loaded) diag.List {
 	ep := l.ep
 	if ep.Audio != "" {
@@ -176,6 +178,8 @@ func (s *show) tagAudio(it *item, l *loaded) diag.List {
 	if s.audio == nil {
 		s.audio = openAudioCache(s.cfg.State.Dir, s.log)
 		s.audio.cover = showCover(s.cfg)
+		sum := sha256.Sum256(s.audio.cover)
+		s.audio.coverSum = hex.EncodeToString(sum[:])
 	}
 	c := s.audio
 	c.seen[l.slug] = true
@@ -195,14 +199,20 @@ func (s *show) tagAudio(it *item, l *loaded) diag.List {
 	var err error
 	// The size and mtime are media.dir's listing at the start of the
 	// refresh, which the build fingerprint saw too.
-	digest := digestOf(tags, chs)
+	digest := digestOf(tags, c.coverSum, chs)
 	if had && rec.Size == mf.size && rec.ModTime == mf.modTime.UnixNano() && rec.Digest == digest && rec.Source == ext && sizeIs(out, rec.Length) {
 		c.counts["cached"]++
+		// The same warnings as when it was tagged, from what was kept.
+		_, d := fitChapters(l, chs, time.Duration(rec.Duration)*time.Millisecond)
+		diags = append(diags, d...)
 	} else {
 		var d diag.List
 		rec, d, err = s.embedAudio(l, src, ext, tags, chs)
 		diags = append(diags, d...)
 		if err == nil {
+			if old := c.byEp[l.slug]; had && old.Ext != rec.Ext {
+				os.Remove(c.path(l.slug, old.Ext)) // published under its new ending now
+			}
 			rec.Size, rec.ModTime, rec.Digest, rec.Source = mf.size, mf.modTime.UnixNano(), digest, ext
 			c.byEp[l.slug], c.dirty = rec, true
 			out = c.path(l.slug, rec.Ext)

@@ -253,6 +253,43 @@ type frameScanner struct {
 	frames int64
 	synced bool
 	cut    bool // the last frame runs past the payload's end
+	// The last header decoded, padding bit cleared, and its frame's
+	// length without padding: a stream repeats one header (CBR) or a few,
+	// so most frames are decoded by one comparison.
+	memo    uint32
+	memoLen int
+}
+
+// padMask clears the padding bit of a header read as a big-endian word.
+const padMask = ^uint32(0x0200)
+
+// header decodes the header in b, through the memo when it can.
+func (s *frameScanner) header(b []byte) (frameHeader, bool) {
+	w := binary.BigEndian.Uint32(b)
+	if s.memoLen > 0 && w&padMask == s.memo {
+		h := s.head
+		h.length = s.memoLen
+		if w&0x0200 != 0 {
+			h.length += padBytes(h.layer)
+		}
+		return h, true
+	}
+	h, ok := parseFrameHeader(b)
+	if ok && h.same(s.head) {
+		s.memo, s.memoLen = w&padMask, h.length
+		if w&0x0200 != 0 {
+			s.memoLen -= padBytes(h.layer)
+		}
+	}
+	return h, ok
+}
+
+// padBytes is the size of a padding slot: 4 bytes in Layer I, else 1.
+func padBytes(layer byte) int {
+	if layer == 1 {
+		return 4
+	}
+	return 1
 }
 
 // scan advances over the frames whose headers lie in buf, which holds
@@ -263,7 +300,7 @@ func (s *frameScanner) scan(buf []byte, off int64) {
 		var h frameHeader
 		var ok bool
 		if i := s.pos - off; i >= 0 && s.pos+4 <= bufEnd {
-			h, ok = parseFrameHeader(buf[i : i+4])
+			h, ok = s.header(buf[i : i+4])
 		} else if s.pos+4 <= s.end {
 			h, ok = headerAt(s.src, s.pos)
 		}

@@ -35,7 +35,7 @@ func runAudio(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	name, info, diags, err := pipeline.TagAudio(cfg, pos[0], *out)
+	name, info, diags, err := pipeline.TagAudio(ctx, cfg, pos[0], *out)
 	for _, d := range diags {
 		fmt.Fprintln(e.stderr, d)
 	}

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -165,7 +166,7 @@ func digestOf(t audio.Tags, coverSum string, chs []audio.Chapter) string {
 
 // tagAudio makes the item's enclosure a tagged copy of its audio when media.dir
 // has an MP3 or M4A for it, and says what went wrong when it cannot.
-func (s *show) tagAudio(it *item, l *loaded) diag.List {
+func (s *show) tagAudio(ctx context.Context, it *item, l *loaded) diag.List {
 	ep := l.ep
 	if ep.Audio != "" {
 		return nil // hosted elsewhere: used as is
@@ -207,7 +208,7 @@ func (s *show) tagAudio(it *item, l *loaded) diag.List {
 		diags = append(diags, d...)
 	} else {
 		var d diag.List
-		rec, d, err = s.embedAudio(l, src, ext, tags, chs)
+		rec, d, err = s.embedAudio(ctx, l, src, ext, tags, chs)
 		diags = append(diags, d...)
 		if err == nil {
 			if old := c.byEp[l.slug]; had && old.Ext != rec.Ext {
@@ -218,6 +219,9 @@ func (s *show) tagAudio(it *item, l *loaded) diag.List {
 			out = c.path(l.slug, rec.Ext)
 			c.counts["tagged"]++
 		}
+	}
+	if err != nil && ctx.Err() != nil {
+		return nil // the refresh is stopping; nothing to report
 	}
 	if err != nil {
 		c.counts["failed"]++
@@ -246,7 +250,7 @@ func (s *show) tagAudio(it *item, l *loaded) diag.List {
 
 // embedAudio writes the tagged copy of src into the state folder. Chapters
 // that start after the audio's end are left out, and said so.
-func (s *show) embedAudio(l *loaded, src, ext string, tags audio.Tags, chs []audio.Chapter) (audioRecord, diag.List, error) {
+func (s *show) embedAudio(ctx context.Context, l *loaded, src, ext string, tags audio.Tags, chs []audio.Chapter) (audioRecord, diag.List, error) {
 	in, err := os.Open(src)
 	if err != nil {
 		return audioRecord{}, nil, err
@@ -263,12 +267,12 @@ func (s *show) embedAudio(l *loaded, src, ext string, tags audio.Tags, chs []aud
 	chs, diags := fitChapters(l, chs, info.Duration)
 	ext = info.Format.Ext()
 	out := s.audio.path(l.slug, ext)
-	wrote, err := writeTagged(out, in, fi.Size(), tags, chs)
+	wrote, err := writeTagged(ctx, out, in, fi.Size(), tags, chs)
 	if errors.Is(err, audio.ErrChapters) {
 		// The duration Probe estimated was off: embed the tags alone.
 		diags = append(diags, diag.Diagnostic{File: l.name, Severity: diag.Warning,
 			Message: fmt.Sprintf("the chapters cannot be embedded into %s: %v; the file carries the tags only", filepath.Base(src), err)})
-		wrote, err = writeTagged(out, in, fi.Size(), tags, nil)
+		wrote, err = writeTagged(ctx, out, in, fi.Size(), tags, nil)
 	}
 	if err != nil {
 		return audioRecord{}, diags, err
@@ -295,7 +299,7 @@ func fitChapters(l *loaded, chs []audio.Chapter, d time.Duration) ([]audio.Chapt
 // place only when complete, so a failed or killed build never leaves half
 // a file where a published copy links to. (atomicfile cannot be used:
 // Embed seeks back into the file it writes.)
-func writeTagged(out string, src *os.File, size int64, tags audio.Tags, chs []audio.Chapter) (audio.Info, error) {
+func writeTagged(ctx context.Context, out string, src *os.File, size int64, tags audio.Tags, chs []audio.Chapter) (audio.Info, error) {
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return audio.Info{}, err
 	}
@@ -304,7 +308,7 @@ func writeTagged(out string, src *os.File, size int64, tags audio.Tags, chs []au
 		return audio.Info{}, err
 	}
 	defer os.Remove(f.Name()) // a no-op once renamed
-	info, err := audio.Embed(f, src, size, tags, chs)
+	info, err := audio.Embed(ctxFile{ctx, f}, src, size, tags, chs)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -316,6 +320,22 @@ func writeTagged(out string, src *os.File, size int64, tags audio.Tags, chs []au
 	}
 	return info, os.Rename(f.Name(), out)
 }
+
+// ctxFile stops a copy when the refresh is cancelled (SIGTERM): Embed
+// writes in chunks of a megabyte, so a long file stops within one.
+type ctxFile struct {
+	ctx context.Context
+	f   *os.File
+}
+
+func (c ctxFile) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.f.Write(p)
+}
+
+func (c ctxFile) Seek(off int64, whence int) (int64, error) { return c.f.Seek(off, whence) }
 
 func sizeIs(path string, n int64) bool {
 	fi, err := os.Stat(path)
@@ -417,7 +437,7 @@ func audioInto(it *item, fi *feed.Item, cs []chapters.Chapter) {
 // be "", for media/<slug>.<ext> beside the current folder's), and returns
 // what the written file holds, read back from it. The source is never
 // modified.
-func TagAudio(cfg *config.Config, file, out string) (string, audio.Info, diag.List, error) {
+func TagAudio(ctx context.Context, cfg *config.Config, file, out string) (string, audio.Info, diag.List, error) {
 	l := loadOne(episode.NewReader().WithoutHTML(), file, filepath.ToSlash(file), secondsToDuration(cfg.Media.AudioOffset))
 	if l.ep == nil {
 		return "", audio.Info{}, l.diags, fmt.Errorf("%s cannot be read as an episode", file)
@@ -453,7 +473,7 @@ func TagAudio(cfg *config.Config, file, out string) (string, audio.Info, diag.Li
 	diags := l.diags
 	chs, d := fitChapters(l, chs, probe.Duration)
 	diags = append(diags, d...)
-	if _, err := writeTagged(out, in, fi.Size(), tags, chs); err != nil {
+	if _, err := writeTagged(ctx, out, in, fi.Size(), tags, chs); err != nil {
 		return "", audio.Info{}, diags, fmt.Errorf("%s: %w; %s", src, err, audioHint(err))
 	}
 	f, err := os.Open(out)

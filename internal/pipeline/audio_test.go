@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/castfeed/castfeed/audio"
 	"github.com/castfeed/castfeed/diag"
 )
 
@@ -327,4 +329,35 @@ func BenchmarkAudioRefresh200(b *testing.B) {
 	}
 	b.ReportMetric(float64(res.Audio["cached"]), "audio-cached")
 	b.ReportMetric(float64(res.Audio["tagged"]), "audio-tagged")
+}
+
+// TestTagAudioCancelled: a cancelled refresh stops tagging mid-file and
+// leaves no partial copy behind.
+func TestTagAudioCancelled(t *testing.T) {
+	opt := audioShow(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, opt); err == nil {
+		t.Fatal("a cancelled refresh succeeded")
+	}
+	ents, _ := os.ReadDir(filepath.Join(opt.Config.State.Dir, "audio"))
+	for _, e := range ents {
+		t.Errorf("left in the state folder: %s", e.Name())
+	}
+	src, err := os.Open(filepath.Join(opt.Config.Media.Dir, "tone-mp3.mp3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	fi, err := src.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "x.mp3")
+	if _, err := writeTagged(ctx, out, src, fi.Size(), audio.Tags{}, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("writeTagged after cancel: %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a cancelled copy was renamed into place")
+	}
 }

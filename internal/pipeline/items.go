@@ -143,7 +143,7 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 		enc, d := s.enclosure(ctx, l, tmpl, lens)
 		diags = append(diags, d...)
 		it := item{slug: l.slug, name: l.name, source: ep.Source, guid: guid, title: ep.Title, pubDate: pub, enclosure: enc}
-		diags = append(diags, s.tagAudio(&it, l)...)
+		diags = append(diags, s.tagAudio(ctx, &it, l)...)
 		diags = append(diags, s.transcriptDiags(l)...)
 		items = append(items, it)
 	}

@@ -361,3 +361,36 @@ func TestTagAudioCancelled(t *testing.T) {
 		t.Error("a cancelled copy was renamed into place")
 	}
 }
+
+// TestLocalAudioSameBytesWithoutState: tagging depends only on its
+// inputs; with the state folder lost, the copies are made again, byte for
+// byte the same, and the published files keep their inodes (ETags).
+func TestLocalAudioSameBytesWithoutState(t *testing.T) {
+	opt := audioShow(t)
+	mustRun(t, opt)
+	pub := filepath.Join(opt.Config.Output.Dir, "media")
+	before := map[string]os.FileInfo{}
+	for _, name := range []string{"tone-mp3.mp3", "tone-m4a.m4a"} {
+		fi, err := os.Stat(filepath.Join(pub, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[name] = fi
+	}
+	if err := os.RemoveAll(filepath.Join(opt.Config.State.Dir, "audio")); err != nil {
+		t.Fatal(err)
+	}
+	opt.Config.Digest = "force the work"
+	if res := mustRun(t, opt); res.Audio["tagged"] != 2 {
+		t.Fatalf("audio %v, want both tagged again", res.Audio)
+	}
+	for name, b := range before {
+		a, err := os.Stat(filepath.Join(pub, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !os.SameFile(a, b) {
+			t.Errorf("%s: tagged again from the same inputs, the published file was replaced", name)
+		}
+	}
+}

@@ -237,6 +237,9 @@ func testEmbedM4A(t *testing.T, src string) {
 	if got, want := audioHash(t, path), audioHash(t, src); got != want {
 		t.Errorf("ffmpeg audio hash %s, source %s", got, want)
 	}
+	if got, want := mdatHash(t, path), mdatHash(t, src); got != want {
+		t.Errorf("the first mdat's bytes differ from the source's")
+	}
 	checkProbe(t, path, info, tags, testChapters)
 
 	// Embedding again over our own output replaces our chapters: one
@@ -280,6 +283,24 @@ func checkProbe(t *testing.T, path string, info Info, tags Tags, chs []Chapter) 
 	if !slices.Equal(got.Chapters, want) {
 		t.Errorf("Probe chapters %+v, want %+v", got.Chapters, want)
 	}
+}
+
+// mdatHash hashes the payload of a file's first mdat box, the audio
+// samples Embed copies byte for byte.
+func mdatHash(t *testing.T, path string) [32]byte {
+	t.Helper()
+	b := readFile(t, path)
+	tops, err := topBoxes(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	for _, top := range tops {
+		if top.typ == "mdat" {
+			return sha256.Sum256(b[top.payload() : top.off+top.size])
+		}
+	}
+	t.Fatalf("%s has no mdat", path)
+	return [32]byte{}
 }
 
 // checkPayload compares the MP3 frames byte for byte: the source without

@@ -12,8 +12,9 @@ import (
 // src. When the published file already is src (the same inode, linked by
 // an earlier build) nothing changes, its mtime and ETag stay put, and no
 // byte of it is read. Where hard links fail (src on another mount) the
-// file is copied, and the next build compares the bytes of files of equal
-// size.
+// file is copied with src's mtime, and the next build takes a published
+// file of src's size and mtime for src; other files of equal size are
+// compared byte for byte.
 func (t *Tx) Link(name, src string) error {
 	if err := t.claim(name); err != nil {
 		return err
@@ -26,7 +27,7 @@ func (t *Tx) Link(name, src string) error {
 	if !t.fresh {
 		pub := filepath.Join(t.dir, filepath.FromSlash(name))
 		if pi, err := os.Stat(pub); err == nil {
-			same = os.SameFile(pi, si) || pi.Size() == si.Size() && sameFile(src, pub)
+			same = os.SameFile(pi, si) || pi.Size() == si.Size() && (pi.ModTime().Equal(si.ModTime()) || sameFile(src, pub))
 		}
 	}
 	t.mu.Lock()
@@ -53,10 +54,12 @@ func (t *Tx) Link(name, src string) error {
 	if err := os.Link(src, dst); err == nil {
 		return nil
 	}
-	return copyInto(dst, src)
+	return copyInto(dst, src, si)
 }
 
-func copyInto(dst, src string) error {
+// copyInto copies src to dst with src's mtime, by which the next build
+// knows the copy without reading it.
+func copyInto(dst, src string, si os.FileInfo) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
@@ -70,5 +73,8 @@ func copyInto(dst, src string) error {
 		out.Close()
 		return err
 	}
-	return out.Close()
+	if err := out.Close(); err != nil {
+		return err
+	}
+	return os.Chtimes(dst, si.ModTime(), si.ModTime())
 }

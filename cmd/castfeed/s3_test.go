@@ -56,7 +56,9 @@ func TestBuildToBucket(t *testing.T) {
 			t.Errorf("the bucket's %s differs from the folder's (%v)", name, err)
 		}
 	}
-	media, err := os.ReadFile(filepath.Join(filepath.Dir(cfg), "examples/hallway-track/media/episode-0001.mp3"))
+	// The tagged copy in the folder, not media.dir's original, is what the
+	// enclosure names (and the server serves).
+	media, err := os.ReadFile(filepath.Join(public, "media/episode-0001.mp3"))
 	if err != nil {
 		t.Fatal(err)
 	}

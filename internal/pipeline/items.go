@@ -28,6 +28,10 @@ type item struct {
 	guid, title string
 	pubDate     time.Time
 	enclosure   feed.Enclosure
+	// A tagged copy of local audio (audio.go): the file in the state
+	// folder, its name in the output, and the audio's real duration.
+	audioFile, audioName string
+	duration             time.Duration
 }
 
 // complete parses the item's text again (it parsed before, so it parses
@@ -61,6 +65,7 @@ func (s *show) complete(it *item) (fi feed.Item, cs []chapters.Chapter, files []
 		Image:       ep.Image,
 		Keywords:    ep.Tags,
 	}
+	audioInto(it, &fi, l.chapters)
 	if len(l.chapters) > 0 {
 		fi.ChaptersURL = s.url("episodes", it.slug, "chapters.json")
 		fi.Chapters = l.chapters
@@ -139,6 +144,7 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 		enc, d := s.enclosure(ctx, l, tmpl, lens)
 		diags = append(diags, d...)
 		it := item{slug: l.slug, name: l.name, source: ep.Source, guid: guid, title: ep.Title, pubDate: pub, enclosure: enc}
+		diags = append(diags, s.tagAudio(ctx, &it, l)...)
 		diags = append(diags, s.transcriptDiags(l)...)
 		items = append(items, it)
 	}

@@ -66,6 +66,9 @@ type Result struct {
 	Transcripts map[string]int
 	// Publish is what publishing to Options.Target did; nil without one.
 	Publish *publish.Report
+	// Audio counts episodes by tagged-audio outcome (tagged, cached,
+	// failed); empty without local MP3/M4A files.
+	Audio map[string]int
 }
 
 // ErrRefused is returned when publishing would harm subscribers (lost
@@ -149,6 +152,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	diags = append(append(cfg.Warnings(), diags...), withdrawn...)
 	res.Diagnostics = diags
 	res.Published = len(items)
+	res.Audio = s.audioCounts()
 	for _, d := range diags {
 		lvl := slog.LevelWarn
 		if d.Severity == diag.Error {
@@ -183,6 +187,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		log.Warn("cannot keep the last good versions of the episodes", "error", err)
 	}
 	if err := st.save(); err != nil {
+		return res, fmt.Errorf("save state: %w", err)
+	}
+	if err := s.audio.save(); err != nil {
 		return res, fmt.Errorf("save state: %w", err)
 	}
 	if err := s.cache.commit(); err != nil {
@@ -240,6 +247,7 @@ type show struct {
 	salt        [32]byte   // see itemSalt
 	cache       *itemCache // encoded items; nil: none
 	encoded     atomic.Int64
+	audio       *audioCache // tagged copies of local audio (audio.go); nil until needed
 }
 
 // publish writes the output folder.

@@ -141,6 +141,9 @@ func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encode
 		if err := s.writeEpisode(tx, it.slug, p.files); err != nil {
 			return err
 		}
+		if err := s.linkAudio(tx, it); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -203,6 +206,7 @@ func (s *show) itemKey(it *item) itemKey {
 		str(v)
 	}
 	h.Write(binary.AppendVarint(nil, it.enclosure.Length))
+	h.Write(binary.AppendVarint(nil, int64(it.duration))) // a tagged copy's, see audioInto
 	if et, ok := s.transcripts[it.slug]; ok && et.has {
 		h.Write(et.digest[:])
 	}

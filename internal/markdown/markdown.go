@@ -1,23 +1,37 @@
-// Inline Markdown: links, emphasis, tags and entities inside one line,
-// turned into text or found for the people and links sections.
-package episode
+// Package markdown reads the inline Markdown of one line (links, images,
+// emphasis, code, HTML tags, entities) the way a listener sees it: as
+// plain text, and as the links it holds. episode reads people, links and
+// the summary with it.
+//
+// It is not a renderer (goldmark renders the body to HTML) and reads no
+// more than one line's syntax: a link, an emphasis or a code span does not
+// run across lines. Every function takes time linear in the length of its
+// input, whatever the input holds.
+package markdown
 
-import "strings"
+import (
+	"html"
+	"strings"
+	"unicode/utf8"
+)
 
-// mdLink is a Markdown link or image found in a line.
-type mdLink struct {
-	start, end int // byte range of the whole link in the line
-	text, url  string
-	image      bool
+// Link is a Markdown link [text](url) or image ![alt](url) found in a line.
+type Link struct {
+	Start, End int    // byte range of the whole link in the line
+	Text       string // the link text or the image's alternative text, as written
+	URL        string // the destination, without <> and title
+	Image      bool
 }
 
-// findLinks appends to dst the inline links [text](url) and images ![alt](url)
+// Links appends to dst the inline links [text](url) and images ![alt](url)
 // of s, left to right. Brackets nest in the text; the url may be in <>,
-// have balanced parentheses, and be followed by a "title".
+// have balanced parentheses, and be followed by a "title". Reference
+// links ([text][ref]) are not links here: a line does not see the
+// definitions.
 //
-// It takes time linear in len(s), whatever s holds: brackets are matched
-// in one pass, and a url ends at the next [, so no byte is read twice.
-func findLinks(dst []mdLink, s string) []mdLink {
+// Brackets are matched in one pass, and a url ends at the next [, so no
+// byte is read twice.
+func Links(dst []Link, s string) []Link {
 	if strings.IndexByte(s, '[') < 0 || strings.IndexByte(s, ']') < 0 {
 		return dst
 	}
@@ -53,9 +67,9 @@ func findLinks(dst []mdLink, s string) []mdLink {
 		if !ok {
 			continue
 		}
-		l := mdLink{start: i, end: end, text: s[i+1 : close], url: url}
+		l := Link{Start: i, End: end, Text: s[i+1 : close], URL: url}
 		if i > 0 && s[i-1] == '!' {
-			l.start, l.image = i-1, true
+			l.Start, l.Image = i-1, true
 		}
 		dst = append(dst, l)
 		i = end - 1
@@ -115,40 +129,40 @@ func destination(s string, i int) (url string, end int, ok bool) {
 	return url, i + 1, true
 }
 
-// plain turns inline Markdown into text: links become their text,
-// emphasis and code markers and HTML tags go, entities are decoded and
-// white space collapses.
-func plain(s string) string {
+// Plain turns inline Markdown into text: links and images become their
+// text, emphasis and code markers and HTML tags go, entities are decoded
+// and white space collapses (see Strip and Collapse).
+func Plain(s string) string {
 	if strings.ContainsAny(s, "[<*`~&\\") {
-		s = stripTags(inline(s))
+		s = stripTags(Strip(s))
 	}
-	return collapse(unescape(s))
+	return Collapse(Unescape(s))
 }
 
-// inline removes Markdown inline syntax: links and images become their
-// text, autolinks their URL, backslash escapes their character; the
-// markers * ` and ~~ go. Underscores stay: they are more often part of a
-// name than emphasis.
-func inline(s string) string {
-	return inlineDepth(s, 0)
+// Strip removes Markdown inline syntax and keeps HTML: links and images
+// become their text, autolinks their URL, backslash escapes their
+// character; the markers * ` and ~~ go. Underscores stay: in show notes
+// they are more often part of a name (__init__, snake_case) than emphasis.
+func Strip(s string) string {
+	return strip(s, 0)
 }
 
-func inlineDepth(s string, depth int) string {
+func strip(s string, depth int) string {
 	if !strings.ContainsAny(s, "[<*`~\\") {
 		return s
 	}
-	var links []mdLink
+	var links []Link
 	if depth < 3 { // links in link texts, but not without end
-		links = findLinks(nil, s)
+		links = Links(nil, s)
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
-		case len(links) > 0 && links[0].start == i:
-			b.WriteString(inlineDepth(links[0].text, depth+1))
-			i = links[0].end
+		case len(links) > 0 && links[0].Start == i:
+			b.WriteString(strip(links[0].Text, depth+1))
+			i = links[0].End
 			links = links[1:]
 		case c == '\\' && i+1 < len(s) && asciiPunct(s[i+1]):
 			b.WriteByte(s[i+1])
@@ -198,8 +212,9 @@ func autolink(s string) bool {
 	return strings.Contains(s, "@") && strings.Contains(s, ".")
 }
 
-// stripTags removes HTML tags, keeping the text between them. Use
-// Reader.summary where the content of <script> must go too.
+// stripTags removes HTML tags, keeping the text between them. The text
+// of <script> and <style> stays too: where that matters (a summary), an
+// HTML sanitiser does the job.
 func stripTags(s string) string {
 	if strings.IndexByte(s, '<') < 0 {
 		return s
@@ -211,18 +226,44 @@ func stripTags(s string) string {
 			b.WriteString(s)
 			return b.String()
 		}
-		c := s[i+1]
+		// A < that starts no tag is text. It is told apart before the
+		// search for > (which then skips the whole tag), so that a line
+		// of "<1<1<1…>" is not read once per <.
+		if c := s[i+1]; !(c == '/' || c == '!' || c|0x20 >= 'a' && c|0x20 <= 'z') {
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
 		end := strings.IndexByte(s[i:], '>')
 		if end < 0 { // no tag closes after this: the rest is text
 			b.WriteString(s)
 			return b.String()
 		}
-		if !(c == '/' || c == '!' || c|0x20 >= 'a' && c|0x20 <= 'z') {
-			b.WriteString(s[:i+1])
-			s = s[i+1:]
-			continue
-		}
 		b.WriteString(s[:i])
 		s = s[i+end+1:]
 	}
+}
+
+// Collapse trims s and turns every run of white space into one space.
+func Collapse(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ') || c >= utf8.RuneSelf {
+			clean = false // non-ASCII may hold Unicode spaces: the slow way
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// Unescape decodes HTML entities such as &amp;.
+func Unescape(s string) string {
+	if strings.IndexByte(s, '&') < 0 {
+		return s
+	}
+	return html.UnescapeString(s)
 }

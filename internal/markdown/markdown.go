@@ -12,6 +12,7 @@ package markdown
 import (
 	"html"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -141,7 +142,8 @@ func Plain(s string) string {
 
 // Strip removes Markdown inline syntax and keeps HTML: links and images
 // become their text, autolinks their URL, backslash escapes their
-// character; the markers * ` and ~~ go. Underscores stay: in show notes
+// character; the markers ` and ~~ go, and * where it pairs into emphasis (see
+// emphasis). Underscores stay: in show notes
 // they are more often part of a name (__init__, snake_case) than emphasis.
 func Strip(s string) string {
 	return strip(s, 0)
@@ -154,6 +156,10 @@ func strip(s string, depth int) string {
 	var links []Link
 	if depth < 3 { // links in link texts, but not without end
 		links = Links(nil, s)
+	}
+	var del []span
+	if strings.IndexByte(s, '*') >= 0 {
+		del = emphasis(s, links)
 	}
 	var b strings.Builder
 	b.Grow(len(s))
@@ -176,7 +182,18 @@ func strip(s string, depth int) string {
 			}
 			b.WriteByte(c)
 			i++
-		case c == '*' || c == '`':
+		case c == '*':
+			for len(del) > 0 && del[0].start < i { // inside an autolink, written whole
+				del = del[1:]
+			}
+			if len(del) > 0 && del[0].start == i {
+				i = del[0].end
+				del = del[1:]
+				continue
+			}
+			b.WriteByte(c)
+			i++
+		case c == '`':
 			i++
 		case c == '~' && i+1 < len(s) && s[i+1] == '~':
 			i += 2
@@ -186,6 +203,77 @@ func strip(s string, depth int) string {
 		}
 	}
 	return b.String()
+}
+
+// span is the byte range [start, end) of a line.
+type span struct{ start, end int }
+
+// emphasis returns the runs of * in s that open or close an emphasis, left
+// to right, leaving out escaped ones and those inside links (a link's text
+// is read on its own). As in CommonMark, a run opens when a non-space
+// follows it and closes when one precedes it (punctuation beside it
+// counts as space where the other side is a word, so "**a**." closes), and
+// a closer pairs with the nearest open run before it. A run that pairs
+// with none is text: "A* search", "5 * 3", "f*ck". Unlike CommonMark, the
+// lengths of the two runs need not match: "**a*" is one emphasis.
+//
+// Every run is pushed once and popped at most once: linear time.
+func emphasis(s string, links []Link) []span {
+	var runs []span
+	var pairs []bool // whether runs[k] pairs
+	var open []int   // the runs that may still open, as indices in runs
+	for i := 0; i < len(s); i++ {
+		switch {
+		case len(links) > 0 && links[0].Start == i:
+			i = links[0].End - 1
+			links = links[1:]
+			continue
+		case s[i] == '\\' && i+1 < len(s) && asciiPunct(s[i+1]):
+			i++
+			continue
+		case s[i] != '*':
+			continue
+		}
+		r := span{i, i + 1}
+		for r.end < len(s) && s[r.end] == '*' {
+			r.end++
+		}
+		i = r.end - 1
+		before, after := ' ', ' ' // the edges of the line count as space
+		if r.start > 0 {
+			before, _ = utf8.DecodeLastRuneInString(s[:r.start])
+		}
+		if r.end < len(s) {
+			after, _ = utf8.DecodeRuneInString(s[r.end:])
+		}
+		opens := !unicode.IsSpace(after) && (!punct(after) || unicode.IsSpace(before) || punct(before))
+		closes := !unicode.IsSpace(before) && (!punct(before) || unicode.IsSpace(after) || punct(after))
+		runs, pairs = append(runs, r), append(pairs, false)
+		switch {
+		case closes && len(open) > 0:
+			pairs[open[len(open)-1]], pairs[len(runs)-1] = true, true
+			open = open[:len(open)-1]
+		case opens:
+			open = append(open, len(runs)-1)
+		}
+	}
+	n := 0
+	for k, r := range runs {
+		if pairs[k] {
+			runs[n] = r
+			n++
+		}
+	}
+	return runs[:n]
+}
+
+// punct reports whether r is punctuation or a symbol, which CommonMark
+// weighs on either side of an emphasis marker.
+func punct(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiPunct(byte(r))
+	}
+	return unicode.IsPunct(r) || unicode.IsSymbol(r)
 }
 
 // asciiPunct reports whether c is ASCII punctuation, which a backslash

@@ -6,7 +6,8 @@ import (
 	"unicode/utf8"
 )
 
-// TestPlain: what a listener reads; underscores stay.
+// TestPlain: what a listener reads. A * goes only where it pairs into
+// emphasis; underscores stay.
 func TestPlain(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
 		{"text", "Sara  El  Idrissi ", "Sara El Idrissi"},
@@ -15,7 +16,14 @@ func TestPlain(t *testing.T) {
 		{"nested link", "[a [b](u) c](v)", "a b c"},
 		{"emphasis", "**bold**, *it*, ***both***", "bold, it, both"},
 		{"emphasis around a link", "**[Go](https://go.dev)**", "Go"},
+		{"emphasis runs of other lengths", "**a* b", "a b"},
+		{"lone star", "A* search", "A* search"},
+		{"star between spaces", "5 * 3", "5 * 3"},
+		{"star inside a word", "f*ck", "f*ck"},
+		{"star before punctuation", `x*"y*`, `x*"y*`},
+		{"unclosed bold", "**Sara", "**Sara"},
 		{"escaped star", `\*not\* emphasis`, "*not* emphasis"},
+		{"star in a link text", "*[a*](u)", "*a*"},
 		{"underscores stay", "the __init__ method of snake_case", "the __init__ method of snake_case"},
 		{"code", "run `go test`", "run go test"},
 		{"strikethrough", "~~old~~ new", "old new"},
@@ -114,7 +122,7 @@ func FuzzLinks(f *testing.F) {
 // write in an autolink or an entity).
 func FuzzPlain(f *testing.F) {
 	f.Add("Go generics", "https://go.dev/doc", "**a** `b` <i>c</i> &amp; ~~d~~ <https://e.org> [f](g)")
-	f.Add("", "u", "run `go test`")
+	f.Add("", "u", "A* search, 5 * 3, run `go test`")
 	f.Add("x", "y", "<http://a`b> \\`c &#96;")
 	f.Fuzz(func(t *testing.T, text, url, line string) {
 		got := Plain(line)

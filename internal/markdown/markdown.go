@@ -1,7 +1,8 @@
 // Package markdown reads the inline Markdown of one line (links, images,
 // emphasis, code, HTML tags, entities) the way a listener sees it: as
 // plain text, and as the links it holds. episode reads people, links and
-// the summary with it.
+// the summary with it, and chapters a note's title and URL, so a line
+// means the same in the feed's people, links and chapters.
 //
 // It is not a renderer (goldmark renders the body to HTML) and reads no
 // more than one line's syntax: a link, an emphasis or a code span does not

@@ -173,13 +173,19 @@ func parseNote(text string) (start time.Duration, title, url string, err error) 
 	if err != nil {
 		return 0, "", "", err
 	}
-	var buf [4]markdown.Link
-	for _, l := range markdown.Links(buf[:0], rest) {
-		if !l.Image { // an image is no page to open
-			url = strings.TrimSpace(l.URL)
-			break
+	if strings.IndexByte(rest, '[') >= 0 { // most notes have no link
+		var buf [4]markdown.Link
+		for _, l := range markdown.Links(buf[:0], rest) {
+			if !l.Image { // an image is no page to open
+				url = strings.TrimSpace(l.URL)
+				break
+			}
 		}
 	}
-	title = strings.Trim(markdown.Plain(rest), " *_`~")
+	title = markdown.Plain(rest)
+	const markers = " *_`~"
+	if title != "" && (strings.IndexByte(markers, title[0]) >= 0 || strings.IndexByte(markers, title[len(title)-1]) >= 0) {
+		title = strings.Trim(title, markers)
+	}
 	return start, title, url, nil
 }

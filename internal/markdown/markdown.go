@@ -134,7 +134,28 @@ func destination(s string, i int) (url string, end int, ok bool) {
 // Plain turns inline Markdown into text: links and images become their
 // text, emphasis and code markers and HTML tags go, entities are decoded
 // and white space collapses (see Strip and Collapse).
+//
+// A line that is plain already (most are: names, topics) is returned after
+// one look at each byte, as chapters and episode read thousands of them.
 func Plain(s string) string {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '[', '<', '*', '`', '~', '&', '\\', '\t', '\n', '\v', '\f', '\r':
+			return plain(s)
+		case ' ':
+			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
+				return plain(s)
+			}
+		default:
+			if c >= utf8.RuneSelf { // it may hold Unicode spaces
+				return plain(s)
+			}
+		}
+	}
+	return s
+}
+
+func plain(s string) string {
 	if strings.ContainsAny(s, "[<*`~&\\") {
 		s = stripTags(Strip(s))
 	}

@@ -118,8 +118,8 @@ func FuzzLinks(f *testing.F) {
 
 // FuzzPlain: a link whose text and URL hold no Markdown is found whole
 // and reads as its text; whatever the line, plain text is collapsed,
-// stays valid UTF-8, and keeps no code marker it did not escape (or
-// write in an autolink or an entity).
+// stays valid UTF-8, keeps no code marker it did not escape (or write in
+// an autolink or an entity), and is what it is without the fast path.
 func FuzzPlain(f *testing.F) {
 	f.Add("Go generics", "https://go.dev/doc", "**a** `b` <i>c</i> &amp; ~~d~~ <https://e.org> [f](g)")
 	f.Add("", "u", "A* search, 5 * 3, run `go test`")
@@ -128,6 +128,9 @@ func FuzzPlain(f *testing.F) {
 		got := Plain(line)
 		if got != Collapse(got) || utf8.ValidString(line) && !utf8.ValidString(got) {
 			t.Fatalf("Plain(%q) = %q", line, got)
+		}
+		if slow := plain(line); got != slow {
+			t.Fatalf("Plain(%q) = %q, but the slow path gives %q", line, got, slow)
 		}
 		if !strings.ContainsAny(line, `\&<`) && strings.Contains(got, "`") { // <http://a`b> is a URL
 			t.Fatalf("Plain(%q) = %q keeps a code marker", line, got)

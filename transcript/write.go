@@ -74,11 +74,13 @@ func Write(w io.Writer, t *Transcript, format string) error {
 	return nil
 }
 
+// writeVTT writes WEBVTT and the cues, with no header line after WEBVTT:
+// YouTube's "Kind:" and "Language:" lines there break the WebVTT
+// standard (the signature line must be followed by a blank line), and
+// strict readers such as the W3C validator reject the file. The language
+// is in the feed's podcast:transcript tag instead.
 func writeVTT(w *bufio.Writer, t *Transcript) {
 	w.WriteString("WEBVTT\n")
-	if t.Language != "" && !strings.ContainsAny(t.Language, "\r\n") {
-		w.WriteString("Language: " + t.Language + "\n")
-	}
 	for _, c := range t.Cues {
 		fmt.Fprintf(w, "\n%s --> %s\n", timecode.Format(c.Start, "."), timecode.Format(c.End, "."))
 		for line := range strings.SplitSeq(c.Text, "\n") {

@@ -10,7 +10,6 @@ package config
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -231,7 +230,7 @@ func (c *Config) Parse(name string, r io.Reader) error {
 	}
 	c.name = name
 	sum := sha256.Sum256(data)
-	c.Digest = hex.EncodeToString(sum[:])
+	c.Digest = fmt.Sprintf("%x", sum)
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {

@@ -62,7 +62,11 @@ func (c *Config) decodeStruct(n ast.Node, v reflect.Value, path string, errs *[]
 		dst := reflect.New(f.Type())
 		dst.Elem().Set(f)
 		if err := nodeToValue(mv.Value, dst.Interface()); err != nil {
-			c.shape(mv.Value, full, f.Type(), errs)
+			if seq, ok := mv.Value.(*ast.SequenceNode); ok && f.Kind() == reflect.Slice {
+				c.elements(seq, full, f.Type().Elem(), errs)
+			} else {
+				c.shape(mv.Value, full, f.Type(), errs)
+			}
 			continue
 		}
 		f.Set(dst.Elem())
@@ -78,6 +82,22 @@ func nodeToValue(n ast.Node, v any) (err error) {
 		}
 	}()
 	return yaml.NodeToValue(n, v, yaml.DisallowUnknownField())
+}
+
+// elements reports the items of a list that are not of type t, each at
+// its own path (podcast.categories[1]); "is a list, expected a list"
+// would say nothing.
+func (c *Config) elements(seq *ast.SequenceNode, path string, t reflect.Type, errs *[]error) {
+	n := len(*errs)
+	for i, v := range seq.Values {
+		if err := nodeToValue(v, reflect.New(t).Interface()); err != nil {
+			c.shape(v, fmt.Sprintf("%s[%d]", path, i), t, errs)
+		}
+	}
+	if len(*errs) == n { // the list as a whole failed: say so
+		c.shape(seq, path, reflect.SliceOf(t), errs)
+	}
+	c.failed[path] = true
 }
 
 // mappingValues returns the keys and values of a mapping node.
@@ -173,7 +193,6 @@ func describe(n ast.Node) string {
 // examples are the values the messages show for keys whose type alone
 // does not make a good example.
 var examples = map[string]string{
-	"podcast":               "podcast:\n  title: Hallway Track",
 	"podcast.owner":         "owner: {name: Salma Idrissi, email: podcast@example.org}",
 	"podcast.categories":    "categories: [Technology] or categories: [{name: Education, subcategories: [How To]}]",
 	"podcast.websub_hubs":   "websub_hubs: [https://pubsubhubbub.appspot.com/]",
@@ -190,11 +209,26 @@ var examples = map[string]string{
 // expected says what a value of type t is, and gives an example for path.
 func expected(path string, t reflect.Type) (what, example string) {
 	key := path[strings.LastIndexByte(path, '.')+1:]
+	list, _, isItem := strings.Cut(path, "[")
+	if isItem {
+		key = list[strings.LastIndexByte(list, '.')+1:]
+	}
 	switch {
+	case t == reflect.TypeFor[Category]():
+		what, example = "an Apple category: its name, or name with subcategories", "Technology, or {name: Education, subcategories: [How To]}"
+		return what, example
+	case isItem:
+		what, example = "text", key+": [en, ar]"
+		if e, ok := examples[list]; ok {
+			example = e
+		}
+		return what, example
 	case t == durationType:
 		what, example = "a duration", key+": 30s (or 10m, 720h)"
+	case t.Kind() == reflect.Struct && key == "":
+		what, example = "keys and values", "podcast: on a line of its own, then title: … indented below it"
 	case t.Kind() == reflect.Struct:
-		what, example = "a mapping of keys", key+":\n  key: value"
+		what, example = "a mapping of keys", fmt.Sprintf("%s: on a line of its own, then %s: … indented below it", key, tags(t)[0])
 	case t.Kind() == reflect.Bool:
 		what, example = "true or false", key+": true"
 	case t.Kind() == reflect.Int:
@@ -242,7 +276,7 @@ func (cat *Category) UnmarshalYAML(n ast.Node) error {
 // could not be decoded, which is reported already.
 func (c *Config) skipped(key string) bool {
 	for k := range c.failed {
-		if key == k || strings.HasPrefix(key, k+".") || strings.HasPrefix(key, k+"[") {
+		if k == "" || key == k || strings.HasPrefix(key, k+".") || strings.HasPrefix(key, k+"[") {
 			return true
 		}
 	}

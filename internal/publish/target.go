@@ -39,8 +39,11 @@ type Report struct {
 	Deleted  int           `json:"deleted"`
 	// Unreferenced counts objects no version names any more, kept for
 	// apps holding an older feed until their grace period ends.
-	Unreferenced int   `json:"unreferenced"`
-	Bytes        int64 `json:"bytes"` // uploaded
+	Unreferenced int `json:"unreferenced"`
+	// DeletionsDue is when the first of those may be deleted: a refresh
+	// with nothing new publishes again from then on, to delete it.
+	DeletionsDue time.Time `json:"deletions_due,omitzero"`
+	Bytes        int64     `json:"bytes"` // uploaded
 	// Requests counts the requests made to the target.
 	Requests int `json:"requests"`
 	// Actions lists each upload and deletion, in the order made.

@@ -67,6 +67,9 @@ type PublishRecord struct {
 
 const publishRecordFile = "publish.json"
 
+// errUnfinished is the record's error while a publish runs.
+const errUnfinished = "the publish did not finish (the process stopped during it)"
+
 // LastPublish reads the record of the last publish to the target; nil
 // when there was none.
 func LastPublish(stateDir string) (*PublishRecord, error) {
@@ -104,6 +107,16 @@ func syncTarget(ctx context.Context, opt Options, log *slog.Logger, res *Result,
 		(last.DeletionsDue.IsZero() || now().Before(last.DeletionsDue)) {
 		return nil
 	}
+	record := filepath.Join(dir, publishRecordFile)
+	if !opt.DryRun {
+		// Until Sync returns, the record says the publish did not finish:
+		// a process killed meanwhile leaves it so, and the next refresh,
+		// even with nothing new, publishes again.
+		pending := PublishRecord{Report: publish.Report{Target: t.String(), Started: now()}, Error: errUnfinished}
+		if werr := writeJSON(record, pending); werr != nil {
+			return fmt.Errorf("save the publish record: %w", werr)
+		}
+	}
 	rep, err := t.Sync(ctx, publish.Source{Dir: opt.Config.Output.Dir, MediaDir: opt.Config.Media.Dir})
 	res.Publish = &rep
 	rec := PublishRecord{Report: rep}
@@ -114,7 +127,7 @@ func syncTarget(ctx context.Context, opt Options, log *slog.Logger, res *Result,
 	if opt.DryRun {
 		return err // a plan, not a publish: the record stays
 	}
-	if werr := writeJSON(filepath.Join(dir, publishRecordFile), rec); werr != nil {
+	if werr := writeJSON(record, rec); werr != nil {
 		log.Warn("cannot save the publish record", "error", werr)
 	}
 	return err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/castfeed/castfeed/internal/config"
+	"github.com/castfeed/castfeed/internal/publish"
 	"github.com/castfeed/castfeed/internal/s3test"
 )
 
@@ -105,5 +106,51 @@ func TestQuietRefreshDeletesWhenDue(t *testing.T) {
 	}
 	if _, err := os.Stat(gone); err == nil {
 		t.Error("the removed episode's chapters are still in the bucket after the grace period")
+	}
+}
+
+// syncFunc is a publish.Target made of a function.
+type syncFunc func(context.Context, publish.Source) (publish.Report, error)
+
+func (f syncFunc) Sync(ctx context.Context, src publish.Source) (publish.Report, error) {
+	return f(ctx, src)
+}
+func (f syncFunc) String() string { return "s3://fake" }
+
+// TestKilledDuringPublish: while the target is being published, the
+// record says the publish did not finish, so a process killed then is
+// followed by a refresh that publishes, although nothing is new.
+func TestKilledDuringPublish(t *testing.T) {
+	opt := exampleShow(t)
+	var during *PublishRecord
+	calls := 0
+	opt.Target = syncFunc(func(ctx context.Context, src publish.Source) (publish.Report, error) {
+		calls++
+		var err error
+		during, err = LastPublish(opt.Config.State.Dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return publish.Report{Target: "s3://fake"}, nil
+	})
+	if _, err := Run(context.Background(), opt); err != nil {
+		t.Fatal(err)
+	}
+	if during == nil || during.Error == "" {
+		t.Fatalf("the record during the publish: %+v; want it to say the publish did not finish", during)
+	}
+	// What a kill during the publish leaves: that record.
+	if err := writeJSON(filepath.Join(opt.Config.State.Dir, publishRecordFile), during); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.UpToDate || calls != 2 {
+		t.Fatalf("after a kill: up to date %v, publishes %d; want the folder up to date and a second publish", res.UpToDate, calls)
+	}
+	if _, err := Run(context.Background(), opt); err != nil || calls != 2 {
+		t.Fatalf("once published: %d publishes, %v; want no third", calls, err)
 	}
 }

@@ -31,6 +31,7 @@ type Config struct {
 	Episodes    Episodes    `yaml:"episodes"`
 	Media       Media       `yaml:"media"`
 	Output      Output      `yaml:"output"`
+	Feed        Feed        `yaml:"feed"`
 	Transcripts Transcripts `yaml:"transcripts"`
 	State       State       `yaml:"state"`
 	Serve       Serve       `yaml:"serve"`
@@ -116,6 +117,14 @@ type Output struct {
 	// storage URL, s3://bucket/prefix, synced from the folder.
 	Target string `yaml:"target"`
 	S3     S3     `yaml:"s3"`
+}
+
+// Feed shapes the published feeds.
+type Feed struct {
+	// Limit is how many of the newest episodes feed.xml, feed.atom and
+	// feed.json carry; older ones go to archive pages (RFC 5005) under
+	// archive/. 0, the default, puts every episode in the feeds.
+	Limit int `yaml:"limit"`
 }
 
 // Transcripts configures fetching YouTube captions.

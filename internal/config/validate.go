@@ -140,6 +140,9 @@ func (c *Config) Validate() error {
 	if _, err := cron.ParseStandard(c.Serve.Schedule); err != nil {
 		bad("serve.schedule", "%q is not a schedule: %v; write a descriptor (@daily, @hourly, @every 6h) or five cron fields, minute hour day month weekday, e.g. \"0 3 * * *\"", c.Serve.Schedule, err)
 	}
+	if c.Feed.Limit < 0 {
+		bad("feed.limit", "%d must be 0 (every episode in the feed) or the number of newest episodes to keep in it, e.g. 300", c.Feed.Limit)
+	}
 	if c.Serve.MaxShrink < 0 || c.Serve.MaxShrink > 1 {
 		bad("serve.max_shrink", "%v must be a share between 0 and 1, e.g. 0.1 for 10%%", c.Serve.MaxShrink)
 	}

@@ -26,7 +26,6 @@ import (
 	"github.com/castfeed/castfeed/feed"
 	"github.com/castfeed/castfeed/internal/config"
 	"github.com/castfeed/castfeed/internal/publish"
-	"github.com/castfeed/castfeed/transcript"
 )
 
 // Options are the inputs of one refresh besides the show's files.
@@ -235,7 +234,7 @@ type show struct {
 	now         time.Time
 	state       *state
 	reader      *episode.Reader // without HTML; see complete
-	transcripts map[string]transcript.Result
+	transcripts map[string]*episodeTranscript
 	outcomes    map[string]int
 	media       mediaIndex // media.dir, listed once; nil until then
 	salt        [32]byte   // see itemSalt

@@ -299,7 +299,9 @@ func phaseOf(name string) int {
 	switch {
 	case name == "feed.xml":
 		return 3
-	case name == "feed.json" || name == "feed.atom":
+	case name == "feed.json" || name == "feed.atom" || strings.HasPrefix(name, "archive/feed-"):
+		// The archive pages (feed.limit) name episodes too, and
+		// feed.xml links to them.
 		return 2
 	case path.Ext(name) == ".html":
 		return 1

@@ -107,6 +107,11 @@ func syncTarget(ctx context.Context, opt Options, log *slog.Logger, res *Result,
 		(last.DeletionsDue.IsZero() || now().Before(last.DeletionsDue)) {
 		return nil
 	}
+	lock, err := publish.LockTarget(filepath.Join(dir, "publish.lock"))
+	if err != nil {
+		return fmt.Errorf("publish to %s: %w", t, err)
+	}
+	defer lock.Close()
 	record := filepath.Join(dir, publishRecordFile)
 	if !opt.DryRun {
 		// Until Sync returns, the record says the publish did not finish:

@@ -2,6 +2,9 @@ package publish
 
 import (
 	"context"
+	"io"
+	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -56,4 +59,14 @@ type Action struct {
 	Key    string // the file's name, slash-separated, relative to the version
 	Size   int64
 	Reason string // why: "new", "changed", "unreferenced since …"
+}
+
+// LockTarget takes the lock, in the file name, that keeps two castfeed
+// processes from publishing to a target at once (their manifests would
+// miss each other's uploads); Close releases it.
+func LockTarget(name string) (io.Closer, error) {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return nil, err
+	}
+	return lockFile(name)
 }

@@ -657,9 +657,9 @@ func copyRange(dst io.Writer, src io.ReaderAt, off, n int64) error {
 	buf := make([]byte, min(n, copyBuf))
 	for n > 0 {
 		k := int(min(n, int64(len(buf))))
-		if _, err := src.ReadAt(buf[:k], off); err != nil {
+		if got, err := src.ReadAt(buf[:k], off); got < k {
 			if errors.Is(err, io.EOF) {
-				return fmt.Errorf("%w: %d bytes of media data missing", ErrTruncated, n)
+				return fmt.Errorf("%w: %d bytes of media data missing", ErrTruncated, n-int64(got))
 			}
 			return err
 		}

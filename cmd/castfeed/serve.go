@@ -68,7 +68,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	runner := &schedule.Runner{Logger: log, Metrics: m,
 		Build: pipeline.Reloading(func() (*config.Config, error) { return loadConfig(*configPath, e.getenv) }, cfg,
-			pipeline.Options{Force: *force, Logger: log, HTTPClient: client, Version: castfeedVersion(), WorkDir: wd})}
+			pipeline.Options{Force: *force, Logger: log, HTTPClient: client, Version: castfeedVersion(), WorkDir: wd, Getenv: e.getenv})}
 	if len(cfg.Podcast.WebSubHubs) > 0 {
 		runner.Hubs = &schedule.Hubs{URLs: cfg.Podcast.WebSubHubs, Topic: cfg.Podcast.URL("feed.xml"), Client: client, Logger: log}
 	}

@@ -36,19 +36,20 @@ type item struct {
 
 // complete parses the item's text again (it parsed before, so it parses
 // now) and returns its whole feed item, HTML rendered, its chapters and
-// its transcript files.
-func (s *show) complete(it *item) (feed.Item, []chapters.Chapter, []outFile, error) {
+// its transcript files. cacheable is false when the transcript could not
+// be read again as it was synced (see transcriptFiles).
+func (s *show) complete(it *item) (fi feed.Item, cs []chapters.Chapter, files []outFile, cacheable bool, err error) {
 	l := &loaded{name: it.name, slug: it.slug, data: []byte(it.source)}
 	l.parse(s.reader, secondsToDuration(s.cfg.Media.AudioOffset))
 	ep := l.ep
 	if ep == nil {
-		return feed.Item{}, nil, nil, fmt.Errorf("%s: the episode no longer parses", it.name)
+		return feed.Item{}, nil, nil, false, fmt.Errorf("%s: the episode no longer parses", it.name)
 	}
 	html, err := s.reader.HTML(ep.Body())
 	if err != nil {
-		return feed.Item{}, nil, nil, fmt.Errorf("%s: the notes cannot be shown as HTML: %w", it.name, err)
+		return feed.Item{}, nil, nil, false, fmt.Errorf("%s: the notes cannot be shown as HTML: %w", it.name, err)
 	}
-	fi := feed.Item{
+	fi = feed.Item{
 		Title:       ep.Title,
 		Link:        cmp.Or(ep.YouTube, s.cfg.Podcast.Link),
 		GUID:        it.guid,
@@ -75,9 +76,9 @@ func (s *show) complete(it *item) (feed.Item, []chapters.Chapter, []outFile, err
 	for _, p := range ep.Hosts {
 		fi.Persons = append(fi.Persons, feed.Person{Name: p.Name, Role: "host", Href: p.URL})
 	}
-	files, tags := s.transcriptFiles(it.slug, ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset)))
+	files, tags, cacheable := s.transcriptFiles(it.slug, ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset)))
 	fi.Transcripts = tags
-	return fi, l.chapters, files, nil
+	return fi, l.chapters, files, cacheable, nil
 }
 
 // checkEvery is how many episodes, items or files a loop handles between

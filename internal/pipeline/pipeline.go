@@ -26,7 +26,6 @@ import (
 	"github.com/castfeed/castfeed/feed"
 	"github.com/castfeed/castfeed/internal/config"
 	"github.com/castfeed/castfeed/internal/publish"
-	"github.com/castfeed/castfeed/transcript"
 )
 
 // Options are the inputs of one refresh besides the show's files.
@@ -41,6 +40,13 @@ type Options struct {
 	Progress func(done, total int)
 	Now      func() time.Time
 	Version  string
+	// Target is where the output folder is published once it holds the
+	// new version; nil opens the one output.target names (OpenTarget),
+	// with the storage keys from Getenv (nil: os.Getenv). DryRun has it
+	// only plan.
+	Target publish.Target
+	Getenv func(string) string
+	DryRun bool
 	// WorkDir is the folder file names in diagnostics are relative to
 	// (the current directory, as go vet does, so that editors and CI
 	// problem matchers open them); "" names them relative to the
@@ -58,6 +64,8 @@ type Result struct {
 	// Transcripts counts episodes by transcript outcome (fetched, cached,
 	// blocked…); empty without transcripts.
 	Transcripts map[string]int
+	// Publish is what publishing to Options.Target did; nil without one.
+	Publish *publish.Report
 	// Audio counts episodes by tagged-audio outcome (tagged, cached,
 	// failed); empty without local MP3/M4A files.
 	Audio map[string]int
@@ -103,7 +111,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		res.UpToDate = true
 		res.Published = st.build.Published
 		log.Info("nothing changed since the last build", "episodes", res.Published)
-		return res, nil
+		return res, syncTarget(ctx, opt, log, res, true)
 	}
 
 	stage := time.Now()
@@ -197,7 +205,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := st.saveBuild(); err != nil {
 		return res, fmt.Errorf("save state: %w", err)
 	}
-	return res, nil
+	return res, syncTarget(ctx, opt, log, res, false)
 }
 
 // displayName returns how a file is named in messages: relative to
@@ -233,7 +241,7 @@ type show struct {
 	now         time.Time
 	state       *state
 	reader      *episode.Reader // without HTML; see complete
-	transcripts map[string]transcript.Result
+	transcripts map[string]*episodeTranscript
 	outcomes    map[string]int
 	media       mediaIndex // media.dir, listed once; nil until then
 	salt        [32]byte   // see itemSalt

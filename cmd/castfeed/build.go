@@ -35,13 +35,7 @@ func runBuild(ctx context.Context, args []string, e env) error {
 	offline := fs.Bool("offline", false, "no network: skip YouTube and HTTP HEAD; use the state folder and local files")
 	force := fs.Bool("force", false, "publish even if episodes would vanish from the feed or change their guid")
 	dryRun := fs.Bool("dry-run", false, "print what publishing to output.target would upload and delete; write nothing to it")
-	if err := parseFlags(fs, "build", args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0)), cmd: "build"}
-	}
-	cfg, err := loadConfig(*configPath, e.getenv)
+	cfg, err := flagsAndConfig(fs, "build", args, configPath, e)
 	if err != nil {
 		return err
 	}

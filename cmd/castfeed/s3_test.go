@@ -56,7 +56,8 @@ func TestBuildToBucket(t *testing.T) {
 			t.Errorf("the bucket's %s differs from the folder's (%v)", name, err)
 		}
 	}
-	// The enclosure is the tagged copy the build published.
+	// The tagged copy in the folder, not media.dir's original, is what the
+	// enclosure names (and the server serves).
 	media, err := os.ReadFile(filepath.Join(public, "media/episode-0001.mp3"))
 	if err != nil {
 		t.Fatal(err)

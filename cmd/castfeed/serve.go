@@ -40,13 +40,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	configPath := fs.String("config", "config.yaml", "config file")
 	addr := fs.String("addr", "", "listen address (default: serve.addr from the config)")
 	force := fs.Bool("force", false, "publish even if the safety checks refuse (lost episodes, changed guids)")
-	if err := parseFlags(fs, "serve", args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0)), cmd: "serve"}
-	}
-	cfg, err := loadConfig(*configPath, e.getenv)
+	cfg, err := flagsAndConfig(fs, "serve", args, configPath, e)
 	if err != nil {
 		return err
 	}

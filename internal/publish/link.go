@@ -30,22 +30,8 @@ func (t *Tx) Link(name, src string) error {
 			same = os.SameFile(pi, si) || pi.Size() == si.Size() && (pi.ModTime().Equal(si.ModTime()) || sameFile(src, pub))
 		}
 	}
-	t.mu.Lock()
-	if t.tmp == "" && same {
-		t.pending = append(t.pending, name)
-		t.mu.Unlock()
-		return nil
-	}
-	err = t.start()
-	if !same {
-		t.changed = true
-	}
-	t.mu.Unlock()
-	if err != nil {
+	if done, err := t.add(name, same); done {
 		return err
-	}
-	if same {
-		return t.link(name)
 	}
 	dst := filepath.Join(t.tmp, filepath.FromSlash(name))
 	if err := t.mkdir(filepath.Dir(dst)); err != nil {

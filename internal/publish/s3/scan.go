@@ -34,7 +34,7 @@ var octetStream = publish.Kind{ContentType: "application/octet-stream", CacheCon
 
 // scan lists the files of src with their digests: the folder at the
 // root, the media folder's files (those the server would serve) under
-// media/. Digests come from the cache when a file's size and mtime are
+// media/, unless the folder has its own file of that name. Digests come from the cache when a file's size and mtime are
 // those it was hashed with; the folder keeps an unchanged file's inode,
 // hence its mtime, from one version to the next.
 func scan(src publish.Source, cache *digestCache) ([]file, error) {
@@ -63,14 +63,11 @@ func scan(src publish.Source, cache *digestCache) ([]file, error) {
 				}
 				kind = octetStream
 			}
-			if _, dup := seen[key]; dup && under != "" {
-				// The folder's own media/<slug>.<ext> is the tagged copy
-				// a build published (pipeline/audio.go): it wins over
-				// media.dir's original, as it does in castfeed serve.
+			if _, dup := seen[key]; dup {
+				// The folder came first: its media/ holds the copies castfeed
+				// tagged with chapters (pipeline/audio.go), which win over
+				// media.dir's originals, as the server serves them.
 				return nil
-			}
-			if other, dup := seen[key]; dup {
-				return fmt.Errorf("%s and %s would both be %s in the bucket; media.dir files are published under media/, so the output folder must not have its own media/ folder", other, p, key)
 			}
 			seen[key] = p
 			fi, err := d.Info()

@@ -77,7 +77,8 @@ func (s *show) edit(name string, fn func([]byte) []byte) {
 }
 
 // files reads what the bucket should hold, independently of the package
-// under test: the output folder at the root, media.dir under media/.
+// under test: the output folder at the root, media.dir under media/ where
+// the folder has no tagged copy of its own.
 func (s *show) files() map[string][]byte {
 	s.t.Helper()
 	out := map[string][]byte{}
@@ -88,8 +89,8 @@ func (s *show) files() map[string][]byte {
 			}
 			rel, _ := filepath.Rel(root, p)
 			key := under + filepath.ToSlash(rel)
-			if _, ok := out[key]; ok {
-				return nil // the folder's tagged copy wins over media.dir's original
+			if _, tagged := out[key]; tagged {
+				return nil
 			}
 			data, err := os.ReadFile(p)
 			out[key] = data

@@ -78,7 +78,8 @@ func BenchmarkLint199(b *testing.B) {
 }
 
 // benchSizes are the realistic shows of the scale benchmarks; select one
-// with -bench 'Stop/10k' and the like (100k takes minutes to set up).
+// with -bench 'Stop/10k' and the like (100k takes minutes to set up; 2k
+// is for a quick profile).
 var benchSizes = []int{10000, 100000, 2000}
 
 func sizeName(n int) string { return fmt.Sprintf("%dk", n/1000) }

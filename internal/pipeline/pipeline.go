@@ -256,7 +256,15 @@ func (s *show) publish(ctx context.Context, items []item) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	defer tx.Abort()
+	defer func() {
+		if ctx.Err() != nil {
+			// Stopping must not wait for the partial folder to be
+			// deleted; the next refresh's Begin removes it.
+			tx.Abandon()
+			return
+		}
+		tx.Abort()
+	}()
 	if img := s.cfg.Podcast.Image; img != "" && !strings.Contains(img, "://") {
 		data, err := os.ReadFile(img)
 		if err != nil {

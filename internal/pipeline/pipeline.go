@@ -75,7 +75,11 @@ type Result struct {
 // episodes, changed guids); --force overrides it.
 var ErrRefused = errors.New("refresh refused")
 
-// Run performs one refresh.
+// Run performs one refresh. It is long because it is the refresh itself,
+// read top to bottom: each stage is a call (read, transcripts, items,
+// safety, publish, state), and what stays here is the order of the stages
+// and what each failure means for the published feed, which a reader
+// should see in one place.
 func Run(ctx context.Context, opt Options) (*Result, error) {
 	cfg := opt.Config
 	log := opt.Logger

@@ -1,12 +1,15 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/castfeed/castfeed/diag"
@@ -46,22 +49,25 @@ const (
 	ytFailed      = "failed"
 )
 
-// ytRecord is what the index remembers of a failed download.
+// ytRecord is what the index remembers of an episode's download, for the
+// backoff and for `castfeed status`.
 type ytRecord struct {
 	VideoID  string    `json:"video_id"`
 	Outcome  string    `json:"outcome"`
 	Error    string    `json:"error,omitempty"`
-	Tried    time.Time `json:"tried"`
-	Failures int       `json:"failures"`
+	Tried    time.Time `json:"tried,omitzero"` // the last failed attempt
+	Failures int       `json:"failures,omitempty"`
+	Next     time.Time `json:"next,omitzero"`  // when a deferred download may be tried
+	Size     int64     `json:"size,omitempty"` // of the downloaded file
 }
 
 // youtubeAudio is one refresh's downloads.
 type youtubeAudio struct {
 	dir      string
-	dl       AudioDownloader // nil: offline
-	left     int             // downloads this refresh may still make
-	failed   map[string]ytRecord
-	dirty    bool
+	dl       AudioDownloader     // nil: offline
+	left     int                 // downloads this refresh may still make
+	last     map[string]ytRecord // the previous refresh's index
+	now      map[string]ytRecord // this refresh's: the episodes met
 	counts   map[string]int
 	due      time.Time // when a deferred download is next to be tried
 	retryMin time.Duration
@@ -70,13 +76,13 @@ type youtubeAudio struct {
 
 func (s *show) openYouTubeAudio() *youtubeAudio {
 	y := &youtubeAudio{dir: filepath.Join(s.cfg.State.Dir, youtubeAudioDir), left: s.cfg.Media.YouTubeMaxPerRefresh,
-		failed: map[string]ytRecord{}, counts: map[string]int{},
+		last: map[string]ytRecord{}, now: map[string]ytRecord{}, counts: map[string]int{},
 		retryMin: s.cfg.Transcripts.RetryMin, retryMax: s.cfg.Transcripts.RetryMax}
 	if data, err := os.ReadFile(filepath.Join(y.dir, "index.json")); err == nil {
-		if err := json.Unmarshal(data, &y.failed); err != nil {
+		if err := json.Unmarshal(data, &y.last); err != nil {
 			// A damaged index only forgets when to retry.
 			s.log.Warn("youtube audio index unreadable", "error", err)
-			y.failed = map[string]ytRecord{}
+			y.last = map[string]ytRecord{}
 		}
 	}
 	if !s.opt.Offline {
@@ -106,8 +112,14 @@ func (y *youtubeAudio) backoff(n int) time.Duration {
 	return min(d, y.retryMax)
 }
 
-func (y *youtubeAudio) later(at time.Time) {
-	y.counts[ytDeferred]++
+// later records a download left for a refresh at or after at.
+func (y *youtubeAudio) later(slug string, rec ytRecord, at time.Time) {
+	if rec.Outcome == "" {
+		rec.Outcome = ytDeferred
+		y.counts[ytDeferred]++
+	}
+	rec.Next = at
+	y.now[slug] = rec
 	if y.due.IsZero() || at.Before(y.due) {
 		y.due = at
 	}
@@ -127,19 +139,30 @@ func (s *show) youtubeSource(ctx context.Context, l *loaded) (string, mediaFile,
 	path := filepath.Join(y.dir, l.slug+".m4a")
 	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
 		y.counts[ytCached]++
+		y.now[l.slug] = ytRecord{VideoID: ep.YouTubeID, Outcome: ytCached, Size: fi.Size()}
 		return path, mediaFile{name: filepath.Base(path), ext: ".m4a", size: fi.Size(), modTime: fi.ModTime()}, true, nil
 	}
-	if y.dl == nil {
-		return "", mediaFile{}, false, nil // offline: the next online refresh
+	rec := y.last[l.slug]
+	if rec.VideoID != ep.YouTubeID || rec.Failures == 0 {
+		rec = ytRecord{VideoID: ep.YouTubeID}
 	}
-	if rec, ok := y.failed[l.slug]; ok && rec.VideoID == ep.YouTubeID {
+	if y.dl == nil {
+		// Offline: left for the next online refresh.
+		if rec.Outcome == "" {
+			rec.Outcome = ytDeferred
+		}
+		y.now[l.slug] = rec
+		return "", mediaFile{}, false, nil
+	}
+	if rec.Failures > 0 {
 		if at := rec.Tried.Add(y.backoff(rec.Failures)); s.now.Before(at) {
-			y.later(at)
+			y.counts[ytDeferred]++
+			y.later(l.slug, rec, at)
 			return "", mediaFile{}, false, nil
 		}
 	}
 	if y.left <= 0 {
-		y.later(s.now)
+		y.later(l.slug, ytRecord{VideoID: ep.YouTubeID, Tried: rec.Tried, Failures: rec.Failures, Error: rec.Error}, s.now)
 		return "", mediaFile{}, false, nil
 	}
 	y.left--
@@ -153,25 +176,17 @@ func (s *show) youtubeSource(ctx context.Context, l *loaded) (string, mediaFile,
 		}
 		outcome := ytOutcome(err)
 		y.counts[outcome]++
-		rec := y.failed[l.slug]
-		if rec.VideoID != ep.YouTubeID {
-			rec = ytRecord{VideoID: ep.YouTubeID}
-		}
 		rec.Outcome, rec.Error, rec.Tried, rec.Failures = outcome, err.Error(), s.now, rec.Failures+1
-		y.failed[l.slug], y.dirty = rec, true
-		y.later(s.now.Add(y.backoff(rec.Failures)))
+		y.later(l.slug, rec, s.now.Add(y.backoff(rec.Failures)))
 		s.log.Warn("youtube audio not downloaded", "episode", l.slug, "video_id", ep.YouTubeID, "outcome", outcome, "error", err)
 		return "", mediaFile{}, false, diag.List{s.youtubeWarning(l, err)}
 	}
 	y.counts[ytDownloaded]++
-	if _, ok := y.failed[l.slug]; ok {
-		delete(y.failed, l.slug)
-		y.dirty = true
-	}
 	fi, err := os.Stat(got.Path)
 	if err != nil {
 		return "", mediaFile{}, false, diag.List{s.youtubeWarning(l, err)}
 	}
+	y.now[l.slug] = ytRecord{VideoID: ep.YouTubeID, Outcome: ytDownloaded, Size: fi.Size()}
 	return got.Path, mediaFile{name: filepath.Base(got.Path), ext: ".m4a", size: fi.Size(), modTime: fi.ModTime()}, true, nil
 }
 
@@ -192,23 +207,73 @@ func ytOutcome(err error) string {
 	return ytFailed
 }
 
-// save writes the index of failed downloads; records of episodes gone or
-// downloaded since are dropped as they are met.
+// save writes the index: the episodes this refresh met, so that episodes
+// gone or given another source drop out of it.
 func (y *youtubeAudio) save() error {
-	if y == nil || !y.dirty {
+	if y == nil {
 		return nil
 	}
-	data, err := json.MarshalIndent(y.failed, "", "  ")
+	data, err := json.MarshalIndent(y.now, "", "  ")
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteBytes(filepath.Join(y.dir, "index.json"), data)
+	name := filepath.Join(y.dir, "index.json")
+	if old, err := os.ReadFile(name); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	if err := os.MkdirAll(y.dir, 0o755); err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(name, data)
 }
 
-// youtubeCounts is the refresh's download outcomes, for Result.
+// youtubeCounts is the refresh's download outcomes, for Result, and when
+// a download left for later is due.
 func (s *show) youtubeCounts() (map[string]int, time.Time) {
 	if s.youtube == nil {
 		return nil, time.Time{}
 	}
 	return s.youtube.counts, s.youtube.due
+}
+
+// YouTubeAudioStatus is what `castfeed status` shows of one episode's
+// YouTube audio.
+type YouTubeAudioStatus struct {
+	Slug, VideoID, Outcome, Error string
+	Next                          time.Time // zero: not waiting
+	Size                          int64     // of the downloaded file
+}
+
+// ReadYouTubeAudio returns what the last refresh recorded of the YouTube
+// audio downloads, by episode, and the bytes the downloads (partial ones
+// included) take in the state folder.
+func ReadYouTubeAudio(stateDir string) ([]YouTubeAudioStatus, int64, error) {
+	dir := filepath.Join(stateDir, youtubeAudioDir)
+	data, err := os.ReadFile(filepath.Join(dir, "index.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	var recs map[string]ytRecord
+	if err := json.Unmarshal(data, &recs); err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", filepath.Join(dir, "index.json"), err)
+	}
+	var out []YouTubeAudioStatus
+	for _, slug := range slices.Sorted(maps.Keys(recs)) {
+		r := recs[slug]
+		out = append(out, YouTubeAudioStatus{Slug: slug, VideoID: r.VideoID, Outcome: r.Outcome, Error: r.Error, Next: r.Next, Size: r.Size})
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return out, 0, err
+	}
+	var disk int64
+	for _, e := range ents {
+		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() && e.Name() != "index.json" {
+			disk += fi.Size()
+		}
+	}
+	return out, disk, nil
 }

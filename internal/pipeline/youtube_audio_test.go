@@ -134,6 +134,34 @@ func TestYouTubeAudio(t *testing.T) {
 		t.Errorf("no warning at yt-blocked.md's youtube line: %v", res.Diagnostics)
 	}
 
+	// castfeed status: every episode met, what is left, the disk used.
+	sts, disk, err := ReadYouTubeAudio(opt.Config.State.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, st := range sts {
+		// Which of the two refreshes downloaded an episode depends on
+		// the episodes' order: both outcomes mean the file is there.
+		outcome := st.Outcome
+		if outcome == ytCached || outcome == ytDownloaded {
+			outcome = "ready"
+		}
+		got = append(got, fmt.Sprintf("%s %s %s next=%v size=%v", st.Slug, st.VideoID, outcome, !st.Next.IsZero(), st.Size > 0))
+	}
+	wantSts := []string{
+		"yt-a videoAAAAA1 ready next=false size=true",
+		"yt-b videoBBBBB2 ready next=false size=true",
+		"yt-blocked videoDDDDD4 blocked next=true size=false",
+		"yt-c videoCCCCC3 ready next=false size=true",
+	}
+	if !slices.Equal(got, wantSts) {
+		t.Errorf("status:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantSts, "\n"))
+	}
+	if want := 3 * int64(len(dl.src)); disk != want {
+		t.Errorf("disk used %d, want %d (three downloads)", disk, want)
+	}
+
 	// The refused video waits for its backoff: nothing is due.
 	res = mustRun(t, opt)
 	if !res.UpToDate || len(dl.called()) != 4 {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/castfeed/castfeed/audio"
 )
@@ -21,6 +22,16 @@ func toneM4A(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// toneVideo serves tone.m4a as audioVideo's itag 140 and returns the
+// fake, the bytes served and a destination in a fresh folder.
+func toneVideo(t *testing.T) (*fakeYouTube, []byte, string) {
+	t.Helper()
+	tone := toneM4A(t)
+	yt := newFakeYouTube(t)
+	yt.add(audioVideo, &fakeVideo{formats: []fakeFormat{audioFormat(tone)}})
+	return yt, tone, filepath.Join(t.TempDir(), "ep.m4a")
 }
 
 func TestDownloadAudio(t *testing.T) {
@@ -69,12 +80,9 @@ func TestDownloadAudio(t *testing.T) {
 // A download cut mid-way keeps its partial file, publishes nothing, and
 // the next call asks for the rest only.
 func TestDownloadAudioResumes(t *testing.T) {
-	tone := toneM4A(t)
-	yt := newFakeYouTube(t)
+	yt, tone, dst := toneVideo(t)
 	yt.writeSize = 1000
 	yt.cutAfter = 10000
-	yt.add(audioVideo, &fakeVideo{formats: []fakeFormat{audioFormat(tone)}})
-	dst := filepath.Join(t.TempDir(), "ep.m4a")
 	f := fetcher(yt, "en")
 
 	_, err := f.DownloadAudio(context.Background(), audioVideo, dst)
@@ -157,5 +165,70 @@ func TestDownloadAudioUnknownVideo(t *testing.T) {
 	_, err := fetcher(yt, "en").DownloadAudio(context.Background(), "vidmissing1", filepath.Join(t.TempDir(), "x.m4a"))
 	if !errors.Is(err, ErrVideoUnavailable) {
 		t.Fatalf("got %v, want ErrVideoUnavailable", err)
+	}
+}
+
+// A stream that stops sending is given up after Timeout of silence,
+// not after Timeout in all, and what came is kept for the next try.
+func TestDownloadAudioStalls(t *testing.T) {
+	yt, tone, dst := toneVideo(t)
+	yt.stallAfter = 5000
+	f := fetcher(yt, "en")
+	f.Timeout = 300 * time.Millisecond
+	_, err := f.DownloadAudio(context.Background(), audioVideo, dst)
+	if !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("got %v, want ErrUnreachable after a stall", err)
+	}
+	if fi, err := os.Stat(dst + PartialSuffix); err != nil || fi.Size() != 5000 {
+		t.Fatalf("partial after a stall: %v (%v), want the 5000 bytes sent", fi, err)
+	}
+	if _, err := f.DownloadAudio(context.Background(), audioVideo, dst); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(dst); err != nil || !bytes.Equal(data, tone) {
+		t.Fatalf("after the resume: %d bytes (%v), want the source's %d", len(data), err, len(tone))
+	}
+}
+
+// A partial larger than the stream is not this stream's: the download
+// starts again from the first byte.
+func TestDownloadAudioStalePartial(t *testing.T) {
+	yt, tone, dst := toneVideo(t)
+	if err := os.WriteFile(dst+PartialSuffix, make([]byte, len(tone)+10), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fetcher(yt, "en").DownloadAudio(context.Background(), audioVideo, dst); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(dst); err != nil || !bytes.Equal(data, tone) {
+		t.Fatalf("got %d bytes (%v), want the source's %d", len(data), err, len(tone))
+	}
+	if want := []string{"bytes=0-"}; !slices.Equal(yt.ranges, want) {
+		t.Errorf("Range headers %q, want %q", yt.ranges, want)
+	}
+}
+
+// A cancelled download stops, keeps its partial and publishes nothing.
+func TestDownloadAudioCancelled(t *testing.T) {
+	yt, _, dst := toneVideo(t)
+	yt.stallAfter = 3000
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Cancelled once the partial holds what the stalled server sent.
+	go func() {
+		for ctx.Err() == nil {
+			if fi, err := os.Stat(dst + PartialSuffix); err == nil && fi.Size() == 3000 {
+				cancel()
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	_, err := fetcher(yt, "en").DownloadAudio(ctx, audioVideo, dst)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(dst); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a cancelled download is in place: %v", err)
 	}
 }

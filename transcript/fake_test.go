@@ -41,6 +41,9 @@ type fakeYouTube struct {
 	cutAfter    int64
 	streamFails int // the next n stream requests get streamStatus
 	streamCode  int
+	// stallAfter makes the next stream answer send that many bytes, then
+	// nothing until the client gives up (0: never).
+	stallAfter int64
 }
 
 type fakeVideo struct {
@@ -280,8 +283,8 @@ func (f *fakeYouTube) transcript(w http.ResponseWriter, r *http.Request) {
 func (f *fakeYouTube) stream(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.ranges = append(f.ranges, r.Header.Get("Range"))
-	cut, size := f.cutAfter, f.writeSize
-	f.cutAfter = 0
+	cut, size, stall := f.cutAfter, f.writeSize, f.stallAfter
+	f.cutAfter, f.stallAfter = 0, 0
 	code := 0
 	if f.streamFails > 0 {
 		f.streamFails--
@@ -325,6 +328,12 @@ func (f *fakeYouTube) stream(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 	}
 	rest := body[start:]
+	if stall > 0 && stall < int64(len(rest)) {
+		w.Write(rest[:stall])
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+		return
+	}
 	if cut > 0 && cut < int64(len(rest)) {
 		// Fewer bytes than Content-Length: the server closes the
 		// connection and the client sees the body end early.

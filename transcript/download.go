@@ -212,8 +212,9 @@ func (f *Fetcher) fetchStream(ctx context.Context, hc *http.Client, streamURL, p
 func rangeStart(h string) (int64, error) {
 	spec, ok := strings.CutPrefix(h, "bytes ")
 	first, _, ok2 := strings.Cut(spec, "-")
+	digits := first != "" && strings.Trim(first, "0123456789") == ""
 	n, err := strconv.ParseInt(first, 10, 64)
-	if !ok || !ok2 || err != nil {
+	if !ok || !ok2 || !digits || err != nil {
 		return 0, fmt.Errorf("audio stream: unreadable Content-Range %q", h)
 	}
 	return n, nil

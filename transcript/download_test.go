@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,6 +139,7 @@ func TestDownloadAudioErrors(t *testing.T) {
 			f.zeroBody, f.contentLength = true, int64(len(tone))
 			return f
 		}()}, partial: true},
+		{name: "longer than announced", formats: []fakeFormat{func() fakeFormat { f := audioFormat(tone); f.contentLength = int64(len(tone)) - 100; return f }()}, partial: true},
 		{name: "not audio", formats: []fakeFormat{audioFormat(noise)}, want: audio.ErrNotAudio},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -231,4 +234,24 @@ func TestDownloadAudioCancelled(t *testing.T) {
 	if _, err := os.Stat(dst); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("a cancelled download is in place: %v", err)
 	}
+}
+
+// FuzzRangeStart: a Content-Range header is outside input. A start that
+// parses is a byte position, and reads back the same when written out.
+func FuzzRangeStart(f *testing.F) {
+	for _, s := range []string{"bytes 0-99/100", "bytes 10000-26357/26358", "bytes */100", "", "bytes -1-5/6", "bytes +5-6/7", "items 0-1/2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		n, err := rangeStart(h)
+		if err != nil {
+			return
+		}
+		if n < 0 || !strings.HasPrefix(h, "bytes ") {
+			t.Fatalf("rangeStart(%q) = %d", h, n)
+		}
+		if back, err := rangeStart("bytes " + strconv.FormatInt(n, 10) + "-0/1"); err != nil || back != n {
+			t.Fatalf("rangeStart(%q) = %d, which reads back as %d, %v", h, n, back, err)
+		}
+	})
 }

@@ -64,14 +64,14 @@ func (f *Fetcher) DownloadAudio(ctx context.Context, videoID, dst string) (Audio
 	yc, _, rec := f.youtubeClient(base)
 	v, err := yc.GetVideoContext(ctx, videoID)
 	if err != nil && v != nil && isNoFormats(err) {
-		return AudioFile{}, fmt.Errorf("video %s: YouTube sent no streams: %w", videoID, ErrNoAudio)
+		return f.ytDlpAudio(ctx, videoID, dst, fmt.Errorf("video %s: YouTube sent no streams: %w", videoID, ErrNoAudio))
 	}
 	if err != nil {
 		return AudioFile{}, classify(ctx, videoID, err, rec.reason(), f.timeout())
 	}
 	format, err := chooseAudio(v.Formats)
 	if err != nil {
-		return AudioFile{}, fmt.Errorf("video %s: %w", videoID, err)
+		return f.ytDlpAudio(ctx, videoID, dst, fmt.Errorf("video %s: %w", videoID, err))
 	}
 	if format.ContentLength <= 0 {
 		// Without the size a cut-short download cannot be told from a

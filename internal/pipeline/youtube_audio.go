@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -265,15 +266,16 @@ func ReadYouTubeAudio(stateDir string) ([]YouTubeAudioStatus, int64, error) {
 		r := recs[slug]
 		out = append(out, YouTubeAudioStatus{Slug: slug, VideoID: r.VideoID, Outcome: r.Outcome, Error: r.Error, Next: r.Next, Size: r.Size})
 	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return out, 0, err
-	}
+	// Walked, not listed: yt-dlp keeps its partial files in a folder.
 	var disk int64
-	for _, e := range ents {
-		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() && e.Name() != "index.json" {
+	err = filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() && path != filepath.Join(dir, "index.json") {
 			disk += fi.Size()
 		}
-	}
-	return out, disk, nil
+		return nil
+	})
+	return out, disk, err
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/castfeed/castfeed/diag"
 	"github.com/castfeed/castfeed/transcript"
@@ -193,5 +194,33 @@ func TestYouTubeAudioOff(t *testing.T) {
 	mustRun(t, opt)
 	if got := dl.called(); len(got) != 0 {
 		t.Fatalf("media.youtube off, yet downloaded %v", got)
+	}
+}
+
+func TestYouTubeBackoff(t *testing.T) {
+	y := &youtubeAudio{retryMin: time.Hour, retryMax: 24 * time.Hour}
+	for _, tc := range []struct {
+		failures int
+		want     time.Duration
+	}{{1, time.Hour}, {2, 2 * time.Hour}, {4, 8 * time.Hour}, {5, 16 * time.Hour}, {6, 24 * time.Hour}, {40, 24 * time.Hour}} {
+		if got := y.backoff(tc.failures); got != tc.want {
+			t.Errorf("backoff after %d failures: %v, want %v", tc.failures, got, tc.want)
+		}
+	}
+}
+
+func TestYouTubeOutcome(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("x: %w", transcript.ErrBlocked), ytBlocked},
+		{fmt.Errorf("x: %w", transcript.ErrNoAudio), ytUnavailable},
+		{fmt.Errorf("x: %w", transcript.ErrVideoUnavailable), ytUnavailable},
+		{fmt.Errorf("audio download cut at byte 5 of 9"), ytFailed},
+	} {
+		if got := ytOutcome(tc.err); got != tc.want {
+			t.Errorf("ytOutcome(%v) = %s, want %s", tc.err, got, tc.want)
+		}
 	}
 }

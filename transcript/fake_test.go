@@ -31,6 +31,19 @@ type fakeYouTube struct {
 	failStatus int
 	// hang makes every request wait until the client gives up.
 	hang bool
+
+	// Audio streams (/videoplayback): the Range headers asked, how many
+	// bytes each write sends (0: all at once; a small number throttles),
+	// and cutAfter, which closes the next stream answer's connection
+	// after that many bytes (0: never).
+	ranges      []string
+	writeSize   int
+	cutAfter    int64
+	streamFails int // the next n stream requests get streamStatus
+	streamCode  int
+	// stallAfter makes the next stream answer send that many bytes, then
+	// nothing until the client gives up (0: never).
+	stallAfter int64
 }
 
 type fakeVideo struct {
@@ -39,6 +52,26 @@ type fakeVideo struct {
 	publishDate string
 	tracks      []fakeTrack
 	transcript  []fakeSegment // get_transcript answer; nil: none
+	formats     []fakeFormat  // streamingData.adaptiveFormats; nil: none
+}
+
+// fakeFormat is one stream of a video. A format with a body is served at
+// /videoplayback; contentLength, when set, is announced instead of the
+// body's length.
+type fakeFormat struct {
+	itag                  int
+	mime                  string
+	channels              int
+	width, height         int
+	bitrate               int
+	body                  []byte
+	contentLength         int64
+	ignoreRange, zeroBody bool
+}
+
+// audioFormat is YouTube's itag 140 serving body.
+func audioFormat(body []byte) fakeFormat {
+	return fakeFormat{itag: 140, mime: `audio/mp4; codecs="mp4a.40.2"`, channels: 2, bitrate: 130000, body: body}
 }
 
 type fakeTrack struct {
@@ -123,6 +156,14 @@ func (f *fakeYouTube) serve(w http.ResponseWriter, r *http.Request) {
 		f.timedText(w, r)
 	case r.URL.Path == "/youtubei/v1/get_transcript":
 		f.transcript(w, r)
+	case strings.HasPrefix(r.URL.Path, "/embed/"):
+		// The embed page names the player script kkdai/youtube reads
+		// before it hands out a stream URL.
+		io.WriteString(w, `<html><script src="/s/player/fake0001/player_ias.vflset/en_US/base.js"></script></html>`)
+	case r.URL.Path == "/s/player/fake0001/player_ias.vflset/en_US/base.js":
+		io.WriteString(w, "var fake=function(a){return a};")
+	case r.URL.Path == "/videoplayback":
+		f.stream(w, r)
 	default:
 		http.NotFound(w, r)
 	}
@@ -166,6 +207,22 @@ func (f *fakeYouTube) player(w http.ResponseWriter, r *http.Request) {
 		"microformat":       map[string]any{"playerMicroformatRenderer": map[string]any{"publishDate": v.publishDate}},
 		// Without a proof-of-origin token YouTube often sends no formats.
 		"streamingData": map[string]any{},
+	}
+	if v.formats != nil {
+		var fs []map[string]any
+		for _, fm := range v.formats {
+			n := fm.contentLength
+			if n == 0 {
+				n = int64(len(fm.body))
+			}
+			fs = append(fs, map[string]any{
+				"itag": fm.itag, "mimeType": fm.mime, "bitrate": fm.bitrate, "audioChannels": fm.channels,
+				"width": fm.width, "height": fm.height, "contentLength": fmt.Sprint(n),
+				// No "v" parameter: nothing for the library to decipher.
+				"url": fmt.Sprintf("https://rr1---sn-fake.googlevideo.com/videoplayback?id=%s&itag=%d", req.VideoID, fm.itag),
+			})
+		}
+		resp["streamingData"] = map[string]any{"adaptiveFormats": fs}
 	}
 	if tracks != nil {
 		resp["captions"] = map[string]any{"playerCaptionsTracklistRenderer": map[string]any{"captionTracks": tracks}}
@@ -220,6 +277,79 @@ func (f *fakeYouTube) transcript(w http.ResponseWriter, r *http.Request) {
 	answerJSON(w, map[string]any{"actions": []any{map[string]any{"elementsCommand": map[string]any{
 		"transformEntityCommand": map[string]any{"arguments": map[string]any{"transformTranscriptSegmentListArguments": map[string]any{
 			"overwrite": map[string]any{"initialSegments": initial}}}}}}}})
+}
+
+// stream serves a format's bytes, honouring "Range: bytes=N-".
+func (f *fakeYouTube) stream(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.ranges = append(f.ranges, r.Header.Get("Range"))
+	cut, size, stall := f.cutAfter, f.writeSize, f.stallAfter
+	f.cutAfter, f.stallAfter = 0, 0
+	code := 0
+	if f.streamFails > 0 {
+		f.streamFails--
+		code = f.streamCode
+	}
+	f.mu.Unlock()
+	if code != 0 {
+		http.Error(w, http.StatusText(code), code)
+		return
+	}
+	v := f.video(r.URL.Query().Get("id"))
+	if v == nil {
+		http.NotFound(w, r)
+		return
+	}
+	var fm *fakeFormat
+	for i := range v.formats {
+		if fmt.Sprint(v.formats[i].itag) == r.URL.Query().Get("itag") {
+			fm = &v.formats[i]
+		}
+	}
+	if fm == nil {
+		http.NotFound(w, r)
+		return
+	}
+	body := fm.body
+	if fm.zeroBody {
+		body = nil
+	}
+	var start int64
+	if rg, ok := strings.CutPrefix(r.Header.Get("Range"), "bytes="); ok && !fm.ignoreRange {
+		first, _, _ := strings.Cut(rg, "-")
+		if _, err := fmt.Sscan(first, &start); err != nil || start > int64(len(body)) {
+			http.Error(w, "bad range", http.StatusRequestedRangeNotSatisfiable)
+			return
+		}
+		w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, len(body)-1, len(body)))
+		w.Header().Set("Content-Length", fmt.Sprint(int64(len(body))-start))
+		w.WriteHeader(http.StatusPartialContent)
+	} else {
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+	}
+	rest := body[start:]
+	if stall > 0 && stall < int64(len(rest)) {
+		w.Write(rest[:stall])
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+		return
+	}
+	if cut > 0 && cut < int64(len(rest)) {
+		// Fewer bytes than Content-Length: the server closes the
+		// connection and the client sees the body end early.
+		rest = rest[:cut]
+	}
+	for len(rest) > 0 {
+		n := len(rest)
+		if size > 0 && size < n {
+			n = size
+		}
+		if _, err := w.Write(rest[:n]); err != nil {
+			return
+		}
+		w.(http.Flusher).Flush()
+		rest = rest[n:]
+	}
 }
 
 func answerJSON(w http.ResponseWriter, v any) {

@@ -154,19 +154,7 @@ func (f *Fetcher) Fetch(ctx context.Context, videoID string) (*Transcript, strin
 	}
 	log := f.logger().With("video_id", videoID)
 
-	// A fresh youtube.Client per fetch: it keeps per-video state (it
-	// switches to its embedded-player identity for age-restricted videos)
-	// and is not safe for concurrent use. The cost is one request for a
-	// visitor ID per fetch.
-	rec := &playerRecorder{next: base.Transport}
-	hc := *base
-	// The timeout moves into the transport, after the rate limiter: a
-	// request queued behind others is not late, and must not count as
-	// YouTube being unreachable.
-	hc.Transport = &limitedTransport{next: rec, lim: f.Limiter, timeout: base.Timeout}
-	hc.Timeout = 0
-	yc := &youtube.Client{HTTPClient: &hc}
-
+	yc, hc, rec := f.youtubeClient(base)
 	v, err := yc.GetVideoContext(ctx, videoID)
 	if err != nil && !(v != nil && isNoFormats(err)) {
 		return nil, "", classify(ctx, videoID, err, rec.reason(), f.timeout())
@@ -184,7 +172,7 @@ func (f *Fetcher) Fetch(ctx context.Context, videoID string) (*Transcript, strin
 				videoID, describeTracks(v.CaptionTracks), strings.Join(f.Languages, ", "), ErrLanguageUnavailable)
 		}
 		lang = track.LanguageCode
-		t, err := f.timedText(ctx, &hc, track)
+		t, err := f.timedText(ctx, hc, track)
 		if err == nil {
 			return t, SourceTimedText, nil
 		}
@@ -218,6 +206,22 @@ func (f *Fetcher) Fetch(ctx context.Context, videoID string) (*Transcript, strin
 		tried = append(tried, err)
 	}
 	return nil, "", errors.Join(tried...)
+}
+
+// youtubeClient returns a fresh youtube.Client, the HTTP client it uses,
+// and the recorder of its player answers' playability reasons. A fresh
+// client per video: it keeps per-video state (it switches to its
+// embedded-player identity for age-restricted videos) and is not safe for
+// concurrent use. The cost is one request for a visitor ID per video.
+func (f *Fetcher) youtubeClient(base *http.Client) (*youtube.Client, *http.Client, *playerRecorder) {
+	rec := &playerRecorder{next: base.Transport}
+	hc := *base
+	// The timeout moves into the transport, after the rate limiter: a
+	// request queued behind others is not late, and must not count as
+	// YouTube being unreachable.
+	hc.Transport = &limitedTransport{next: rec, lim: f.Limiter, timeout: base.Timeout}
+	hc.Timeout = 0
+	return &youtube.Client{HTTPClient: &hc}, &hc, rec
 }
 
 // stop classifies a source's error; sentinel errors pass unchanged.

@@ -22,6 +22,11 @@ folder, without asking YouTube): the outcome of the last attempt, the
 transcript kept, when the next attempt is due, and the last error with
 what to do about it. Use it when transcripts are missing: a "blocked"
 outcome means YouTube refuses this server (see README, "Transcripts").
+
+With media.youtube on, prints the YouTube audio downloads the same way:
+each episode's outcome (downloaded, cached, deferred: still to fetch,
+blocked, unavailable, failed), when it is tried next, and the disk the
+downloads use in the state folder.
 `
 
 func runStatus(ctx context.Context, args []string, e env) error {
@@ -35,6 +40,9 @@ func runStatus(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if err := printLastPublish(e.stdout, cfg.State.Dir); err != nil {
+		return err
+	}
+	if err := printYouTubeAudio(e.stdout, cfg.State.Dir); err != nil {
 		return err
 	}
 	sts, err := transcript.ReadStatus(filepath.Join(cfg.State.Dir, "transcripts"))
@@ -59,6 +67,36 @@ func runStatus(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Slug, s.VideoID, s.Outcome, kept, next, s.LastError)
 	}
 	return tw.Flush()
+}
+
+// printYouTubeAudio prints the last refresh's record of YouTube audio
+// downloads, and what is still to fetch.
+func printYouTubeAudio(w io.Writer, stateDir string) error {
+	sts, disk, err := pipeline.ReadYouTubeAudio(stateDir)
+	if err != nil || len(sts) == 0 {
+		return err
+	}
+	left := 0
+	for _, s := range sts {
+		if s.Size == 0 {
+			left++
+		}
+	}
+	fmt.Fprintf(w, "youtube audio: %d of %d episodes downloaded, %d still to fetch, %.1f MB on disk\n", len(sts)-left, len(sts), left, float64(disk)/1e6)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "EPISODE\tVIDEO\tAUDIO\tNEXT ATTEMPT\tLAST ERROR")
+	for _, s := range sts {
+		next := "-"
+		if !s.Next.IsZero() {
+			next = s.Next.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Slug, s.VideoID, s.Outcome, next, s.Error)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	return nil
 }
 
 // printLastPublish prints the record of the last publish to the target.

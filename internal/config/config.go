@@ -107,6 +107,14 @@ type Media struct {
 	AudioOffset float64 `yaml:"audio_offset"`
 	// HeadTimeout bounds the HTTP HEAD used to learn a remote file's length.
 	HeadTimeout time.Duration `yaml:"head_timeout"`
+	// YouTube publishes, for an episode with a youtube video and neither an
+	// audio URL nor a file in Dir, the video's audio, downloaded once into
+	// the state folder (youtube-audio/) and tagged like a local file.
+	YouTube bool `yaml:"youtube"`
+	// YouTubeMaxPerRefresh caps the downloads of one refresh, so a first
+	// run over a long archive neither hammers YouTube nor fills the disk
+	// in one night; the rest follow on later refreshes.
+	YouTubeMaxPerRefresh int `yaml:"youtube_max_per_refresh"`
 }
 
 // Output is the published folder, and where it is published from there
@@ -171,7 +179,7 @@ func Default() *Config {
 			PublishTime: "00:00",
 		},
 		Episodes: Episodes{Dir: "episodes"},
-		Media:    Media{Type: "audio/mpeg", HeadTimeout: 10 * time.Second},
+		Media:    Media{Type: "audio/mpeg", HeadTimeout: 10 * time.Second, YouTubeMaxPerRefresh: 3},
 		Output:   Output{Dir: "public", Target: "dir", S3: defaultS3()},
 		Transcripts: Transcripts{
 			Enabled:          true,

@@ -44,6 +44,9 @@ func TestValid(t *testing.T) {
 	if c.Podcast.Language != "ar-MA" || c.Podcast.Owner.Email != "owner@example.com" {
 		t.Errorf("decoded %+v", c.Podcast)
 	}
+	if c.Media.YouTube || c.Media.YouTubeMaxPerRefresh != 3 {
+		t.Errorf("media.youtube defaults: %+v, want off with 3 per refresh", c.Media)
+	}
 	if c.Serve.Schedule != "@daily" || c.Transcripts.Concurrency != 2 {
 		t.Errorf("defaults lost: serve=%+v transcripts=%+v", c.Serve, c.Transcripts)
 	}
@@ -74,6 +77,8 @@ func TestErrors(t *testing.T) {
 		{"bad subcategory", strings.Replace(valid, "[How To]", "[Cooking]", 1), []string{"config.yaml:15: podcast.categories[1].subcategories:", "How To"}},
 		{"template not absolute", strings.Replace(valid, `"{{.BaseURL}}/media/{{.Slug}}.mp3"`, `"/media/{{.Slug}}.mp3"`, 1), []string{"config.yaml:21: media.url_template:"}},
 		{"template unknown field", strings.Replace(valid, `{{.Slug}}`, `{{.Sluggo}}`, 1), []string{"media.url_template:", ".Slug"}},
+		{"youtube downloads per refresh negative", valid + "  youtube: true\n  youtube_max_per_refresh: -1\n", []string{"config.yaml:23: media.youtube_max_per_refresh: -1 is not between 0 and 100"}},
+		{"youtube not a bool", valid + "  youtube: yes please\n", []string{"config.yaml:22: media.youtube:", "true or false"}},
 		{"missing required", "episodes:\n  dir: x\n", []string{"podcast.title: is required", "podcast.base_url:", "media.url_template: is required"}},
 	}
 	for _, tt := range tests {

@@ -112,6 +112,9 @@ func (c *Config) Validate() error {
 	if c.Media.HeadTimeout <= 0 {
 		bad("media.head_timeout", "must be a positive duration, e.g. 10s")
 	}
+	if c.Media.YouTubeMaxPerRefresh < 0 || c.Media.YouTubeMaxPerRefresh > 100 {
+		bad("media.youtube_max_per_refresh", "%d is not between 0 and 100; it is how many videos' audio one refresh downloads, e.g. 3", c.Media.YouTubeMaxPerRefresh)
+	}
 	t := &c.Transcripts
 	if t.Enabled && len(t.Languages) == 0 {
 		bad("transcripts.languages", "needs at least one language code, in order of preference, e.g. [ar, fr, en]")

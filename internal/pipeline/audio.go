@@ -175,8 +175,12 @@ func (s *show) tagAudio(ctx context.Context, it *item, l *loaded) diag.List {
 		return nil // hosted elsewhere: used as is
 	}
 	src, mf, ok := s.localAudio(l.slug)
+	var diags diag.List
 	if !ok {
-		return nil
+		src, mf, ok, diags = s.youtubeSource(ctx, l)
+	}
+	if !ok {
+		return diags
 	}
 	ext := mf.ext
 	if s.audio == nil {
@@ -199,7 +203,6 @@ func (s *show) tagAudio(ctx context.Context, it *item, l *loaded) diag.List {
 	tags, chs := audioTags(s.cfg, ep, l.chapters, c.cover)
 	rec, had := c.byEp[l.slug]
 	out := c.path(l.slug, rec.Ext)
-	var diags diag.List
 	var err error
 	// The size and mtime are media.dir's listing at the start of the
 	// refresh, which the build fingerprint saw too.

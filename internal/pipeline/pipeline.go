@@ -36,6 +36,9 @@ type Options struct {
 	Logger      *slog.Logger
 	HTTPClient  *http.Client
 	Transcripts Transcripts // nil: no transcripts
+	// YouTubeAudio downloads videos' audio when media.youtube is on; nil
+	// means the transcripts' YouTube client (or one built from the config).
+	YouTubeAudio AudioDownloader
 	// Progress, if not nil, is called as episode files are read.
 	Progress func(done, total int)
 	Now      func() time.Time
@@ -69,6 +72,9 @@ type Result struct {
 	// Audio counts episodes by tagged-audio outcome (tagged, cached,
 	// failed); empty without local MP3/M4A files.
 	Audio map[string]int
+	// YouTubeAudio counts episodes by download outcome (downloaded,
+	// cached, deferred, blocked…); empty unless media.youtube is on.
+	YouTubeAudio map[string]int
 }
 
 // ErrRefused is returned when publishing would harm subscribers (lost
@@ -111,7 +117,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 	fp := fingerprint(inputs, opt)
-	if st.build.upToDate(fp, cfg.Output.Dir, now(), opt.Transcripts != nil && !opt.Offline) {
+	if st.build.upToDate(fp, cfg.Output.Dir, now(), opt.Transcripts != nil && !opt.Offline, cfg.Media.YouTube && !opt.Offline) {
 		res.UpToDate = true
 		res.Published = st.build.Published
 		log.Info("nothing changed since the last build", "episodes", res.Published)
@@ -147,6 +153,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		}
 	}
 	lap("read")
+	var audioDue time.Time
 	items, nextDue, diags, err := s.items(ctx, eps)
 	if err != nil {
 		return res, err
@@ -157,6 +164,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	res.Diagnostics = diags
 	res.Published = len(items)
 	res.Audio = s.audioCounts()
+	res.YouTubeAudio, audioDue = s.youtubeCounts()
 	for _, d := range diags {
 		lvl := slog.LevelWarn
 		if d.Severity == diag.Error {
@@ -196,6 +204,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := s.audio.save(); err != nil {
 		return res, fmt.Errorf("save state: %w", err)
 	}
+	if err := s.youtube.save(); err != nil {
+		return res, fmt.Errorf("save state: %w", err)
+	}
 	if err := s.cache.commit(); err != nil {
 		log.Warn("cannot keep the encoded items for the next refresh", "error", err)
 	}
@@ -205,7 +216,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	// episode files count as they were before reading (inputsDigest).
 	fp = fingerprint(inputs, opt)
 	st.build = buildRecord{Inputs: fp, Output: outputStamp(cfg.Output.Dir), NextDue: nextDue,
-		TranscriptsDue: transcriptsDue, Published: len(items)}
+		TranscriptsDue: transcriptsDue, AudioDue: audioDue, Published: len(items)}
 	if err := st.saveBuild(); err != nil {
 		return res, fmt.Errorf("save state: %w", err)
 	}
@@ -251,7 +262,8 @@ type show struct {
 	salt        [32]byte   // see itemSalt
 	cache       *itemCache // encoded items; nil: none
 	encoded     atomic.Int64
-	audio       *audioCache // tagged copies of local audio (audio.go); nil until needed
+	audio       *audioCache   // tagged copies of local audio (audio.go); nil until needed
+	youtube     *youtubeAudio // downloads of videos' audio (youtube_audio.go); nil until needed
 }
 
 // publish writes the output folder.

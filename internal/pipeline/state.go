@@ -72,16 +72,19 @@ type buildRecord struct {
 	NextDue time.Time `json:"next_due,omitzero"` // a scheduled episode goes out
 	// TranscriptsDue is when a transcript is next to be asked of YouTube.
 	TranscriptsDue time.Time `json:"transcripts_due,omitzero"`
-	Published      int       `json:"published"`
+	// AudioDue is when a YouTube audio download is next to be tried
+	// (media.youtube_max_per_refresh left some for later, or one failed).
+	AudioDue  time.Time `json:"audio_due,omitzero"`
+	Published int       `json:"published"`
 }
 
 // upToDate tells whether a refresh with inputs fp can skip all work: the
 // inputs and the published folder are as the last build left them, and
 // nothing has fallen due since (a scheduled episode, a transcript retry).
-func (b buildRecord) upToDate(fp, outDir string, now time.Time, online bool) bool {
+func (b buildRecord) upToDate(fp, outDir string, now time.Time, online, youtube bool) bool {
 	due := func(t time.Time) bool { return !t.IsZero() && !now.Before(t) }
 	return b.Inputs != "" && fp == b.Inputs && outputIntact(outDir, b.Output) &&
-		!due(b.NextDue) && !(online && due(b.TranscriptsDue))
+		!due(b.NextDue) && !(online && due(b.TranscriptsDue)) && !(youtube && due(b.AudioDue))
 }
 
 func openState(dir string) *state {

@@ -1,0 +1,344 @@
+package site
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Show is the podcast as its pages present it.
+type Show struct {
+	Title, Description string
+	// Language is a BCP 47 tag; the pages' lang unless an episode has
+	// its own.
+	Language string
+	// BaseURL is where the output folder is served, without a trailing
+	// slash. Absolute URLs (canonical, Open Graph) start with it; links
+	// between pages and to the assets are relative, so the pages also
+	// work from another host or path.
+	BaseURL           string
+	FeedURL           string // the RSS feed, absolute
+	Image             string // absolute URL of the cover; "" for none
+	Author, Copyright string
+	// Link is the show's own website besides these pages, if any.
+	Link      string
+	Hosts     []Person
+	Subscribe Directories
+}
+
+// Directories are the show's pages in podcast directories and apps. One
+// left empty gets no button.
+type Directories struct {
+	ApplePodcasts, Spotify, PocketCasts, Overcast, AntennaPod, YouTube string
+}
+
+// Person is a host or a guest; URL may be empty.
+type Person struct{ Name, URL string }
+
+// Chapter is a chapter of an episode's audio.
+type Chapter struct {
+	Start time.Duration
+	Title string
+	URL   string // optional link of the chapter
+}
+
+// Cue is a piece of the transcript, timed against the audio.
+type Cue struct {
+	Start, End time.Duration
+	Speaker    string // "" when the captions do not say
+	Text       string
+}
+
+// Download is a file offered for download, such as a transcript.
+type Download struct {
+	Label string // e.g. "Transcript (WebVTT)"
+	URL   string
+	Type  string // media type
+}
+
+// Episode is one episode's page.
+type Episode struct {
+	Slug, Title string
+	Language    string // BCP 47; "" for the show's
+	PubDate     time.Time
+	Duration    time.Duration
+	Summary     string // plain text
+	// NotesHTML is the show notes as sanitised HTML, inserted as it is:
+	// whoever fills it vouches that it is safe.
+	NotesHTML string
+	Image     string // absolute URL; "" for the show's cover
+	AudioURL  string
+	AudioType string
+	Chapters  []Chapter
+	Cues      []Cue
+	Guests    []Person
+	Hosts     []Person
+	YouTube   string // the video's URL, shown as a plain link
+	Downloads []Download
+}
+
+// Entry is an episode as the show's pages list it.
+type Entry struct {
+	Slug, Title, Language string
+	PubDate               time.Time
+	Duration              time.Duration
+	Summary               string
+	Guests                []Person
+}
+
+// Entry returns how the show's pages list e.
+func (e *Episode) Entry() Entry {
+	return Entry{Slug: e.Slug, Title: e.Title, Language: e.Language, PubDate: e.PubDate,
+		Duration: e.Duration, Summary: e.Summary, Guests: e.Guests}
+}
+
+// File is one file of the site; Name is slash-separated and relative to
+// the output folder.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// PerPage is how many episodes one page of the show lists.
+const PerPage = 50
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed assets/site.css
+var css []byte
+
+//go:embed assets/site.js
+var js []byte
+
+// Site writes the pages of one show. It is safe for concurrent use: the
+// pipeline writes episode pages on every core.
+type Site struct {
+	show    Show
+	tmpl    *template.Template
+	css, js File
+}
+
+// New parses the templates and fingerprints the assets of show's site.
+func New(show Show) (*Site, error) {
+	show.BaseURL = strings.TrimSuffix(show.BaseURL, "/")
+	t, err := template.New("").Funcs(template.FuncMap{
+		"clock":   clock,
+		"seconds": seconds,
+		"iso":     isoDuration,
+		"date":    func(t time.Time) string { return t.Format("2 January 2006") },
+		"isodate": func(t time.Time) string { return t.Format("2006-01-02") },
+		"dir":     dir,
+		// sanitised marks the show notes, made safe by the episode
+		// package, as HTML to insert as it is.
+		"sanitised": func(s string) template.HTML { return template.HTML(s) },
+	}).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("site templates: %w", err)
+	}
+	return &Site{show: show, tmpl: t, css: fingerprint("assets/site", ".css", css), js: fingerprint("assets/site", ".js", js)}, nil
+}
+
+// fingerprint names an asset after its content: a new version is a new
+// URL, so hosts and browsers may keep the old one cached forever.
+func fingerprint(base, ext string, data []byte) File {
+	sum := sha256.Sum256(data)
+	return File{Name: base + "." + hex.EncodeToString(sum[:5]) + ext, Data: data}
+}
+
+// Assets returns the stylesheet and the script that every page links.
+func (s *Site) Assets() []File { return []File{s.css, s.js} }
+
+// page is what a template is executed with.
+type page struct {
+	Root        string // the output folder relative to the page: "" or "../../"
+	Lang, Dir   string
+	Title       string // of the document
+	Description string
+	URL         string // canonical, absolute
+	Image       string
+	OGType      string
+	CSS, JS     string
+	Show        *Show
+	Subscribe   []button
+	Episode     *Episode
+	Entries     []Entry
+	Number      int // of this page of the show, from 1
+	Prev, Next  string
+	Embed       string // the episode's embed.html, absolute
+}
+
+type button struct{ Name, URL string }
+
+// buttons lists the directories that have a URL, in a fixed order.
+func (s *Show) buttons() []button {
+	d := s.Subscribe
+	var out []button
+	for _, b := range []button{
+		{"Apple Podcasts", d.ApplePodcasts}, {"Spotify", d.Spotify}, {"Pocket Casts", d.PocketCasts},
+		{"Overcast", d.Overcast}, {"AntennaPod", d.AntennaPod}, {"YouTube", d.YouTube},
+	} {
+		if b.URL != "" {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func (s *Site) newPage(root, rel string) *page {
+	return &page{Root: root, Lang: s.show.Language, Dir: dir(s.show.Language), URL: s.show.BaseURL + "/" + rel,
+		Image: s.show.Image, OGType: "website", Description: excerpt(s.show.Description),
+		CSS: root + s.css.Name, JS: root + s.js.Name, Show: &s.show}
+}
+
+// EpisodePages returns ep's page and its compact player for iframes.
+func (s *Site) EpisodePages(ep *Episode) ([]File, error) {
+	dirName := "episodes/" + ep.Slug + "/"
+	p := s.newPage("../../", dirName)
+	if ep.Language != "" {
+		p.Lang, p.Dir = ep.Language, dir(ep.Language)
+	}
+	p.Title = ep.Title + " · " + s.show.Title
+	if ep.Summary != "" {
+		p.Description = excerpt(ep.Summary)
+	}
+	if ep.Image != "" {
+		p.Image = ep.Image
+	}
+	p.OGType = "music.song"
+	p.Episode = ep
+	p.Embed = p.URL + "embed.html"
+	var out []File
+	for _, f := range []struct{ name, tmpl string }{{"index.html", "episode.html"}, {"embed.html", "embed.html"}} {
+		data, err := s.execute(f.tmpl, p)
+		if err != nil {
+			return nil, fmt.Errorf("episode %s: %w", ep.Slug, err)
+		}
+		out = append(out, File{Name: dirName + f.name, Data: data})
+	}
+	return out, nil
+}
+
+// ShowPages returns the show's pages: index.html with the newest PerPage
+// episodes, then page/2/index.html and on. Entries may come in any order;
+// they are listed newest first, equal dates by slug.
+func (s *Site) ShowPages(entries []Entry) ([]File, error) {
+	entries = slices.Clone(entries)
+	slices.SortStableFunc(entries, func(a, b Entry) int {
+		return cmp.Or(b.PubDate.Compare(a.PubDate), strings.Compare(a.Slug, b.Slug))
+	})
+	pages := max(1, (len(entries)+PerPage-1)/PerPage)
+	name := func(n int) string {
+		if n == 1 {
+			return "index.html"
+		}
+		return "page/" + strconv.Itoa(n) + "/index.html"
+	}
+	out := make([]File, 0, pages)
+	for n := 1; n <= pages; n++ {
+		root, rel := "", ""
+		if n > 1 {
+			root, rel = "../../", path.Dir(name(n))+"/"
+		}
+		p := s.newPage(root, rel)
+		p.Title = s.show.Title
+		if n > 1 {
+			p.Title = fmt.Sprintf("%s · page %d of %d", s.show.Title, n, pages)
+		}
+		p.Subscribe = s.show.buttons()
+		p.Entries = entries[(n-1)*PerPage : min(n*PerPage, len(entries))]
+		p.Number = n
+		if n > 1 {
+			p.Prev = root + strings.TrimSuffix(name(n-1), "index.html")
+			if p.Prev == "" {
+				p.Prev = "./"
+			}
+		}
+		if n < pages {
+			p.Next = root + strings.TrimSuffix(name(n+1), "index.html")
+		}
+		data, err := s.execute("index.html", p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, File{Name: name(n), Data: data})
+	}
+	return out, nil
+}
+
+func (s *Site) execute(name string, p *page) ([]byte, error) {
+	var b bytes.Buffer
+	if err := s.tmpl.ExecuteTemplate(&b, name, p); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// clock is a time in the audio as people read it: 4:05, 1:02:40.
+func clock(d time.Duration) string {
+	s := int64(max(d, 0) / time.Second)
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// seconds is a time in the audio as #t= and the script read it: whole
+// seconds, or milliseconds when there are any ("12.5").
+func seconds(d time.Duration) string {
+	ms := max(d, 0).Milliseconds()
+	s := strconv.FormatInt(ms/1000, 10)
+	if f := ms % 1000; f != 0 {
+		s += strings.TrimRight(fmt.Sprintf(".%03d", f), "0")
+	}
+	return s
+}
+
+// isoDuration is a duration as <time datetime> wants it.
+func isoDuration(d time.Duration) string { return "PT" + seconds(d) + "S" }
+
+// rtlLanguages are the languages written right to left, by primary subtag.
+var rtlLanguages = []string{"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr", "ug", "ur", "yi"}
+
+// dir is the writing direction of a BCP 47 language tag: its script
+// subtag when it has one (ku-Arab), else its language.
+func dir(lang string) string {
+	parts := strings.Split(strings.ToLower(lang), "-")
+	for _, p := range parts[1:] {
+		if len(p) == 4 {
+			if p == "arab" || p == "hebr" || p == "syrc" || p == "thaa" || p == "nkoo" {
+				return "rtl"
+			}
+			return "ltr"
+		}
+	}
+	if slices.Contains(rtlLanguages, parts[0]) {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// excerpt shortens a description for meta tags, at a space.
+func excerpt(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	const n = 200
+	if len(s) <= n {
+		return s
+	}
+	cut := s[:n]
+	if i := strings.LastIndexByte(cut, ' '); i > 0 {
+		cut = cut[:i]
+	} else {
+		cut = strings.ToValidUTF8(cut, "") // cut inside a character
+	}
+	return cut + "…"
+}

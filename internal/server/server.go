@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -189,15 +190,25 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		}
 	case p == "/-/refresh":
 		s.refresh(w, r)
-	case p == "/":
+	case p == "/" && !s.hasSite():
 		http.Redirect(w, r, "/feed.xml", http.StatusFound)
 	case strings.HasPrefix(p, "/media/") && s.opt.MediaDir != "":
 		s.serveFile(w, r, s.opt.MediaDir, p[len("/media/"):])
+	case strings.HasSuffix(p, "/"):
+		// A folder of the site is its page, as on any static host.
+		s.serveFile(w, r, s.opt.Dir, p[1:]+"index.html")
 	case strings.HasPrefix(p, "/"):
 		s.serveFile(w, r, s.opt.Dir, p[1:])
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// hasSite reports whether the published folder has the show's page;
+// without one, / leads to the feed.
+func (s *Server) hasSite() bool {
+	_, err := os.Stat(filepath.Join(s.opt.Dir, "index.html"))
+	return err == nil
 }
 
 // getOnly answers 405 to what is neither GET nor HEAD, and reports
@@ -291,6 +302,8 @@ var (
 		".vtt":  newKind("text/vtt; charset=utf-8", assetCache, true),
 		".srt":  newKind("application/x-subrip; charset=utf-8", assetCache, true),
 		".html": newKind("text/html; charset=utf-8", assetCache, true),
+		".css":  newKind("text/css; charset=utf-8", assetCache, true),
+		".js":   newKind("text/javascript; charset=utf-8", assetCache, true),
 		".txt":  newKind("text/plain; charset=utf-8", assetCache, true),
 		".xml":  newKind("application/xml; charset=utf-8", assetCache, true),
 		".png":  newKind("image/png", mediaCache, false),

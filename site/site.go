@@ -30,7 +30,9 @@ type Show struct {
 	Image             string // absolute URL of the cover; "" for none
 	Author, Copyright string
 	// Link is the show's own website besides these pages, if any.
-	Link      string
+	Link string
+	// Hosts are listed on the show's pages; when empty, they are the
+	// people who host the most episodes (up to six).
 	Hosts     []Person
 	Subscribe Directories
 }
@@ -92,13 +94,13 @@ type Entry struct {
 	PubDate               time.Time
 	Duration              time.Duration
 	Summary               string
-	Guests                []Person
+	Guests, Hosts         []Person
 }
 
 // Entry returns how the show's pages list e.
 func (e *Episode) Entry() Entry {
 	return Entry{Slug: e.Slug, Title: e.Title, Language: e.Language, PubDate: e.PubDate,
-		Duration: e.Duration, Summary: e.Summary, Guests: e.Guests}
+		Duration: e.Duration, Summary: e.Summary, Guests: e.Guests, Hosts: e.Hosts}
 }
 
 // File is one file of the site; Name is slash-separated and relative to
@@ -243,6 +245,10 @@ func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 		}
 		return "page/" + strconv.Itoa(n) + "/index.html"
 	}
+	show := s.show
+	if len(show.Hosts) == 0 {
+		show.Hosts = mostHosts(entries, 6)
+	}
 	out := make([]File, 0, pages)
 	for n := 1; n <= pages; n++ {
 		root, rel := "", ""
@@ -250,6 +256,7 @@ func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 			root, rel = "../../", path.Dir(name(n))+"/"
 		}
 		p := s.newPage(root, rel)
+		p.Show = &show
 		p.Title = s.show.Title
 		if n > 1 {
 			p.Title = fmt.Sprintf("%s · page %d of %d", s.show.Title, n, pages)
@@ -273,6 +280,25 @@ func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 		out = append(out, File{Name: name(n), Data: data})
 	}
 	return out, nil
+}
+
+// mostHosts returns the n people who host the most entries, most first,
+// equal counts by name.
+func mostHosts(entries []Entry, n int) []Person {
+	counts := map[string]int{}
+	var people []Person
+	for _, e := range entries {
+		for _, h := range e.Hosts {
+			if counts[h.Name] == 0 {
+				people = append(people, h)
+			}
+			counts[h.Name]++
+		}
+	}
+	slices.SortStableFunc(people, func(a, b Person) int {
+		return cmp.Or(counts[b.Name]-counts[a.Name], strings.Compare(a.Name, b.Name))
+	})
+	return people[:min(n, len(people))]
 }
 
 func (s *Site) execute(name string, p *page) ([]byte, error) {

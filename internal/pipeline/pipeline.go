@@ -193,6 +193,7 @@ type show struct {
 	reader      *episode.Reader // without HTML; see complete
 	transcripts map[string]transcript.Result
 	outcomes    map[string]int
+	pages       *pages // nil: no site (site.enabled off)
 }
 
 // item is an episode that goes into the feed, kept small: a show of
@@ -252,7 +253,11 @@ func (s *show) complete(it *item) (feed.Item, []chapters.Chapter, []outFile, err
 	}
 	files, tags := s.transcriptFiles(it.slug, ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset)))
 	fi.Transcripts = tags
-	return fi, l.chapters, files, nil
+	pages, err := s.episodePages(it, ep, &fi, l.chapters)
+	if err != nil {
+		return feed.Item{}, nil, nil, err
+	}
+	return fi, l.chapters, append(files, pages...), nil
 }
 
 // items turns loaded episodes into feed items. It returns the earliest
@@ -395,7 +400,13 @@ func (s *show) publish(ctx context.Context, items []item) (bool, error) {
 			return false, err
 		}
 	}
+	if err := s.startSite(); err != nil {
+		return false, err
+	}
 	if err := s.writeFeeds(ctx, tx, s.podcast(), items); err != nil {
+		return false, err
+	}
+	if err := s.writeSite(tx); err != nil {
 		return false, err
 	}
 	return tx.Commit()
@@ -407,7 +418,7 @@ func (s *show) podcast() *feed.Podcast {
 	p := &feed.Podcast{
 		Title:       c.Title,
 		Description: c.Description,
-		Link:        c.Link,
+		Link:        s.showLink(),
 		Language:    c.Language,
 		Copyright:   c.Copyright,
 		Author:      c.Author,

@@ -128,6 +128,10 @@ type Site struct {
 	show    Show
 	tmpl    *template.Template
 	css, js File
+	foot    template.HTML // the same on every page
+	// links and script are the head's links and script, the same on
+	// every page at one depth, by the page's Root.
+	links, script map[string]template.HTML
 }
 
 // New parses the templates and fingerprints the assets of show's site.
@@ -147,7 +151,21 @@ func New(show Show) (*Site, error) {
 	if err != nil {
 		return nil, fmt.Errorf("site templates: %w", err)
 	}
-	return &Site{show: show, tmpl: t, css: fingerprint("assets/site", ".css", css), js: fingerprint("assets/site", ".js", js)}, nil
+	s := &Site{show: show, tmpl: t, css: fingerprint("assets/site", ".css", css), js: fingerprint("assets/site", ".js", js)}
+	if s.foot, err = s.fragment("foot", &s.show); err != nil {
+		return nil, err
+	}
+	s.links, s.script = map[string]template.HTML{}, map[string]template.HTML{}
+	for _, root := range []string{"", "../../"} {
+		p := &page{Show: &s.show, CSS: root + s.css.Name, JS: root + s.js.Name}
+		if s.links[root], err = s.fragment("links", p); err != nil {
+			return nil, err
+		}
+		if s.script[root], err = s.fragment("script", p); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // fingerprint names an asset after its content: a new version is a new
@@ -176,7 +194,58 @@ type page struct {
 	Entries     []Entry
 	Number      int // of this page of the show, from 1
 	Prev, Next  string
-	Embed       string // the episode's embed.html, absolute
+
+	// An episode's parts, each rendered once for its page and its embed:
+	// html/template costs a reflective call per action, and a large
+	// show has tens of thousands of pages.
+	Links, Script      template.HTML
+	Head, Foot, Player template.HTML
+	Chapters, Cues     template.HTML
+	Guests, Hosts      template.HTML
+	Date               dateView
+	Duration           *timeView
+}
+
+// timeView is a time in the audio as the pages write it.
+type timeView struct{ Seconds, ISO, Clock string }
+
+func newTimeView(d time.Duration) timeView {
+	return timeView{Seconds: seconds(d), ISO: isoDuration(d), Clock: clock(d)}
+}
+
+type dateView struct{ ISO, Text string }
+
+// chapterView and cueView are a chapter and a cue ready for the
+// template. Lead is the opening of the item up to the text: markup and
+// times of our own making (digits, ':' and '.'), written here rather than
+// through five template actions each, since a transcript has thousands
+// of cues. The text from outside, titles, speakers and URLs, still goes
+// through html/template.
+type chapterView struct {
+	Lead       template.HTML
+	Title, URL string
+}
+
+type cueView struct {
+	Lead          template.HTML
+	Speaker, Text string
+}
+
+// lead opens a chapter's <li> or a cue's <p> with the link that seeks to
+// start: <li data-start="390"><a href="#t=390"><time …>6:30</time>.
+// A cue's link closes there; a chapter's goes on around its title.
+func lead(b *strings.Builder, element string, start time.Duration, end string) template.HTML {
+	secs := seconds(start)
+	b.Reset()
+	b.WriteString("<" + element + ` data-start="` + secs + `"`)
+	if end != "" {
+		b.WriteString(` data-end="` + end + `"`)
+	}
+	b.WriteString(`><a href="#t=` + secs + `"><time datetime="PT` + secs + `S" dir="ltr">` + clock(start) + "</time>")
+	if element == "p" {
+		b.WriteString("</a>")
+	}
+	return template.HTML(b.String())
 }
 
 type button struct{ Name, URL string }
@@ -199,7 +268,7 @@ func (s *Show) buttons() []button {
 func (s *Site) newPage(root, rel string) *page {
 	return &page{Root: root, Lang: s.show.Language, Dir: dir(s.show.Language), URL: s.show.BaseURL + "/" + rel,
 		Image: s.show.Image, OGType: "website", Description: excerpt(s.show.Description),
-		CSS: root + s.css.Name, JS: root + s.js.Name, Show: &s.show}
+		CSS: root + s.css.Name, JS: root + s.js.Name, Show: &s.show, Links: s.links[root], Script: s.script[root]}
 }
 
 // EpisodePages returns ep's page and its compact player for iframes.
@@ -218,7 +287,42 @@ func (s *Site) EpisodePages(ep *Episode) ([]File, error) {
 	}
 	p.OGType = "music.song"
 	p.Episode = ep
-	p.Embed = p.URL + "embed.html"
+	p.Foot = s.foot
+	p.Date = dateView{ISO: ep.PubDate.Format("2006-01-02"), Text: ep.PubDate.Format("2 January 2006")}
+	if ep.Duration > 0 {
+		d := newTimeView(ep.Duration)
+		p.Duration = &d
+	}
+	var b strings.Builder
+	chapters := make([]chapterView, len(ep.Chapters))
+	for i, c := range ep.Chapters {
+		chapters[i] = chapterView{Lead: lead(&b, "li", c.Start, ""), Title: c.Title, URL: c.URL}
+	}
+	cues := make([]cueView, len(ep.Cues))
+	for i, c := range ep.Cues {
+		cues[i] = cueView{Lead: lead(&b, "p", c.Start, seconds(c.End)), Speaker: c.Speaker, Text: c.Text}
+	}
+	var err error
+	for _, f := range []struct {
+		html *template.HTML
+		name string
+		data any
+		skip bool
+	}{
+		{&p.Head, "head", p, false},
+		{&p.Player, "player", ep, false},
+		{&p.Chapters, "chapters", chapters, len(chapters) == 0},
+		{&p.Cues, "cues", cues, len(cues) == 0},
+		{&p.Guests, "people", ep.Guests, len(ep.Guests) == 0},
+		{&p.Hosts, "people", ep.Hosts, len(ep.Hosts) == 0},
+	} {
+		if f.skip {
+			continue
+		}
+		if *f.html, err = s.fragment(f.name, f.data); err != nil {
+			return nil, fmt.Errorf("episode %s: %w", ep.Slug, err)
+		}
+	}
 	var out []File
 	for _, f := range []struct{ name, tmpl string }{{"index.html", "episode.html"}, {"embed.html", "embed.html"}} {
 		data, err := s.execute(f.tmpl, p)
@@ -264,6 +368,7 @@ func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 		p.Subscribe = s.show.buttons()
 		p.Entries = entries[(n-1)*PerPage : min(n*PerPage, len(entries))]
 		p.Number = n
+		p.Foot = s.foot
 		if n > 1 {
 			p.Prev = root + strings.TrimSuffix(name(n-1), "index.html")
 			if p.Prev == "" {
@@ -299,6 +404,15 @@ func mostHosts(entries []Entry, n int) []Person {
 		return cmp.Or(counts[b.Name]-counts[a.Name], strings.Compare(a.Name, b.Name))
 	})
 	return people[:min(n, len(people))]
+}
+
+// fragment renders a part of a page, to be inserted as it is.
+func (s *Site) fragment(name string, data any) (template.HTML, error) {
+	var b strings.Builder
+	if err := s.tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		return "", err
+	}
+	return template.HTML(b.String()), nil
 }
 
 func (s *Site) execute(name string, p *page) ([]byte, error) {

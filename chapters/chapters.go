@@ -14,13 +14,13 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/castfeed/castfeed/diag"
+	"github.com/castfeed/castfeed/internal/timecode"
 )
 
 // Note is one line of an episode's notes, e.g. "0:04:00 - Definitions".
@@ -55,227 +55,12 @@ const (
 	minChapterLen = 10 * time.Second
 )
 
-// splitNote splits a note into its timestamp and the rest: emphasis
-// markers and an optional bracket or parenthesis around the time, then a
-// separator (-, –, —, :, |) or none. It is written out by hand because it
-// runs for every note of every episode; FuzzParseNote keeps it honest.
-func splitNote(s string) (ts, rest string, ok bool) {
-	i := skip(s, 0, " \t*_~`")
-	if i < len(s) && (s[i] == '[' || s[i] == '(') {
-		i = skip(s, i+1, " \t")
-	}
-	start := i
-	i, n := digits(s, i, 3)
-	if n == 0 {
-		return "", "", false
-	}
-	groups := 0
-	for groups < 2 && i+1 < len(s) && s[i] == ':' && isDigit(s[i+1]) {
-		i, _ = digits(s, i+1, 2)
-		groups++
-	}
-	if groups == 0 {
-		return "", "", false
-	}
-	if i+1 < len(s) && (s[i] == '.' || s[i] == ',') && isDigit(s[i+1]) {
-		i, _ = digits(s, i+1, 3)
-	}
-	ts = s[start:i]
-	i = skip(s, i, " \t")
-	if i < len(s) && (s[i] == ']' || s[i] == ')') {
-		i++
-	}
-	i = skip(s, i, "*_~`")
-	i = skip(s, i, " \t")
-	j := i
-	for j < len(s) {
-		switch {
-		case s[j] == '-' || s[j] == ':' || s[j] == '|':
-			j++
-		case strings.HasPrefix(s[j:], "–") || strings.HasPrefix(s[j:], "—"):
-			j += len("–")
-		default:
-			goto done
-		}
-	}
-done:
-	if j > i {
-		i = skip(s, j, " \t")
-	}
-	return ts, s[i:], true
-}
-
-// skip returns the first index from i whose byte is not in set.
-func skip(s string, i int, set string) int {
-	for i < len(s) && strings.IndexByte(set, s[i]) >= 0 {
-		i++
-	}
-	return i
-}
-
-// digits consumes up to max digits from i, returning the new index and
-// how many it took.
-func digits(s string, i, max int) (int, int) {
-	n := 0
-	for i < len(s) && n < max && isDigit(s[i]) {
-		i++
-		n++
-	}
-	return i, n
-}
-
-func isDigit(b byte) bool { return b >= '0' && b <= '9' }
-
-// linkRE finds a Markdown link [text](url).
-var linkRE = regexp.MustCompile(`\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
-
-// tagRE finds HTML tags, which have no place in a chapter title.
-var tagRE = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
-
-// emphasisRE finds Markdown emphasis: *a*, **a**, ***a***, __a__.
-var emphasisRE = regexp.MustCompile(`\*\*\*(\S.*?)\*\*\*|\*\*(\S.*?)\*\*|\*(\S.*?)\*|__(\S.*?)__`)
-
-// ErrNoTimestamp reports a note that does not start with a time.
-var ErrNoTimestamp = errors.New("no timestamp at the start")
-
-// ParseTimestamp reads H:MM:SS, HH:MM:SS, M:SS or MM:SS, with optional
-// fractional seconds (1:02.5).
-func ParseTimestamp(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	frac := time.Duration(0)
-	if i := strings.IndexAny(s, ".,"); i >= 0 {
-		digits := s[i+1:]
-		if digits == "" || len(digits) > 3 {
-			return 0, fmt.Errorf("timestamp %q: bad fraction of a second", s)
-		}
-		n, err := strconv.Atoi(digits)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("timestamp %q: bad fraction of a second", s)
-		}
-		for range 3 - len(digits) {
-			n *= 10
-		}
-		frac = time.Duration(n) * time.Millisecond
-		s = s[:i]
-	}
-	// At most three parts, split without allocating: every note of every
-	// episode comes through here.
-	var buf [3]string
-	parts := buf[:0]
-	for rest := s; ; {
-		p, r, more := strings.Cut(rest, ":")
-		if len(parts) == 3 {
-			return 0, fmt.Errorf("timestamp %q: want H:MM:SS or MM:SS", s)
-		}
-		parts = append(parts, p)
-		if !more {
-			break
-		}
-		rest = r
-	}
-	if len(parts) < 2 {
-		return 0, fmt.Errorf("timestamp %q: want H:MM:SS or MM:SS", s)
-	}
-	var numBuf [3]int
-	nums := numBuf[:len(parts)]
-	for i, p := range parts {
-		if p == "" || len(p) > 3 || !allDigits(p) {
-			return 0, fmt.Errorf("timestamp %q: want H:MM:SS or MM:SS", s)
-		}
-		nums[i], _ = strconv.Atoi(p)
-	}
-	sec := nums[len(nums)-1]
-	if sec >= 60 || len(parts[len(parts)-1]) != 2 {
-		return 0, fmt.Errorf("timestamp %q: seconds must be two digits below 60", s)
-	}
-	var d time.Duration
-	if len(nums) == 3 {
-		if nums[1] >= 60 || len(parts[1]) != 2 {
-			return 0, fmt.Errorf("timestamp %q: minutes must be two digits below 60", s)
-		}
-		if nums[0] > 99 {
-			return 0, fmt.Errorf("timestamp %q: more than 99 hours", s)
-		}
-		d = time.Duration(nums[0])*time.Hour + time.Duration(nums[1])*time.Minute
-	} else {
-		d = time.Duration(nums[0]) * time.Minute
-	}
-	return d + time.Duration(sec)*time.Second + frac, nil
-}
-
-func allDigits(s string) bool {
-	for i := range len(s) {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// FormatTimestamp writes HH:MM:SS, the form Apple and Spotify recognise in
-// descriptions; fractions of a second are dropped.
-func FormatTimestamp(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	s := int64(d / time.Second)
-	return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
-}
-
-// ParseNote splits a note into its start, title and the URL of a Markdown
-// link in it. The title is plain text: link syntax and emphasis markers
-// are removed.
-func ParseNote(text string) (start time.Duration, title, url string, err error) {
-	ts, rest, ok := splitNote(text)
-	if !ok {
-		return 0, "", "", ErrNoTimestamp
-	}
-	start, err = ParseTimestamp(ts)
-	if err != nil {
-		return 0, "", "", err
-	}
-	title = rest
-	// The checks spare most titles the regular expressions, which are
-	// most of the time spent on a note.
-	if strings.IndexByte(title, '[') >= 0 {
-		if l := linkRE.FindStringSubmatch(title); l != nil {
-			url = l[2]
-		}
-		title = linkRE.ReplaceAllString(title, "$1")
-	}
-	if strings.IndexByte(title, '<') >= 0 {
-		title = tagRE.ReplaceAllString(title, "")
-	}
-	if strings.ContainsAny(title, "*_") {
-		title = emphasisRE.ReplaceAllString(title, "$1$2$3$4")
-	}
-	title = strings.Trim(title, " \t*_`~")
-	if !singleSpaced(title) {
-		title = strings.Join(strings.Fields(title), " ")
-	}
-	return start, title, url, nil
-}
-
-// singleSpaced reports whether s has no run of spaces and no other
-// white space (ASCII), so that collapsing it would change nothing.
-func singleSpaced(s string) bool {
-	for i := range len(s) {
-		switch c := s[i]; {
-		case c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' '):
-			return false
-		case c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c >= 0x80:
-			return false // non-ASCII may hold Unicode spaces: the slow way
-		}
-	}
-	return true
-}
-
 // Lines lists chapters as "HH:MM:SS Title" lines, the form Apple Podcasts
 // and Spotify turn into chapters when they read an episode's description.
 func Lines(cs []Chapter) string {
 	var b strings.Builder
 	for _, c := range cs {
-		b.WriteString(FormatTimestamp(c.Start))
+		b.WriteString(timecode.Format(c.Start, ""))
 		b.WriteByte(' ')
 		b.WriteString(c.Title)
 		b.WriteByte('\n')
@@ -291,17 +76,17 @@ func Build(notes []Note, opt Options) ([]Chapter, diag.List) {
 		cs    = make([]Chapter, 0, len(notes))
 	)
 	for _, n := range notes {
-		start, title, url, err := ParseNote(n.Text)
+		start, title, url, err := parseNote(n.Text)
 		switch {
-		case errors.Is(err, ErrNoTimestamp):
-			diags = append(diags, diag.Warnf(n.Line, `start the line with a time, e.g. "0:12:30 - Topic", or move it out of ## Notes`,
+		case errors.Is(err, errNoTimestamp):
+			diags = append(diags, diag.NewWarning(n.Line, `start the line with a time, e.g. "0:12:30 - Topic", or move it out of ## Notes`,
 				"not a chapter: %q has no timestamp at the start", clip(n.Text)))
 			continue
 		case err != nil:
-			diags = append(diags, diag.Warnf(n.Line, "write times as H:MM:SS or MM:SS", "not a chapter: %v", err))
+			diags = append(diags, diag.NewWarning(n.Line, "write times as H:MM:SS or MM:SS", "not a chapter: %v", err))
 			continue
 		case title == "":
-			diags = append(diags, diag.Warnf(n.Line, "add a title after the time", "chapter at %s has no title and is left out", FormatTimestamp(start)))
+			diags = append(diags, diag.NewWarning(n.Line, "add a title after the time", "chapter at %s has no title and is left out", timecode.Format(start, "")))
 			continue
 		}
 		cs = append(cs, Chapter{Start: start, Title: title, URL: url, Line: n.Line})
@@ -322,8 +107,8 @@ func Build(notes []Note, opt Options) ([]Chapter, diag.List) {
 		return nil, diags
 	}
 	if cs[0].Start > 0 {
-		diags = append(diags, diag.Warnf(cs[0].Line, "add a first note at 0:00:00",
-			"the first chapter starts at %s, not at the beginning; an \"Intro\" chapter is added before it", FormatTimestamp(cs[0].Start)))
+		diags = append(diags, diag.NewWarning(cs[0].Line, "add a first note at 0:00:00",
+			"the first chapter starts at %s, not at the beginning; an \"Intro\" chapter is added before it", timecode.Format(cs[0].Start, "")))
 		cs = append([]Chapter{{Start: 0, Title: "Intro", Line: cs[0].Line}}, cs...)
 	}
 	for i := range cs {
@@ -394,8 +179,8 @@ func inOrder(cs []Chapter, end time.Duration) ([]Chapter, diag.List) {
 			hint = "did you mean " + guess + "?"
 		}
 		after, _ = neighboursAfter(cs, keep, i)
-		diags = append(diags, diag.Warnf(c.Line, hint, "timestamp %s is out of order (after %s, before %s); this chapter is left out",
-			FormatTimestamp(c.Start), FormatTimestamp(before), endLabel(after)))
+		diags = append(diags, diag.NewWarning(c.Line, hint, "timestamp %s is out of order (after %s, before %s); this chapter is left out",
+			timecode.Format(c.Start, ""), timecode.Format(before, ""), endLabel(after)))
 	}
 	return out, diags
 }
@@ -428,7 +213,7 @@ func endLabel(d time.Duration) string {
 	if d < 0 {
 		return "the end"
 	}
-	return FormatTimestamp(d)
+	return timecode.Format(d, "")
 }
 
 // typoGuess tries the usual slips of a finger: another hour digit, or the
@@ -442,7 +227,7 @@ func typoGuess(t, before, after time.Duration) (string, bool) {
 			continue
 		}
 		if g := hh*time.Hour + rest; fits(g) {
-			return FormatTimestamp(g), true
+			return timecode.Format(g, ""), true
 		}
 	}
 	return "", false
@@ -462,11 +247,11 @@ func shift(cs []Chapter, offset time.Duration) ([]Chapter, diag.List) {
 		if c.Start < 0 {
 			nextNeg := i+1 < len(cs) && cs[i+1].Start+offset <= 0
 			if nextNeg {
-				diags = append(diags, diag.Warnf(c.Line, "check audio_offset, or remove the note",
+				diags = append(diags, diag.NewWarning(c.Line, "check audio_offset, or remove the note",
 					"chapter %q falls before the start of the audio after audio_offset %s and is left out", c.Title, offsetLabel(offset)))
 				continue
 			}
-			diags = append(diags, diag.Warnf(c.Line, "check audio_offset",
+			diags = append(diags, diag.NewWarning(c.Line, "check audio_offset",
 				"chapter %q starts before the audio after audio_offset %s; it is moved to 0:00:00", c.Title, offsetLabel(offset)))
 			c.Start = 0
 		}
@@ -488,8 +273,8 @@ func merge(cs []Chapter) ([]Chapter, diag.List) {
 	out := cs[:0:0]
 	for _, c := range cs {
 		if k := len(out) - 1; k >= 0 && out[k].Start == c.Start {
-			diags = append(diags, diag.Warnf(c.Line, "give each note its own time",
-				"two notes at %s; they are merged into one chapter", FormatTimestamp(c.Start)))
+			diags = append(diags, diag.NewWarning(c.Line, "give each note its own time",
+				"two notes at %s; they are merged into one chapter", timecode.Format(c.Start, "")))
 			out[k].Title += " / " + c.Title
 			if out[k].URL == "" {
 				out[k].URL = c.URL
@@ -519,12 +304,12 @@ func trimEnd(cs []Chapter, dur, offset time.Duration) ([]Chapter, diag.List) {
 	out := cs[:0:0]
 	for _, c := range cs {
 		if c.Start >= dur {
-			at := FormatTimestamp(c.Start - offset) // as the note has it
+			at := timecode.Format(c.Start-offset, "") // as the note has it
 			if offset != 0 {
-				at += fmt.Sprintf(" (%s in the audio, after audio_offset %s)", FormatTimestamp(c.Start), offsetLabel(offset))
+				at += fmt.Sprintf(" (%s in the audio, after audio_offset %s)", timecode.Format(c.Start, ""), offsetLabel(offset))
 			}
-			diags = append(diags, diag.Warnf(c.Line, "fix the time, or the episode's duration",
-				"chapter at %s is past the end of the episode (%s) and is left out", at, FormatTimestamp(dur)))
+			diags = append(diags, diag.NewWarning(c.Line, "fix the time, or the episode's duration",
+				"chapter at %s is past the end of the episode (%s) and is left out", at, timecode.Format(dur, "")))
 			continue
 		}
 		out = append(out, c)
@@ -537,7 +322,7 @@ func trimEnd(cs []Chapter, dur, offset time.Duration) ([]Chapter, diag.List) {
 func playerRules(cs []Chapter, dur time.Duration) diag.List {
 	var diags diag.List
 	if len(cs) < minChapters {
-		diags = append(diags, diag.Warnf(cs[0].Line, "add notes: Apple Podcasts and YouTube need at least 3 chapters",
+		diags = append(diags, diag.NewWarning(cs[0].Line, "add notes: Apple Podcasts and YouTube need at least 3 chapters",
 			"only %d chapter(s); players that read chapters from the description will ignore them", len(cs)))
 	}
 	for i, c := range cs {
@@ -546,7 +331,7 @@ func playerRules(cs []Chapter, dur time.Duration) diag.List {
 			continue
 		}
 		if end-c.Start < minChapterLen {
-			diags = append(diags, diag.Warnf(c.Line, "merge it with a neighbour: players want chapters of at least 10 seconds",
+			diags = append(diags, diag.NewWarning(c.Line, "merge it with a neighbour: players want chapters of at least 10 seconds",
 				"chapter %q lasts %s", c.Title, (end-c.Start).String()))
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
-	"github.com/asticode/go-astisub"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -17,7 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asticode/go-astisub"
+
 	"github.com/castfeed/castfeed/diag"
+	"github.com/castfeed/castfeed/internal/sharedtest"
+	"github.com/castfeed/castfeed/internal/timecode"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -51,20 +54,20 @@ func TestParseNote(t *testing.T) {
 		{"0:10:75 - bad seconds", 0, "", "", true},
 		{"", 0, "", "", true},
 	} {
-		start, title, url, err := ParseNote(tc.in)
+		start, title, url, err := parseNote(tc.in)
 		if (err != nil) != tc.err || start != tc.start || title != tc.title || url != tc.url {
-			t.Errorf("ParseNote(%q) = %v, %q, %q, %v; want %v, %q, %q, err %v", tc.in, start, title, url, err, tc.start, tc.title, tc.url, tc.err)
+			t.Errorf("parseNote(%q) = %v, %q, %q, %v; want %v, %q, %q, err %v", tc.in, start, title, url, err, tc.start, tc.title, tc.url, tc.err)
 		}
 	}
 }
 
 func TestFormatTimestamp(t *testing.T) {
 	for d, want := range map[time.Duration]string{0: "00:00:00", hms(1, 2, 3): "01:02:03", hms(0, 59, 59) + 999*time.Millisecond: "00:59:59", -time.Second: "00:00:00", hms(12, 0, 0): "12:00:00"} {
-		if got := FormatTimestamp(d); got != want {
-			t.Errorf("FormatTimestamp(%v) = %q, want %q", d, got, want)
+		if got := timecode.Format(d, ""); got != want {
+			t.Errorf("timecode.Format(%v, \"\") = %q, want %q", d, got, want)
 		}
 		if d >= 0 && d%time.Second == 0 {
-			if back, err := ParseTimestamp(FormatTimestamp(d)); err != nil || back != d {
+			if back, err := parseTimestamp(timecode.Format(d, "")); err != nil || back != d {
 				t.Errorf("round trip of %v: %v, %v", d, back, err)
 			}
 		}
@@ -220,7 +223,7 @@ func fixtureNotes(t testing.TB, name string) ([]Note, time.Duration) {
 		lineNum++
 		l := strings.TrimSpace(sc.Text())
 		if m := durRE.FindStringSubmatch(l); m != nil && dur == 0 {
-			dur, _ = ParseTimestamp(m[1])
+			dur, _ = parseTimestamp(m[1])
 		}
 		if strings.HasPrefix(l, "#") {
 			in = strings.EqualFold(strings.TrimSpace(strings.TrimLeft(l, "#")), "notes")
@@ -233,12 +236,11 @@ func fixtureNotes(t testing.TB, name string) ([]Note, time.Duration) {
 	return ns, dur
 }
 
-const fixtures = "../../shared/fixtures/geeksblabla"
-
 // TestFixtures builds the chapters of every real episode file: the result
 // is always valid, and each file's known problems are reported at their
 // lines.
 func TestFixtures(t *testing.T) {
+	fixtures := sharedtest.Fixtures(t)
 	files, _ := filepath.Glob(filepath.Join(fixtures, "*.md"))
 	if len(files) < 16 {
 		t.Fatalf("found %d fixtures in %s, want 16", len(files), fixtures)
@@ -319,12 +321,15 @@ func TestGoldenFormats(t *testing.T) {
 	for _, in := range cases {
 		base := strings.TrimSuffix(filepath.Base(in), ".notes")
 		t.Run(base, func(t *testing.T) {
-			data, _ := os.ReadFile(in)
+			data, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
 			var ns []Note
 			dur := time.Duration(0)
 			for i, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
 				if d, ok := strings.CutPrefix(l, "duration: "); ok {
-					dur, _ = ParseTimestamp(d)
+					dur, _ = parseTimestamp(d)
 					continue
 				}
 				ns = append(ns, Note{Line: i + 1, Text: l})
@@ -411,15 +416,15 @@ func FuzzParseTimestamp(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d, err := ParseTimestamp(s)
+		d, err := parseTimestamp(s)
 		if err != nil {
 			return
 		}
 		if d < 0 || d > 100*time.Hour {
-			t.Fatalf("ParseTimestamp(%q) = %v", s, d)
+			t.Fatalf("parseTimestamp(%q) = %v", s, d)
 		}
-		if back, err := ParseTimestamp(FormatTimestamp(d)); err != nil || back != d.Truncate(time.Second) {
-			t.Fatalf("round trip of %q: %v -> %q -> %v, %v", s, d, FormatTimestamp(d), back, err)
+		if back, err := parseTimestamp(timecode.Format(d, "")); err != nil || back != d.Truncate(time.Second) {
+			t.Fatalf("round trip of %q: %v -> %q -> %v, %v", s, d, timecode.Format(d, ""), back, err)
 		}
 	})
 }
@@ -429,9 +434,9 @@ func FuzzParseNote(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		start, title, _, err := ParseNote(s)
+		start, title, _, err := parseNote(s)
 		if err == nil && (start < 0 || title != strings.TrimSpace(title)) {
-			t.Fatalf("ParseNote(%q) = %v, %q", s, start, title)
+			t.Fatalf("parseNote(%q) = %v, %q", s, start, title)
 		}
 	})
 }
@@ -511,16 +516,4 @@ func FuzzSplitNoteMatchesRegexp(f *testing.F) {
 			t.Fatalf("splitNote(%q) = %q, %q, %v; regexp says %q", s, ts, rest, ok, m)
 		}
 	})
-}
-
-// TestClock holds the hand-written HH:MM:SS.mmm to fmt's.
-func TestClock(t *testing.T) {
-	for _, d := range []time.Duration{-time.Second, 0, 7 * time.Millisecond, 59*time.Second + 990*time.Millisecond,
-		time.Hour - time.Millisecond, 99*time.Hour + 59*time.Minute, 100*time.Hour + 5*time.Millisecond, 1234*time.Hour + 61*time.Second} {
-		ms := max(d, 0).Milliseconds()
-		want := fmt.Sprintf("%02d:%02d:%02d,%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
-		if got := clock(d, ","); got != want {
-			t.Errorf("clock(%v) = %s, want %s", d, got, want)
-		}
-	}
 }

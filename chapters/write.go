@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/castfeed/castfeed/internal/timecode"
+	"github.com/castfeed/castfeed/internal/webvtt"
 )
 
 // jsonChapters is the Podcasting 2.0 JSON chapters document.
@@ -25,20 +28,14 @@ type jsonChapter struct {
 	URL       string      `json:"url,omitempty"`
 }
 
-// seconds writes d as a JSON number of seconds: whole when it is, else
-// with up to three decimals.
-func seconds(d time.Duration) json.Number {
-	return json.Number(strconv.FormatFloat(float64(d.Milliseconds())/1000, 'f', -1, 64))
-}
-
 // WriteJSON writes Podcasting 2.0 JSON chapters (version 1.2.0), the file
 // podcast:chapters points at.
 func WriteJSON(w io.Writer, cs []Chapter) error {
 	doc := jsonChapters{Version: "1.2.0", Chapters: make([]jsonChapter, len(cs))}
 	for i, c := range cs {
-		doc.Chapters[i] = jsonChapter{StartTime: seconds(c.Start), Title: c.Title, URL: c.URL}
+		doc.Chapters[i] = jsonChapter{StartTime: timecode.Seconds(c.Start), Title: c.Title, URL: c.URL}
 		if c.End > c.Start {
-			doc.Chapters[i].EndTime = seconds(c.End)
+			doc.Chapters[i].EndTime = timecode.Seconds(c.End)
 		}
 	}
 	enc := json.NewEncoder(w)
@@ -50,33 +47,35 @@ func WriteJSON(w io.Writer, cs []Chapter) error {
 // PSCNamespace is the Podlove Simple Chapters namespace.
 const PSCNamespace = "http://podlove.org/simple-chapters"
 
-// pscDoc is a Podlove Simple Chapters document.
-type pscDoc struct {
+// PSC is a Podlove Simple Chapters element: a standalone document
+// (WritePSC) or the psc:chapters of a feed item, which declares the
+// namespace on its root instead.
+type PSC struct {
 	XMLName  xml.Name     `xml:"psc:chapters"`
 	Version  string       `xml:"version,attr"`
 	Xmlns    string       `xml:"xmlns:psc,attr,omitempty"`
-	Chapters []pscChapter `xml:"psc:chapter"`
+	Chapters []PSCChapter `xml:"psc:chapter"`
 }
 
-// pscChapter is one psc:chapter.
-type pscChapter struct {
+// PSCChapter is one psc:chapter.
+type PSCChapter struct {
 	Start string `xml:"start,attr"`
 	Title string `xml:"title,attr"`
 	Href  string `xml:"href,attr,omitempty"`
 }
 
-// newPSC converts chapters to Podlove Simple Chapters.
-func newPSC(cs []Chapter) *pscDoc {
-	p := &pscDoc{Version: "1.2", Chapters: make([]pscChapter, len(cs))}
+// NewPSC converts chapters to Podlove Simple Chapters.
+func NewPSC(cs []Chapter) *PSC {
+	p := &PSC{Version: "1.2", Chapters: make([]PSCChapter, len(cs))}
 	for i, c := range cs {
-		p.Chapters[i] = pscChapter{Start: clock(c.Start, "."), Title: c.Title, Href: c.URL}
+		p.Chapters[i] = PSCChapter{Start: timecode.Format(c.Start, "."), Title: c.Title, Href: c.URL}
 	}
 	return p
 }
 
 // WritePSC writes a standalone Podlove Simple Chapters document.
 func WritePSC(w io.Writer, cs []Chapter) error {
-	p := newPSC(cs)
+	p := NewPSC(cs)
 	p.Xmlns = PSCNamespace
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
@@ -88,27 +87,6 @@ func WritePSC(w io.Writer, cs []Chapter) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
-}
-
-// clock writes HH:MM:SS<sep>mmm.
-func clock(d time.Duration, sep string) string {
-	return string(appendClock(nil, d, sep))
-}
-
-// appendClock appends HH:MM:SS<sep>mmm without fmt: a build writes one per
-// chapter of every episode.
-func appendClock(b []byte, d time.Duration, sep string) []byte {
-	ms := max(d, 0).Milliseconds()
-	pad := func(b []byte, n int64, width int) []byte {
-		for w, p := width-1, int64(10); w > 0 && n < p; w, p = w-1, p*10 {
-			b = append(b, '0')
-		}
-		return strconv.AppendInt(b, n, 10)
-	}
-	b = append(pad(b, ms/3600000, 2), ':')
-	b = append(pad(b, ms/60000%60, 2), ':')
-	b = append(pad(b, ms/1000%60, 2), sep...)
-	return pad(b, ms%1000, 3)
 }
 
 // endOf is when a chapter ends in formats that need an end: its End, or
@@ -130,22 +108,18 @@ func WriteVTT(w io.Writer, cs []Chapter) error {
 	for i, c := range cs {
 		end := endOf(c)
 		line := strconv.AppendInt(append(line[:0], '\n'), int64(i+1), 10)
-		line = appendClock(append(line, '\n'), c.Start, ".")
-		line = appendClock(append(line, " --> "...), end, ".")
+		line = timecode.Append(append(line, '\n'), c.Start, ".")
+		line = timecode.Append(append(line, " --> "...), end, ".")
 		line = append(append(append(line, '\n'), vttText(c.Title)...), '\n')
 		bw.Write(line)
 	}
 	return bw.Flush()
 }
 
-// vttEscaper escapes what starts a tag ("<") or a character reference
-// ("&") in WebVTT cue text; "Q&A <live>" would otherwise lose its text.
-var vttEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;")
-
 // vttText is a title as cue text: on one line (a blank line would end
 // the cue), without "-->" (which may not appear in one), escaped.
 func vttText(title string) string {
-	return vttEscaper.Replace(strings.ReplaceAll(strings.Join(strings.Fields(title), " "), "-->", "->"))
+	return webvtt.Escape(strings.ReplaceAll(strings.Join(strings.Fields(title), " "), "-->", "->"))
 }
 
 // WriteYouTube writes the chapter block of a YouTube description: one

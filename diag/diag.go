@@ -58,14 +58,39 @@ func (d Diagnostic) String() string {
 	return b.String()
 }
 
-// Errorf is shorthand for an Error diagnostic without a file; the caller
+// GitHub formats d as a GitHub Actions workflow command,
+// "::warning file=…,line=…::message; hint", which the Actions runner
+// turns into an annotation on the pull request's file and line.
+func (d Diagnostic) GitHub() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "::%s file=%s", d.Severity, ghProperty.Replace(d.File))
+	if d.Line > 0 {
+		fmt.Fprintf(&b, ",line=%d", d.Line)
+	}
+	b.WriteString("::")
+	msg := d.Message
+	if d.Hint != "" {
+		msg += "; " + d.Hint
+	}
+	b.WriteString(ghData.Replace(msg))
+	return b.String()
+}
+
+// The escapes of workflow commands (as in the Actions toolkit's
+// command.ts): data escapes %, CR and LF; properties also : and ,.
+var (
+	ghData     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	ghProperty = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
+// NewError is shorthand for an Error diagnostic without a file; the caller
 // that knows the file fills it in (see List.InFile).
-func Errorf(line int, hint, format string, args ...any) Diagnostic {
+func NewError(line int, hint, format string, args ...any) Diagnostic {
 	return Diagnostic{Line: line, Severity: Error, Message: fmt.Sprintf(format, args...), Hint: hint}
 }
 
-// Warnf is shorthand for a Warning diagnostic without a file.
-func Warnf(line int, hint, format string, args ...any) Diagnostic {
+// NewWarning is shorthand for a Warning diagnostic without a file.
+func NewWarning(line int, hint, format string, args ...any) Diagnostic {
 	return Diagnostic{Line: line, Severity: Warning, Message: fmt.Sprintf(format, args...), Hint: hint}
 }
 

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // knownKeys are the front-matter keys castfeed reads.
@@ -21,31 +23,59 @@ func known(key string) bool {
 	return false
 }
 
-// misplacedKey returns, for keys other tools use, what to write instead.
-func misplacedKey(key string) string {
+// decisive are the keys whose loss, to a misspelling, would change
+// whether, when or as what an episode goes out, with what they decide.
+// An unknown key that looks like one of them is an error rather than a
+// warning: `publshed: false` read as a warning would publish a draft,
+// and apps keep what they have downloaded. Other keys (tags, title…)
+// only lose a detail, or are required anyway.
+var decisive = map[string]string{
+	"published": "whether the episode is published",
+	"isNext":    "whether the episode is published",
+	"date":      "when the episode is published",
+	"time":      "when the episode is published",
+	"guid":      "the episode's identity in podcast apps",
+	"audio":     "which audio file the feed links",
+	"explicit":  "whether apps mark the episode explicit",
+}
+
+// misplacedKey returns, for keys other tools use, what to write instead
+// and the castfeed key meant, if one is.
+func misplacedKey(key string) (hint, meant string) {
 	switch strings.ToLower(key) {
 	case "draft":
-		return "castfeed does not read draft: write published: false to keep the episode out of the feed"
+		return "castfeed does not read draft: write published: false to keep the episode out of the feed", "published"
 	case "description", "summary", "excerpt", "subtitle":
-		return "remove it: the summary is the paragraph after the front matter, before the first ## heading"
+		return "remove it: the summary is the paragraph after the front matter, before the first ## heading", ""
 	case "slug", "permalink", "url":
-		return "remove it: the episode's address comes from the file name"
+		return "remove it: the episode's address comes from the file name", ""
 	case "author", "authors", "host", "hosts", "guest", "guests", "speakers":
-		return "list people in the notes, under ## Guests and ## Prepared and Presented by"
+		return "list people in the notes, under ## Guests and ## Prepared and Presented by", ""
 	case "cover", "thumbnail", "artwork":
-		return "did you mean image?"
+		return "did you mean image?", "image"
 	case "video", "youtube_url", "yt", "youtube_id", "video_url":
-		return "did you mean youtube?"
+		return "did you mean youtube?", "youtube"
 	case "number", "episode_number", "ep":
-		return "did you mean episode?"
+		return "did you mean episode?", "episode"
 	case "pubdate", "publish_date", "published_at", "date_published":
-		return "did you mean date?"
+		return "did you mean date?", "date"
 	case "length", "size", "filesize":
-		return "did you mean audio_length (bytes) or duration?"
+		return "did you mean audio_length (bytes) or duration?", ""
 	case "enclosure", "mp3", "audio_url", "media":
-		return "did you mean audio?"
+		return "did you mean audio?", "audio"
 	}
-	return ""
+	return "", ""
+}
+
+// falsy reports whether a field says false: `draft: false`, which a site
+// generator's front matter carries on every published page, asks for
+// nothing castfeed would not do anyway.
+func falsy(f field) bool {
+	switch strings.ToLower(strings.TrimSpace(f.text)) {
+	case "false", "no", "off":
+		return f.kind == scalar
+	}
+	return false
 }
 
 // conv converts front-matter fields into an Episode's values, reporting
@@ -89,6 +119,9 @@ func shape(k kind) string {
 	return "a nested mapping"
 }
 
+// convert turns the front matter's fields into the Episode's values, one
+// case per key. It stays one switch, longer than most functions here,
+// because each key is a few lines and a reader looks a key up by name.
 func (p *parse) convert(ep *Episode, fields []field, front string) {
 	c := &conv{p: p, fields: fields, front: front}
 	ep.keys = make([]keyLine, len(fields))
@@ -97,12 +130,21 @@ func (p *parse) convert(ep *Episode, fields []field, front string) {
 		if known(f.key) {
 			continue
 		}
-		hint := misplacedKey(f.key)
+		hint, meant := misplacedKey(f.key)
 		if hint == "" {
 			hint = "remove it, or check its spelling"
-			if s := suggest(f.key); s != "" {
-				hint = fmt.Sprintf("did you mean %s?", s)
+			if meant = suggest(f.key); meant != "" {
+				hint = fmt.Sprintf("did you mean %s?", meant)
 			}
+		}
+		if what, ok := decisive[meant]; ok && !(meant == "published" && strings.EqualFold(f.key, "draft") && falsy(f)) {
+			then := "; until the key is fixed or removed, the file is left out of the feed (or kept at its last published version)"
+			if strings.HasSuffix(hint, "?") {
+				then = " Until the key is fixed or removed, the file is left out of the feed (or kept at its last published version)"
+			}
+			p.errorf(f.line, hint+then,
+				"unknown front-matter key %q looks like %s, which decides %s: castfeed will not guess", f.key, meant, what)
+			continue
 		}
 		p.warnf(f.line, hint, "unknown front-matter key %q is ignored", f.key)
 	}
@@ -154,17 +196,29 @@ func (p *parse) convert(ep *Episode, fields []field, front string) {
 			ep.AudioLength = n
 		}
 	}
+	// Apple and Podcasting 2.0 number seasons and episodes from 1: a 0 or
+	// a negative number is left out of the feed rather than sent.
 	if n, f, ok := c.integer("season", "the season's number"); ok {
-		if n < 0 || n > 10_000 {
+		switch {
+		case n <= 0:
+			p.warnf(f.line, "number seasons from 1, or remove the line", "season %d is not a season number (they start at 1) and is ignored", n)
+		case n > 10_000:
 			p.errorf(f.line, "give the season's number, like 2", "season %d is out of range", n)
-		} else {
+		default:
 			ep.Season = int(n)
 		}
 	}
 	if n, f, ok := c.integer("episode", "the episode's number"); ok {
-		if n < 0 || n > 1_000_000 {
+		switch {
+		case n <= 0:
+			what := "the episode has no number"
+			if ep.Number > 0 {
+				what = fmt.Sprintf("the number in the file name, %d, is used", ep.Number)
+			}
+			p.warnf(f.line, "number episodes from 1, or remove the line", "episode %d is not an episode number (they start at 1) and is ignored; %s", n, what)
+		case n > 1_000_000:
 			p.errorf(f.line, "give the episode's number, like 42", "episode %d is out of range", n)
-		} else {
+		default:
 			ep.Number = int(n)
 		}
 	}
@@ -192,6 +246,7 @@ func (c *conv) title(ep *Episode) {
 		c.p.warnf(f.line, "podcast apps show titles as plain text: remove the markup", "the title contains HTML markup, which is removed")
 		ep.Title = t
 	}
+	c.titleLimits(ep.Title, f.line)
 	// An unquoted "#" after a space starts a YAML comment, which silently
 	// cuts titles like "Tech News & AMA #12".
 	if raw := c.rawLine(f.line); !strings.Contains(s, "#") {
@@ -203,6 +258,20 @@ func (c *conv) title(ep *Episode) {
 		if v != "" && !strings.ContainsRune(`"'|>`, rune(v[0])) && strings.Contains(v, " #") {
 			c.p.warnf(f.line, `put the title in quotes: title: "…"`, "the title is cut at \" #\", which YAML reads as the start of a comment")
 		}
+	}
+}
+
+// maxTitle is Apple Podcasts' limit on a title, in characters.
+const maxTitle = 255
+
+// titleLimits warns about a title Apple cuts or apps show as empty.
+func (c *conv) titleLimits(t string, line int) {
+	if n := utf8.RuneCountInString(t); n > maxTitle {
+		c.p.warnf(line, fmt.Sprintf("keep the title under %d characters; put the rest in the summary, the paragraph after the front matter", maxTitle),
+			"the title is %d characters long; Apple Podcasts accepts at most %d", n, maxTitle)
+	}
+	if !strings.ContainsFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		c.p.warnf(line, "write the title in words: apps list, search and read titles aloud", "the title %q has no letters or digits", t)
 	}
 }
 

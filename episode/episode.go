@@ -120,11 +120,11 @@ func (e *Episode) PubDate(loc *time.Location, defaultClock time.Duration) time.T
 	return t
 }
 
-// Line returns the file line of a front-matter key ("guid", "audio",
+// KeyLine returns the file line of a front-matter key ("guid", "audio",
 // "duration", …), so later stages can report problems with derived
 // values where the volunteer can fix them. It returns 1, the line of the
 // opening ---, when the key is absent.
-func (e *Episode) Line(key string) int {
+func (e *Episode) KeyLine(key string) int {
 	for _, k := range e.keys {
 		if k.key == key {
 			return k.line

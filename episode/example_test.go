@@ -14,7 +14,7 @@ time: 20h:30min
 duration: "1:18:22"
 title: "Arabic on the Web"
 youtube: https://www.youtube.com/live/HtPilot0003?si=share
-publised: true
+featurd: true
 ---
 
 Right-to-left layouts and the fonts that carry them.
@@ -38,7 +38,7 @@ Right-to-left layouts and the fonts that carry them.
 	// Right-to-left layouts and the fonts that carry them.
 	// 14 0:07:15 - Unicode
 	// 2024-03-09T20:30:00+01:00
-	// episodes/episode-0003.md:7: warning: unknown front-matter key "publised" is ignored; did you mean published?
+	// episodes/episode-0003.md:7: warning: unknown front-matter key "featurd" is ignored; did you mean featured?
 }
 
 func ExampleReader_Parse_broken() {

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/castfeed/castfeed/internal/sharedtest"
 )
 
 // TestFastFields: the fast reader answers for the front matter volunteers
@@ -111,7 +113,7 @@ func FuzzFrontMatter(f *testing.F) {
 func seedFiles(tb testing.TB) []string {
 	tb.Helper()
 	var files []string
-	for _, dir := range []string{fixtures, examples, "testdata"} {
+	for _, dir := range []string{sharedtest.Fixtures(tb), examples, "testdata"} {
 		m, err := filepath.Glob(filepath.Join(dir, "*.md"))
 		if err != nil || len(m) == 0 {
 			tb.Fatalf("no episodes in %s (%v)", dir, err)

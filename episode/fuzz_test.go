@@ -81,7 +81,7 @@ func FuzzParse(f *testing.F) {
 			inFile("link "+l.URL, l.Line)
 		}
 		for _, k := range ep.keys {
-			inFile("key "+k.key, ep.Line(k.key))
+			inFile("key "+k.key, ep.KeyLine(k.key))
 		}
 		low := strings.ToLower(ep.HTML)
 		for _, bad := range []string{"<script", "<iframe", "<style", "<object", "<embed"} {

@@ -13,7 +13,9 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	gmhtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
 )
 
 // Reader parses episode files. It holds the Markdown renderer and the HTML
@@ -43,15 +45,19 @@ func (r *Reader) WithoutHTML() *Reader {
 // that hold raw HTML are rendered with it and then sanitised by
 // bluemonday's UGC policy: bluemonday drops <script> with its content,
 // where goldmark's safe mode would leave the script's text in the notes.
+// Markdown links and images whose destination is not an absolute http(s)
+// URL (or mailto:) are rendered as their text (see unlinkBroken).
 // Notes without a "<" cannot hold HTML: goldmark's safe mode (which also
 // drops javascript: and similar links) renders them, and sanitising them
 // would only cost time.
 func NewReader() *Reader {
 	p := bluemonday.UGCPolicy()
 	p.RequireNoFollowOnLinks(false)
+	p.AllowRelativeURLs(false) // apps resolve them against nothing useful
+	unlink := goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(unlinkBroken{}, 1000)))
 	return &Reader{
-		md:     goldmark.New(goldmark.WithExtensions(extension.GFM), goldmark.WithRendererOptions(gmhtml.WithUnsafe())),
-		safe:   goldmark.New(goldmark.WithExtensions(extension.GFM)),
+		md:     goldmark.New(goldmark.WithExtensions(extension.GFM), unlink, goldmark.WithRendererOptions(gmhtml.WithUnsafe())),
+		safe:   goldmark.New(goldmark.WithExtensions(extension.GFM), unlink),
 		policy: p,
 		strict: bluemonday.StrictPolicy(),
 	}
@@ -83,13 +89,13 @@ type parse struct {
 }
 
 func (p *parse) errorf(line int, hint, format string, args ...any) {
-	d := diag.Errorf(line, hint, format, args...)
+	d := diag.NewError(line, hint, format, args...)
 	d.File = p.name
 	p.diags = append(p.diags, d)
 }
 
 func (p *parse) warnf(line int, hint, format string, args ...any) {
-	d := diag.Warnf(line, hint, format, args...)
+	d := diag.NewWarning(line, hint, format, args...)
 	d.File = p.name
 	p.diags = append(p.diags, d)
 }

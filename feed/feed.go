@@ -15,11 +15,12 @@ package feed
 import (
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/castfeed/castfeed/chapters"
+	"github.com/castfeed/castfeed/internal/timecode"
 	"github.com/google/uuid"
 )
 
@@ -55,7 +56,7 @@ type Item struct {
 	PubDate           time.Time
 	Summary           string // plain text
 	ContentHTML       string // sanitised HTML
-	Chapters          []Chapter
+	Chapters          []chapters.Chapter
 	ChaptersURL       string // Podcasting 2.0 JSON chapters
 	Enclosure         Enclosure
 	Duration          time.Duration
@@ -66,13 +67,6 @@ type Item struct {
 	Persons           []Person
 	Transcripts       []Transcript
 	Keywords          []string
-}
-
-// Chapter is listed in the description and as psc:chapter.
-type Chapter struct {
-	Start time.Duration
-	Title string
-	URL   string
 }
 
 // Enclosure is the audio file.
@@ -143,29 +137,12 @@ func textOf(it Item) text {
 	return text{description: xmlText(description(it)), content: contentHTML(it)}
 }
 
-// appendClock appends HH:MM:SS, and .mmm if millis.
-func appendClock(b []byte, d time.Duration, millis bool) []byte {
-	two := func(b []byte, n int64) []byte { return append(b, byte('0'+n/10%10), byte('0'+n%10)) }
-	s := int64(d / time.Second)
-	if h := s / 3600; h >= 100 {
-		b = strconv.AppendInt(b, h, 10)
-	} else {
-		b = two(b, h)
-	}
-	b = two(append(two(append(b, ':'), s/60%60), ':'), s%60)
-	if millis {
-		ms := d.Milliseconds() % 1000
-		b = append(append(b, '.', byte('0'+ms/100)), byte('0'+ms/10%10), byte('0'+ms%10))
-	}
-	return b
-}
-
 // chapterLines lists chapters as "HH:MM:SS Title", the form Apple Podcasts
 // and Spotify read chapters from.
-func chapterLines(cs []Chapter) []string {
+func chapterLines(cs []chapters.Chapter) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
-		out[i] = string(append(append(appendClock(nil, c.Start, false), ' '), c.Title...))
+		out[i] = string(append(append(timecode.Append(nil, c.Start, ""), ' '), c.Title...))
 	}
 	return out
 }

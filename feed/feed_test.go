@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/castfeed/castfeed/chapters"
 	"github.com/castfeed/castfeed/internal/xsdtest"
 	"github.com/mmcdole/gofeed"
 )
@@ -42,7 +43,7 @@ func fullShow() *Podcast {
 				Title: "Arabic on the Web: ما وراء النص <script>alert(1)</script>", Link: "https://youtu.be/y", GUID: "episode-0003",
 				PubDate: time.Date(2024, 3, 9, 20, 30, 0, 0, casa), Summary: "RTL \x01layouts — بالدارجة.",
 				ContentHTML: "<p>Notes ]]> with a CDATA end</p>",
-				Chapters:    []Chapter{{0, "Welcome / مرحبا", ""}, {435 * time.Second, `Unicode & "length"`, "https://unicode.org"}},
+				Chapters:    []chapters.Chapter{{Start: 0, Title: "Welcome / مرحبا"}, {Start: 435 * time.Second, Title: `Unicode & "length"`, URL: "https://unicode.org"}},
 				ChaptersURL: "https://feeds.example.org/show/episodes/episode-0003/chapters.json",
 				Enclosure:   Enclosure{URL: "https://media.example.org/3.mp3", Length: 73400320, Type: "audio/mpeg"},
 				Duration:    4702 * time.Second, Season: 2, Episode: 3, EpisodeType: "full", Explicit: yes(),
@@ -76,7 +77,9 @@ func TestGolden(t *testing.T) {
 			}
 			golden := filepath.Join("testdata", name+".golden."+ext)
 			if *update {
-				os.WriteFile(golden, b.Bytes(), 0o644)
+				if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
@@ -182,9 +185,9 @@ func TestGUID(t *testing.T) {
 
 func TestDescriptionCap(t *testing.T) {
 	long := strings.Repeat("مرحبا بكم في الحلقة ", 400) // 2-byte runes, well over 4000 bytes
-	var cs []Chapter
+	var cs []chapters.Chapter
 	for i := range 30 {
-		cs = append(cs, Chapter{Start: time.Duration(i) * time.Minute, Title: fmt.Sprintf("Chapter %d", i)})
+		cs = append(cs, chapters.Chapter{Start: time.Duration(i) * time.Minute, Title: fmt.Sprintf("Chapter %d", i)})
 	}
 	d := description(Item{Summary: long, Chapters: cs})
 	if len(d) > maxDescription || !utf8.ValidString(d) {
@@ -193,9 +196,9 @@ func TestDescriptionCap(t *testing.T) {
 	if !strings.HasSuffix(d, "00:29:00 Chapter 29") || !strings.Contains(d, "…\n\n00:00:00 Chapter 0\n") {
 		t.Errorf("chapters not kept whole after a shortened summary:\n%s", d[len(d)-300:])
 	}
-	var many []Chapter
+	var many []chapters.Chapter
 	for i := range 400 {
-		many = append(many, Chapter{Start: time.Duration(i) * time.Second, Title: strings.Repeat("x", 20)})
+		many = append(many, chapters.Chapter{Start: time.Duration(i) * time.Second, Title: strings.Repeat("x", 20)})
 	}
 	d = description(Item{Summary: "s", Chapters: many})
 	if len(d) > maxDescription || !strings.HasSuffix(d, strings.Repeat("x", 20)) {
@@ -225,19 +228,4 @@ func BenchmarkWriteRSS10k(b *testing.B) {
 		WriteRSS(&buf, p)
 	}
 	b.ReportMetric(float64(buf.Len())/1e6, "MB/feed")
-}
-
-// TestAppendClock holds the hand-written HH:MM:SS[.mmm] to fmt's.
-func TestAppendClock(t *testing.T) {
-	for _, d := range []time.Duration{0, 999 * time.Millisecond, 59*time.Second + 1, time.Hour - 1, 99*time.Hour + 59*time.Minute, 100 * time.Hour, 1234*time.Hour + 5*time.Second + 67*time.Millisecond} {
-		s := int64(d / time.Second)
-		want := fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
-		if got := string(appendClock(nil, d, false)); got != want {
-			t.Errorf("%v: got %s, want %s", d, got, want)
-		}
-		want += fmt.Sprintf(".%03d", d.Milliseconds()%1000)
-		if got := string(appendClock([]byte{}, d, true)); got != want {
-			t.Errorf("%v with millis: got %s, want %s", d, got, want)
-		}
-	}
 }

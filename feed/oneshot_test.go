@@ -3,9 +3,11 @@ package feed
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/google/uuid"
 	"testing"
 	"time"
+
+	"github.com/castfeed/castfeed/chapters"
+	"github.com/google/uuid"
 
 	"github.com/gorilla/feeds"
 )
@@ -109,7 +111,7 @@ func FuzzEncoderMatchesOneShot(f *testing.F) {
 			it.ContentHTML = html
 			it.GUID += guid
 			it.Duration = time.Duration(secs) * time.Second
-			it.Chapters = append(it.Chapters, Chapter{Start: time.Duration(secs), Title: chapter})
+			it.Chapters = append(it.Chapters, chapters.Chapter{Start: time.Duration(secs), Title: chapter})
 			it.Keywords = append(it.Keywords, chapter)
 		}
 		for fm, name := range formats {

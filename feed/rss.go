@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/castfeed/castfeed/chapters"
 	"github.com/gorilla/feeds"
 )
 
@@ -14,7 +15,6 @@ import (
 const (
 	nsItunes  = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 	nsPodcast = "https://podcastindex.org/namespace/1.0"
-	nsPSC     = "http://podlove.org/simple-chapters"
 	nsContent = "http://purl.org/rss/1.0/modules/content/"
 	nsAtom    = "http://www.w3.org/2005/Atom"
 )
@@ -96,7 +96,7 @@ type item struct {
 	PodcastSeason     *podcastSeason      `xml:"podcast:season"`
 	PodcastEpisode    int                 `xml:"podcast:episode,omitempty"`
 	PodcastChapters   *podcastChapters    `xml:"podcast:chapters"`
-	PSCChapters       *pscChapters        `xml:"psc:chapters"`
+	PSCChapters       *chapters.PSC       `xml:"psc:chapters"`
 	Persons           []podcastPerson     `xml:"podcast:person"`
 	Transcripts       []podcastTranscript `xml:"podcast:transcript"`
 }
@@ -109,17 +109,6 @@ type podcastSeason struct {
 type podcastChapters struct {
 	URL  string `xml:"url,attr"`
 	Type string `xml:"type,attr"`
-}
-
-type pscChapters struct {
-	Version  string       `xml:"version,attr"`
-	Chapters []pscChapter `xml:"psc:chapter"`
-}
-
-type pscChapter struct {
-	Start string `xml:"start,attr"`
-	Title string `xml:"title,attr"`
-	Href  string `xml:"href,attr,omitempty"`
 }
 
 type podcastPerson struct {
@@ -183,7 +172,7 @@ func rssDoc(p *Podcast, updated time.Time) *rss {
 		}
 		ch.ItunesCategories = append(ch.ItunesCategories, cat)
 	}
-	return &rss{Version: "2.0", NSItunes: nsItunes, NSPodcast: nsPodcast, NSPSC: nsPSC, NSContent: nsContent, NSAtom: nsAtom, Channel: ch}
+	return &rss{Version: "2.0", NSItunes: nsItunes, NSPodcast: nsPodcast, NSPSC: chapters.PSCNamespace, NSContent: nsContent, NSAtom: nsAtom, Channel: ch}
 }
 
 // WriteRSS writes the podcast RSS feed.
@@ -228,10 +217,9 @@ func rssItem(p *Podcast, it Item, t text) *item {
 		ri.PodcastChapters = &podcastChapters{URL: it.ChaptersURL, Type: "application/json+chapters"}
 	}
 	if len(it.Chapters) > 0 {
-		ri.PSCChapters = &pscChapters{Version: "1.2"}
-		for _, c := range it.Chapters {
-			ri.PSCChapters.Chapters = append(ri.PSCChapters.Chapters, pscChapter{
-				Start: string(appendClock(nil, c.Start, true)), Title: xmlText(c.Title), Href: c.URL})
+		ri.PSCChapters = chapters.NewPSC(it.Chapters)
+		for i := range ri.PSCChapters.Chapters {
+			ri.PSCChapters.Chapters[i].Title = xmlText(ri.PSCChapters.Chapters[i].Title)
 		}
 	}
 	for _, pe := range it.Persons {

@@ -7,8 +7,8 @@
 # It builds castfeed as the Dockerfile's first stage does (CGO_ENABLED=0,
 # -trimpath) and runs it the way the image's second stage does: in an
 # empty root that holds the binary, the example show and a /data folder,
-# as the distroless image's nonroot user (65532), with no libc, no time
-# zone files and no curl. It checks that the binary is static, that
+# as the distroless image's nonroot user (65532), with the image's ENV,
+# no libc, no time zone files and no curl. It checks that the binary is static, that
 # `castfeed serve` publishes and serves the example show from /data, and
 # that the image's HEALTHCHECK command (`castfeed healthcheck`) passes
 # while it runs and fails once it stops. Needs root (chroot) and curl.
@@ -33,16 +33,19 @@ if ldd "$root/usr/local/bin/castfeed" >/dev/null 2>&1; then
 fi
 echo "ok: static binary, $(($(stat -c %s "$root/usr/local/bin/castfeed") / 1024)) KB"
 
-# The example show, with its paths moved under /data as in the README.
-cp -r examples "$root/show/"
-sed -e 's|^  dir: public$|  dir: /data/public|' -e 's|^  dir: .castfeed/state$|  dir: /data/state|' \
-  config.yaml >"$root/show/config.yaml"
+# The example show and the repository's config.yaml, unchanged, owned by
+# root: the image's user cannot write there, as on the README's :ro mount.
+cp -r examples config.yaml "$root/show/"
+chmod -R a-w "$root/show"
 chown -R 65532:65532 "$root/data"
 chmod 1777 "$root/tmp"
 
-in_image() { chroot --userspec=65532:65532 "$root" /usr/local/bin/castfeed "$@"; }
-# Not through in_image: $! must be castfeed's pid (chroot execs it).
-chroot --userspec=65532:65532 "$root" /usr/local/bin/castfeed serve --config /show/config.yaml --addr 127.0.0.1:18099 2>"$root/serve.log" &
+# The Dockerfile's ENV, read from it, moves output and state under /data.
+image_env=$(sed -n 's/^ENV //p' Dockerfile)
+[ -n "$image_env" ] || { echo "FAIL: no ENV in the Dockerfile" >&2; exit 1; }
+in_image() { env $image_env chroot --userspec=65532:65532 "$root" /usr/local/bin/castfeed "$@"; }
+# Not through in_image: $! must be castfeed's pid (env and chroot exec it).
+env $image_env chroot --userspec=65532:65532 "$root" /usr/local/bin/castfeed serve --config /show/config.yaml --addr 127.0.0.1:18099 2>"$root/serve.log" &
 pid=$!
 for _ in $(seq 100); do
   curl -fso /dev/null http://127.0.0.1:18099/readyz && break
@@ -51,6 +54,9 @@ done
 curl -fsS http://127.0.0.1:18099/feed.xml | grep -q '<itunes:category text="Technology"' \
   || { echo "FAIL: no feed served" >&2; cat "$root/serve.log" >&2; exit 1; }
 echo "ok: serve published the example show into /data as uid 65532 and serves it"
+[ -z "$(find "$root/show" -newer "$root/show/config.yaml" -print -quit)" ] \
+  || { echo "FAIL: castfeed wrote into /show" >&2; exit 1; }
+echo "ok: the repository's config.yaml works as is; nothing written into /show"
 [ "$(stat -c %u "$root/data/public")" = 65532 ] || { echo "FAIL: /data/public not owned by 65532" >&2; exit 1; }
 grep -q '+0100\|+0000' "$root/data/public/feed.xml" \
   || { echo "FAIL: pubDate without the show's zone: time zone data missing?" >&2; exit 1; }

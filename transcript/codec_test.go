@@ -44,14 +44,16 @@ func TestGolden(t *testing.T) {
 			t.Fatalf("%s: %v", in, err)
 		}
 		tr.Cues = Clean(tr.Cues)
-		for _, format := range Formats {
+		for _, format := range formats {
 			var b bytes.Buffer
 			if err := Write(&b, tr, format); err != nil {
 				t.Fatal(err)
 			}
 			golden := strings.TrimSuffix(in, filepath.Ext(in)) + ".golden." + format
 			if *update {
-				os.WriteFile(golden, b.Bytes(), 0o644)
+				if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
@@ -222,7 +224,10 @@ func FuzzParse(f *testing.F) {
 		if strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".html") {
 			continue
 		}
-		data, _ := os.ReadFile(name)
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
 		f.Add(data, strings.HasSuffix(name, ".srt"))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, srt bool) {
@@ -275,7 +280,7 @@ func FuzzClean(f *testing.F) {
 			}
 		}
 		// Whatever Clean returns can be written in every format.
-		for _, format := range Formats {
+		for _, format := range formats {
 			if err := Write(&bytes.Buffer{}, &Transcript{Cues: out}, format); err != nil {
 				t.Fatal(err)
 			}
@@ -287,7 +292,7 @@ func FuzzParseCookies(f *testing.F) {
 	f.Add("# Netscape HTTP Cookie File\n.youtube.com\tTRUE\t/\tTRUE\t2147483647\tSID\tvalue\n")
 	f.Add("#HttpOnly_.youtube.com\tTRUE\t/\tFALSE\t0\tA\tb\n\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		cookies, err := ParseCookies(strings.NewReader(s))
+		cookies, err := parseCookies(strings.NewReader(s))
 		if err != nil {
 			return
 		}
@@ -372,5 +377,54 @@ func TestYouTubeSpaceLines(t *testing.T) {
 		{2510 * time.Millisecond, 5 * time.Second, "hello world\nagain and"}}
 	if !reflect.DeepEqual(tr.Cues, want) {
 		t.Fatalf("cues %+v, want %+v", tr.Cues, want)
+	}
+}
+
+// strictVTTHeader checks a WebVTT file's start as the W3C standard (WebVTT
+// file body) has it, which browsers forgive but strict validators do
+// not: the signature WEBVTT alone on its line (or followed by a space or
+// tab and text), then a blank line, then blocks that are cues (an
+// optional identifier, then a timing line with -->) or NOTE, STYLE or
+// REGION blocks.
+func strictVTTHeader(data []byte) error {
+	text := strings.TrimPrefix(string(data), "\ufeff")
+	lines := strings.Split(text, "\n")
+	if l := lines[0]; l != "WEBVTT" && !strings.HasPrefix(l, "WEBVTT ") && !strings.HasPrefix(l, "WEBVTT\t") {
+		return fmt.Errorf("line 1 is %q, not the WEBVTT signature", l)
+	}
+	if len(lines) > 1 && lines[1] != "" {
+		return fmt.Errorf("line 2 is %q: the signature line must be followed by a blank line", lines[1])
+	}
+	for _, block := range strings.Split(strings.Trim(text, "\n"), "\n\n")[1:] {
+		bl := strings.Split(strings.Trim(block, "\n"), "\n")
+		switch {
+		case strings.HasPrefix(bl[0], "NOTE"), bl[0] == "STYLE", bl[0] == "REGION":
+		case strings.Contains(bl[0], "-->"), len(bl) > 1 && strings.Contains(bl[1], "-->"):
+		default:
+			return fmt.Errorf("block %q is neither a cue nor a NOTE, STYLE or REGION block", block)
+		}
+	}
+	return nil
+}
+
+// TestVTTIsStrictlyValid: the WebVTT we publish has no header line after
+// WEBVTT, even for a transcript with a language (issue 10, item 8), and
+// astisub still reads it back with its cues.
+func TestVTTIsStrictlyValid(t *testing.T) {
+	for _, lang := range []string{"en", "ar", ""} {
+		tr := sample()
+		tr.Language = lang
+		data := render(t, tr, "vtt")
+		if err := strictVTTHeader(data); err != nil {
+			t.Errorf("language %q: %v\n%s", lang, err, data)
+		}
+		subs, err := astisub.ReadFromWebVTT(bytes.NewReader(data))
+		if err != nil || len(subs.Items) != len(tr.Cues) {
+			t.Errorf("language %q: astisub reads %v cues, %v; want %d", lang, subs, err, len(tr.Cues))
+		}
+	}
+	// The checker itself rejects what YouTube sends.
+	if err := strictVTTHeader([]byte("WEBVTT\nKind: captions\nLanguage: en\n\n00:00:01.000 --> 00:00:02.000\nhi\n")); err == nil {
+		t.Error("strictVTTHeader accepts a Language: header line")
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// ParseCookies reads a Netscape cookies.txt file, the format browsers'
+// parseCookies reads a Netscape cookies.txt file, the format browsers'
 // "export cookies" extensions and yt-dlp's --cookies write: one cookie a
 // line, seven tab-separated fields (domain, include subdomains, path,
 // secure, expiry in Unix seconds, name, value). Lines starting with "#" are
@@ -21,7 +21,7 @@ import (
 //
 // As in the file, a Domain with a leading dot means the cookie is sent to
 // subdomains too; one without is sent to that host only.
-func ParseCookies(r io.Reader) ([]*http.Cookie, error) {
+func parseCookies(r io.Reader) ([]*http.Cookie, error) {
 	var cookies []*http.Cookie
 	sc := bufio.NewScanner(r)
 	sc.Buffer(nil, 1<<20)

@@ -41,7 +41,7 @@ var (
 
 	// ErrUnreachable: no answer from YouTube at all: no network, a proxy
 	// problem, or a timeout.
-	ErrUnreachable = errors.New("cannot reach YouTube: check the network connection and HTTPS_PROXY, or run with --offline")
+	ErrUnreachable = errors.New("cannot reach YouTube: check the network connection and HTTPS_PROXY")
 )
 
 // isBotCheck reports whether a playability reason is YouTube's bot check

@@ -20,8 +20,8 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// DefaultTimeout bounds each HTTP request when Fetcher.Timeout is zero.
-const DefaultTimeout = 30 * time.Second
+// defaultTimeout bounds each HTTP request when Fetcher.Timeout is zero.
+const defaultTimeout = 30 * time.Second
 
 // maxCaptionBytes caps a caption download. A three-hour automatic track
 // is about 1 MB of WebVTT; anything far larger is not captions.
@@ -55,7 +55,7 @@ type Fetcher struct {
 	// when YouTube sends no captions directly. Empty means not used.
 	YtDlp string
 
-	// Timeout bounds each HTTP request (default DefaultTimeout); yt-dlp gets
+	// Timeout bounds each HTTP request (default defaultTimeout); yt-dlp gets
 	// four times as long.
 	Timeout time.Duration
 
@@ -82,7 +82,7 @@ func (f *Fetcher) timeout() time.Duration {
 	if f.Timeout > 0 {
 		return f.Timeout
 	}
-	return DefaultTimeout
+	return defaultTimeout
 }
 
 func (f *Fetcher) logger() *slog.Logger {
@@ -121,7 +121,7 @@ func (f *Fetcher) baseClient() (*http.Client, error) {
 				return
 			}
 			defer file.Close()
-			cookies, err := ParseCookies(file)
+			cookies, err := parseCookies(file)
 			if err != nil {
 				f.err = fmt.Errorf("transcripts.cookies_file %s: %w", f.CookiesFile, err)
 				return

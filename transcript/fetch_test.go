@@ -3,12 +3,13 @@ package transcript
 import (
 	"context"
 	"errors"
-	"golang.org/x/time/rate"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 const (
@@ -180,7 +181,9 @@ func TestCookiesAreSent(t *testing.T) {
 	yt := newFakeYouTube(t)
 	yt.add("vid00000007", &fakeVideo{tracks: []fakeTrack{{"en", "", vtt(uploadedEN)}}})
 	cookies := filepath.Join(t.TempDir(), "cookies.txt")
-	os.WriteFile(cookies, []byte("# Netscape HTTP Cookie File\n.youtube.com\tTRUE\t/\tTRUE\t2147483647\tSID\tsecret-session\n"), 0o600)
+	if err := os.WriteFile(cookies, []byte("# Netscape HTTP Cookie File\n.youtube.com\tTRUE\t/\tTRUE\t2147483647\tSID\tsecret-session\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	f := fetcher(yt, "en")
 	f.CookiesFile = cookies
 	if _, _, err := f.Fetch(context.Background(), "vid00000007"); err != nil {

@@ -1,16 +1,18 @@
 package transcript
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
-// FindLocal looks beside an episode for a transcript the author supplied,
+// findLocal looks beside an episode for a transcript the author supplied,
 // which takes precedence over YouTube: <slug>.vtt, then <slug>.srt, then
 // <slug>.<lang>.vtt and <slug>.<lang>.srt for each language in order of
 // preference. It returns the file's path, its language (the first preferred
 // language for a file without one) and whether one was found.
-func FindLocal(dir, slug string, langs []string) (path, lang string, ok bool) {
+func findLocal(dir, slug string, langs []string) (path, lang string, ok bool) {
 	if dir == "" || slug == "" {
 		return "", "", false
 	}
@@ -32,11 +34,32 @@ func FindLocal(dir, slug string, langs []string) (path, lang string, ok bool) {
 	return "", "", false
 }
 
-// formatOf returns the caption format of a file name.
-func formatOf(path string) string {
-	switch filepath.Ext(path) {
-	case ".srt":
-		return "srt"
+// ReadFile reads a caption file of the show's own, WebVTT or (by its .srt
+// extension) SRT, cleaned of rolling repeats.
+func ReadFile(path string) (*Transcript, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
 	}
-	return "vtt"
+	defer f.Close()
+	format := "vtt"
+	if strings.EqualFold(filepath.Ext(path), ".srt") {
+		format = "srt"
+	}
+	t, err := Parse(f, format)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	t.Cues = Clean(t.Cues)
+	return t, nil
+}
+
+// readLocal reads the caption file found for an episode (findLocal).
+func readLocal(path, lang string) (*Transcript, error) {
+	t, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	t.Language, t.Kind = lang, Local
+	return t, nil
 }

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/castfeed/castfeed/internal/atomicfile"
 )
 
 // Request asks for one episode's transcript.
@@ -149,18 +151,53 @@ func (s *Syncer) Sync(ctx context.Context, reqs []Request) []Result {
 	if n <= 0 {
 		n = 2
 	}
+	// The slot is taken before the goroutine starts: a show of 100,000
+	// episodes has at most n goroutines (and n transcripts being read)
+	// at once, not one per episode waiting on the semaphore.
 	sem := make(chan struct{}, n)
 	var halted atomic.Pointer[error] // set when YouTube blocks us or cannot be reached
 	var wg sync.WaitGroup
 	for i, req := range reqs {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			for j := i; j < len(reqs); j++ {
+				results[j] = Result{Slug: reqs[j].Slug, Outcome: OutcomeDeferred, Err: ctx.Err()}
+			}
+			wg.Wait()
+			return results
+		}
 		wg.Go(func() {
-			sem <- struct{}{}
 			defer func() { <-sem }()
 			results[i] = s.one(ctx, req, &halted)
 		})
 	}
 	wg.Wait()
 	return results
+}
+
+// decide says whether to ask YouTube now about an episode whose state is
+// st; when not, why (nil: what is kept is up to date). halted is why this
+// run asks nothing more, if it is so. It reads no file and no clock, so
+// the policy is tested as a table.
+func (s *Syncer) decide(st *state, now time.Time, halted error) (fetch bool, why error) {
+	recheck := orDefault(s.RecheckAuto, 30*24*time.Hour)
+	kept := st.Transcript != nil
+	switch {
+	case kept && st.Transcript.Kind != Automatic:
+		return false, nil // uploaded captions do not change
+	case kept && now.Sub(st.FetchedAt) < recheck && st.Failures == 0:
+		return false, nil
+	case now.Before(st.NextAttempt):
+		return false, fmt.Errorf("waiting until %s after: %s", st.NextAttempt.UTC().Format(time.RFC3339), st.LastError)
+	case s.Offline:
+		return false, errors.New("offline")
+	case s.Fetcher == nil:
+		return false, errors.New("no fetcher configured")
+	case halted != nil:
+		return false, fmt.Errorf("not asked this run: %w", halted)
+	}
+	return true, nil
 }
 
 func (s *Syncer) one(ctx context.Context, req Request, halted *atomic.Pointer[error]) Result {
@@ -176,7 +213,7 @@ func (s *Syncer) one(ctx context.Context, req Request, halted *atomic.Pointer[er
 		langs = s.Fetcher.Languages
 	}
 	var localErr error
-	if path, lang, ok := FindLocal(req.EpisodeDir, req.Slug, langs); ok {
+	if path, lang, ok := findLocal(req.EpisodeDir, req.Slug, langs); ok {
 		t, err := readLocal(path, lang)
 		if err == nil {
 			res.Transcript, res.Source, res.Outcome = t, path, OutcomeLocal
@@ -229,20 +266,12 @@ func (s *Syncer) one(ctx context.Context, req Request, halted *atomic.Pointer[er
 		}
 		return res
 	}
-	switch {
-	case prev != nil && prev.Kind != Automatic:
-		return deferred(nil) // uploaded captions do not change
-	case prev != nil && now.Sub(st.FetchedAt) < recheck && st.Failures == 0:
-		return deferred(nil)
-	case now.Before(st.NextAttempt):
-		return deferred(fmt.Errorf("waiting until %s after: %s", st.NextAttempt.UTC().Format(time.RFC3339), st.LastError))
-	case s.Offline:
-		return deferred(errors.New("offline"))
-	case s.Fetcher == nil:
-		return deferred(errors.New("no fetcher configured"))
-	}
+	var stop error
 	if h := halted.Load(); h != nil {
-		return deferred(fmt.Errorf("not asked this run: %w", *h))
+		stop = *h
+	}
+	if fetch, why := s.decide(st, now, stop); !fetch {
+		return deferred(why)
 	}
 
 	t, source, err := s.Fetcher.Fetch(ctx, req.VideoID)
@@ -307,21 +336,6 @@ func validSlug(slug string) bool {
 	return slug != "" && slug != "." && slug != ".." && !strings.ContainsAny(slug, `/\`+"\x00") && filepath.Base(slug) == slug
 }
 
-func readLocal(path, lang string) (*Transcript, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	t, err := Parse(f, formatOf(path))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	t.Language, t.Kind = lang, Local
-	t.Cues = Clean(t.Cues)
-	return t, nil
-}
-
 func loadState(path string) (*state, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -343,44 +357,14 @@ func loadState(path string) (*state, error) {
 	return &st, nil
 }
 
-// saveState writes atomically: a temporary file beside the target, synced,
-// closed, then renamed over it, so a crash leaves the old or the new state,
+// saveState writes atomically, so a crash leaves the old or the new state,
 // never half of one.
 func saveState(path string, st *state) error {
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if _, err := f.Write(append(data, '\n')); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	ok = true
-	return nil
+	return atomicfile.WriteBytes(path, append(data, '\n'))
 }
 
 // Status is what the state folder says of one episode's transcript, for

@@ -141,7 +141,9 @@ func TestLocalFileOverridesYouTube(t *testing.T) {
 	yt := newFakeYouTube(t)
 	yt.add("vid00000017", &fakeVideo{tracks: []fakeTrack{{"en", "", vtt(uploadedEN)}}})
 	eps := t.TempDir()
-	os.WriteFile(filepath.Join(eps, "ep17.en.srt"), []byte("1\n00:00:00,000 --> 00:00:02,000\nOur own words\n"), 0o644)
+	if err := os.WriteFile(filepath.Join(eps, "ep17.en.srt"), []byte("1\n00:00:00,000 --> 00:00:02,000\nOur own words\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	r := one(t, syncer(yt, t.TempDir(), &fakeClock{time.Now()}), Request{Slug: "ep17", VideoID: "vid00000017", EpisodeDir: eps})
 	if r.Outcome != OutcomeLocal || r.Transcript.Cues[0].Text != "Our own words" || r.Transcript.Language != "en" {
 		t.Fatalf("%+v", r)

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/asticode/go-astisub"
+	"github.com/castfeed/castfeed/internal/timecode"
+	"github.com/castfeed/castfeed/internal/webvtt"
 )
 
 // Cue is one timed piece of text. Text holds one or more lines separated by
@@ -69,7 +71,7 @@ func Parse(r io.Reader, format string) (*Transcript, error) {
 	t := &Transcript{}
 	for i, it := range subs.Items {
 		if it.EndAt < it.StartAt {
-			return nil, fmt.Errorf("parse %s: cue %d (%s --> %s) ends before it starts", format, i+1, clock(it.StartAt, "."), clock(it.EndAt, "."))
+			return nil, fmt.Errorf("parse %s: cue %d (%s --> %s) ends before it starts", format, i+1, timecode.Format(it.StartAt, "."), timecode.Format(it.EndAt, "."))
 		}
 		var lines []string
 		for _, l := range it.Lines {
@@ -153,7 +155,7 @@ func decodeRefs(data []byte) []byte {
 		case ref == "&amp;" || ref == "&lt;":
 			out, data = append(out, ref...), data[end+1:]
 		default:
-			out, data = append(out, vttEscaper.Replace(dec)...), data[end+1:]
+			out, data = append(out, webvtt.Escape(dec)...), data[end+1:]
 		}
 	}
 	return out

@@ -6,14 +6,20 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"strconv"
+	"slices"
 	"strings"
-	"time"
+
+	"github.com/castfeed/castfeed/internal/timecode"
+	"github.com/castfeed/castfeed/internal/webvtt"
 )
 
-// Formats lists the formats Write knows, in the order a feed should offer
+// formats are the formats Write knows, in the order a feed should offer
 // them.
-var Formats = []string{"vtt", "srt", "json", "html", "txt"}
+var formats = []string{"vtt", "srt", "json", "html", "txt"}
+
+// Formats returns the formats Write knows, in the order a feed should
+// offer them.
+func Formats() []string { return slices.Clone(formats) }
 
 // MediaType returns the MIME type of a Write format, as used in the
 // type attribute of <podcast:transcript>, and false for an unknown format.
@@ -57,7 +63,7 @@ func Write(w io.Writer, t *Transcript, format string) error {
 			bw.WriteByte('\n')
 		}
 	default:
-		return fmt.Errorf("write transcript: unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+		return fmt.Errorf("write transcript: unknown format %q (want one of %s)", format, strings.Join(formats, ", "))
 	}
 	if err != nil {
 		return fmt.Errorf("write transcript %s: %w", format, err)
@@ -68,23 +74,15 @@ func Write(w io.Writer, t *Transcript, format string) error {
 	return nil
 }
 
-// clock formats d as HH:MM:SS<sep>mmm.
-func clock(d time.Duration, sep string) string {
-	ms := max(d, 0).Milliseconds()
-	return fmt.Sprintf("%02d:%02d:%02d%s%03d", ms/3600000, ms/60000%60, ms/1000%60, sep, ms%1000)
-}
-
-// vttEscaper escapes what WebVTT requires; ">" may stay as it is, and
-// astisub would not read "&gt;" back.
-var vttEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;")
-
+// writeVTT writes WEBVTT and the cues, with no header line after WEBVTT:
+// YouTube's "Kind:" and "Language:" lines there break the WebVTT
+// standard (the signature line must be followed by a blank line), and
+// strict readers such as the W3C validator reject the file. The language
+// is in the feed's podcast:transcript tag instead.
 func writeVTT(w *bufio.Writer, t *Transcript) {
 	w.WriteString("WEBVTT\n")
-	if t.Language != "" && !strings.ContainsAny(t.Language, "\r\n") {
-		w.WriteString("Language: " + t.Language + "\n")
-	}
 	for _, c := range t.Cues {
-		fmt.Fprintf(w, "\n%s --> %s\n", clock(c.Start, "."), clock(c.End, "."))
+		fmt.Fprintf(w, "\n%s --> %s\n", timecode.Format(c.Start, "."), timecode.Format(c.End, "."))
 		for line := range strings.SplitSeq(c.Text, "\n") {
 			w.WriteString(vttLine(line))
 			w.WriteByte('\n')
@@ -96,7 +94,7 @@ func writeVTT(w *bufio.Writer, t *Transcript) {
 // take for a block keyword (NOTE, STYLE, Region:) is wrapped in a class
 // span, which readers drop, so the text still reads back unchanged.
 func vttLine(s string) string {
-	e := vttEscaper.Replace(s)
+	e := webvtt.Escape(s)
 	for _, kw := range []string{"NOTE", "STYLE", "Region:", "X-TIMESTAMP-MAP", "WEBVTT"} {
 		if strings.HasPrefix(s, kw) {
 			return "<c>" + e + "</c>"
@@ -110,7 +108,7 @@ func writeSRT(w *bufio.Writer, t *Transcript) {
 		if i > 0 {
 			w.WriteByte('\n')
 		}
-		fmt.Fprintf(w, "%d\n%s --> %s\n%s\n", i+1, clock(c.Start, ","), clock(c.End, ","), c.Text)
+		fmt.Fprintf(w, "%d\n%s --> %s\n%s\n", i+1, timecode.Format(c.Start, ","), timecode.Format(c.End, ","), c.Text)
 	}
 }
 
@@ -122,24 +120,13 @@ type jsonSegment struct {
 	Body      string      `json:"body"`
 }
 
-// seconds writes d as decimal seconds with at most millisecond precision,
-// without the float rounding that float64(d)/1e9 would bring.
-func seconds(d time.Duration) json.Number {
-	ms := max(d, 0).Milliseconds()
-	s := strconv.FormatInt(ms/1000, 10)
-	if frac := ms % 1000; frac != 0 {
-		s += strings.TrimRight(fmt.Sprintf(".%03d", frac), "0")
-	}
-	return json.Number(s)
-}
-
 func writeJSON(w *bufio.Writer, t *Transcript) error {
 	doc := struct {
 		Version  string        `json:"version"`
 		Segments []jsonSegment `json:"segments"`
 	}{Version: "1.0.0", Segments: make([]jsonSegment, 0, len(t.Cues))}
 	for _, c := range t.Cues {
-		doc.Segments = append(doc.Segments, jsonSegment{StartTime: seconds(c.Start), EndTime: seconds(c.End), Body: c.Text})
+		doc.Segments = append(doc.Segments, jsonSegment{StartTime: timecode.Seconds(c.Start), EndTime: timecode.Seconds(c.End), Body: c.Text})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -176,7 +163,7 @@ func writeHTML(w *bufio.Writer, t *Transcript) {
 	w.WriteString("</head>\n<body>\n")
 	for _, c := range t.Cues {
 		ms := max(c.Start, 0).Milliseconds()
-		fmt.Fprintf(w, "<p id=\"t%d\"><time datetime=\"PT%sS\">%s</time>", ms, seconds(c.Start), short(c.Start))
+		fmt.Fprintf(w, "<p id=\"t%d\"><time datetime=\"PT%sS\">%s</time>", ms, timecode.Seconds(c.Start), timecode.Short(c.Start))
 		// The text sits in its own element so that it can be read back
 		// exactly, and in dir="auto" so a line of Latin text inside an
 		// Arabic transcript still reads the right way.
@@ -190,13 +177,4 @@ func writeHTML(w *bufio.Writer, t *Transcript) {
 		w.WriteString("</span></p>\n")
 	}
 	w.WriteString("</body>\n</html>\n")
-}
-
-// short formats d for people: M:SS, or H:MM:SS from an hour on.
-func short(d time.Duration) string {
-	s := max(d, 0).Milliseconds() / 1000
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 
 	"github.com/castfeed/castfeed/internal/pipeline"
 )
@@ -32,7 +33,7 @@ func runBuild(ctx context.Context, args []string, e env) error {
 	if fs.NArg() > 0 {
 		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0)), cmd: "build"}
 	}
-	cfg, digest, err := loadConfig(*configPath)
+	cfg, err := loadConfig(*configPath, e.getenv)
 	if err != nil {
 		return err
 	}
@@ -41,18 +42,20 @@ func runBuild(ctx context.Context, args []string, e env) error {
 	}
 	log := newLogger(cfg.Log, e.stderr)
 	client := &http.Client{Transport: http.DefaultTransport}
-	opt := pipeline.Options{
-		Config:       cfg,
-		ConfigDigest: digest,
-		Offline:      *offline,
-		Force:        *force,
-		Logger:       log,
-		HTTPClient:   client,
-		Progress:     progress(e.stderr, "reading episodes"),
-		Version:      version,
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
 	}
-	if cfg.Transcripts.Enabled {
-		opt.Transcripts = newTranscripts(cfg, *offline, log)
+	opt := pipeline.Options{
+		WorkDir:     wd,
+		Config:      cfg,
+		Offline:     *offline,
+		Force:       *force,
+		Logger:      log,
+		HTTPClient:  client,
+		Progress:    progress(e.stderr, "reading episodes"),
+		Version:     castfeedVersion(),
+		Transcripts: pipeline.NewTranscripts(cfg, *offline, log),
 	}
 	res, err := pipeline.Run(ctx, opt)
 	if err != nil {

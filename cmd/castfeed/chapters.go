@@ -10,6 +10,7 @@ import (
 
 	"github.com/castfeed/castfeed/chapters"
 	"github.com/castfeed/castfeed/episode"
+	"github.com/castfeed/castfeed/internal/pipeline"
 )
 
 const chaptersUsage = `Usage: castfeed chapters [--format json|psc|vtt|youtube|ffmetadata] [--offset SECONDS] FILE.md
@@ -64,18 +65,14 @@ func runChapters(ctx context.Context, args []string, e env) error {
 		}
 		return &exitError{code: 1}
 	}
-	opt := chapters.Options{Duration: ep.Duration}
+	var off time.Duration
 	switch {
 	case flagSet(fs, "offset"):
-		opt.Offset = time.Duration(*offset * float64(time.Second))
+		off = time.Duration(*offset * float64(time.Second))
 	case ep.HasAudioOffset && *format != "youtube":
-		opt.Offset = ep.AudioOffset
+		off = ep.AudioOffset
 	}
-	notes := make([]chapters.Note, len(ep.Notes))
-	for i, n := range ep.Notes {
-		notes[i] = chapters.Note{Line: n.Num, Text: n.Text}
-	}
-	cs, cd := chapters.Build(notes, opt)
+	cs, cd := pipeline.Chapters(ep, off)
 	diags = append(diags, cd.InFile(name)...)
 	diags.Sort()
 	for _, d := range diags {

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,22 +10,16 @@ import (
 	"github.com/castfeed/castfeed/internal/config"
 )
 
-// loadConfig reads and validates the config file; its digest lets the
-// build notice a changed config.
-func loadConfig(path string) (*config.Config, string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, "", fmt.Errorf("no config file at %s; pass --config FILE (see config.yaml in the castfeed repository for an example)", path)
-		}
-		return nil, "", fmt.Errorf("read config: %w", err)
-	}
+// loadConfig reads and validates the config file, then applies the
+// environment's overrides (config.ApplyEnv); flags, applied by the
+// commands after it, win over both.
+func loadConfig(path string, getenv func(string) string) (*config.Config, error) {
 	cfg, err := config.Load(path)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	sum := sha256.Sum256(data)
-	return cfg, hex.EncodeToString(sum[:]), nil
+	cfg.ApplyEnv(getenv)
+	return cfg, nil
 }
 
 // newLogger builds the process's logger from the config: text or JSON on

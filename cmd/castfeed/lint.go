@@ -4,17 +4,23 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 
 	"github.com/castfeed/castfeed/diag"
 	"github.com/castfeed/castfeed/internal/pipeline"
 )
 
-const lintUsage = `Usage: castfeed lint [--config config.yaml] [--format text|json] [FILE.md ...]
+const lintUsage = `Usage: castfeed lint [--config config.yaml] [--format text|json|github] [FILE.md ...]
 
 Checks episode files (all of episodes.dir, or the named ones) and prints
 every problem as
 
   path:line: error|warning: what is wrong; how to fix it
+
+with paths relative to the current directory, as go vet does, so editors
+and CI problem matchers open them. --format github prints GitHub Actions
+workflow commands (::warning file=…,line=…::…), which annotate the pull
+request; --format json an array of {file, line, severity, message, hint}.
 
 Errors keep an episode out of the feed; warnings are repaired by castfeed
 (chapters out of order, notes past the end, ...) but worth fixing. Exits 1
@@ -25,23 +31,28 @@ Lint needs no network and writes nothing.
 func runLint(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("lint", lintUsage, e)
 	configPath := fs.String("config", "config.yaml", "config file")
-	format := fs.String("format", "text", "output format: text or json")
+	format := fs.String("format", "text", "output format: text, json or github")
 	files, err := parseInterspersed(fs, "lint", args)
 	if err != nil {
 		return err
 	}
-	if *format != "text" && *format != "json" {
-		return &usageError{msg: fmt.Sprintf("unknown --format %q; use text or json", *format), cmd: "lint"}
+	if *format != "text" && *format != "json" && *format != "github" {
+		return &usageError{msg: fmt.Sprintf("unknown --format %q; use text, json or github", *format), cmd: "lint"}
 	}
-	cfg, _, err := loadConfig(*configPath)
+	cfg, err := loadConfig(*configPath, e.getenv)
 	if err != nil {
 		return err
 	}
-	diags, err := pipeline.Check(ctx, cfg, files)
+	wd, err := os.Getwd()
 	if err != nil {
 		return err
 	}
-	if *format == "json" {
+	diags, err := pipeline.Lint(ctx, cfg, files, wd)
+	if err != nil {
+		return err
+	}
+	switch *format {
+	case "json":
 		if diags == nil {
 			diags = diag.List{}
 		}
@@ -50,7 +61,11 @@ func runLint(ctx context.Context, args []string, e env) error {
 		if err := enc.Encode(diags); err != nil {
 			return err
 		}
-	} else {
+	case "github":
+		for _, d := range diags {
+			fmt.Fprintln(e.stdout, d.GitHub())
+		}
+	default:
 		for _, d := range diags {
 			fmt.Fprintln(e.stdout, d.String())
 		}

@@ -14,12 +14,33 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	_ "time/tzdata" // podcast.timezone must work in a scratch container
 )
 
-// version is set at build time: -ldflags "-X main.version=v1.2.3".
-var version = "dev"
+// version is set at build time: -ldflags "-X main.version=v1.2.3"; see
+// castfeedVersion for what is used without it.
+var version string
+
+// castfeedVersion is the version castfeed reports (castfeed version, the
+// feed's generator).
+func castfeedVersion() string { return resolveVersion(version, debug.ReadBuildInfo) }
+
+// resolveVersion returns set (from -ldflags) when there is one, else the
+// main module's version as the go command recorded it in the binary:
+// v1.2.3 for `go install …/cmd/castfeed@v1.2.3`, a pseudo-version such as
+// v0.0.0-20261207101500-0123456789ab for a build in a git checkout (with
+// +dirty when it had changes). Without either it is "dev".
+func resolveVersion(set string, read func() (*debug.BuildInfo, bool)) string {
+	if set != "" {
+		return set
+	}
+	if info, ok := read(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "dev"
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -93,29 +114,29 @@ Commands:
 Run "castfeed <command> --help" for a command's flags.
 `
 
+// commands are castfeed's subcommands, one file each.
+var commands = map[string]func(context.Context, []string, env) error{
+	"build":       runBuild,
+	"lint":        runLint,
+	"chapters":    runChapters,
+	"transcript":  runTranscript,
+	"serve":       runServe,
+	"healthcheck": runHealthcheck,
+	"status":      runStatus,
+}
+
 func run(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, usage)
 		return &usageError{msg: "no command given"}
 	}
 	cmd, rest := args[0], args[1:]
+	if run, ok := commands[cmd]; ok {
+		return run(ctx, rest, e)
+	}
 	switch cmd {
-	case "build":
-		return runBuild(ctx, rest, e)
-	case "lint":
-		return runLint(ctx, rest, e)
-	case "chapters":
-		return runChapters(ctx, rest, e)
-	case "transcript":
-		return runTranscript(ctx, rest, e)
-	case "serve":
-		return runServe(ctx, rest, e)
-	case "healthcheck":
-		return runHealthcheck(ctx, rest, e)
-	case "status":
-		return runStatus(ctx, rest, e)
 	case "version", "--version", "-version":
-		fmt.Fprintf(e.stdout, "castfeed %s\n", version)
+		fmt.Fprintf(e.stdout, "castfeed %s\n", castfeedVersion())
 		return nil
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(e.stdout, usage)

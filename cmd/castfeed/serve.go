@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/castfeed/castfeed/internal/config"
 	"github.com/castfeed/castfeed/internal/metrics"
 	"github.com/castfeed/castfeed/internal/pipeline"
 	"github.com/castfeed/castfeed/internal/schedule"
@@ -46,7 +46,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if fs.NArg() > 0 {
 		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0)), cmd: "serve"}
 	}
-	cfg, _, err := loadConfig(*configPath)
+	cfg, err := loadConfig(*configPath, e.getenv)
 	if err != nil {
 		return err
 	}
@@ -54,40 +54,30 @@ func runServe(ctx context.Context, args []string, e env) error {
 		cfg.Serve.Addr = *addr
 	}
 	log := newLogger(cfg.Log, e.stderr)
-	// Everything started below ends with ctx: a signal, or an error here.
-	ctx, stop := context.WithCancel(ctx)
-	defer stop()
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
 	loc, err := time.LoadLocation(cfg.Podcast.Timezone)
 	if err != nil {
 		return fmt.Errorf("podcast.timezone: %w", err)
 	}
-	reg := metrics.New()
-	m := metrics.NewMetrics(reg)
+	reg := metrics.NewRegistry()
+	m := metrics.New(reg)
 	client := &http.Client{Transport: http.DefaultTransport}
 
-	runner := &schedule.Runner{Logger: log, Metrics: m}
+	runner := &schedule.Runner{Logger: log, Metrics: m,
+		Build: pipeline.Reloading(func() (*config.Config, error) { return loadConfig(*configPath, e.getenv) }, cfg,
+			pipeline.Options{Force: *force, Logger: log, HTTPClient: client, Version: castfeedVersion(), WorkDir: wd})}
 	if len(cfg.Podcast.WebSubHubs) > 0 {
-		runner.Hubs = &schedule.Hubs{URLs: cfg.Podcast.WebSubHubs, Topic: feedURL(cfg.Podcast.BaseURL), Client: client, Logger: log}
-	}
-	runner.Build = func(ctx context.Context) (*pipeline.Result, error) {
-		// Read the config again: a show's volunteers edit it in git and
-		// expect the next refresh to use it, without a restart. The
-		// folders and the address stay those of the start.
-		next, digest, err := loadConfig(*configPath)
-		if err != nil {
-			return nil, err
-		}
-		next.Output.Dir, next.Media.Dir = cfg.Output.Dir, cfg.Media.Dir
-		opt := pipeline.Options{Config: next, ConfigDigest: digest, Force: *force, Logger: log, HTTPClient: client, Version: version}
-		if next.Transcripts.Enabled {
-			opt.Transcripts = newTranscripts(next, false, log)
-		}
-		return pipeline.Run(ctx, opt)
+		runner.Hubs = &schedule.Hubs{URLs: cfg.Podcast.WebSubHubs, Topic: cfg.Podcast.URL("feed.xml"), Client: client, Logger: log}
 	}
 	if _, err := os.Stat(filepath.Join(cfg.Output.Dir, "feed.xml")); err == nil {
 		runner.SetReady() // a feed published before this process started
 	}
-
+	// Everything started below ends with ctx: a signal, or an error here.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	srv := server.New(server.Options{
 		Dir:          cfg.Output.Dir,
 		MediaDir:     cfg.Media.Dir,
@@ -98,64 +88,26 @@ func runServe(ctx context.Context, args []string, e env) error {
 		Refresh:      func() bool { return runner.Trigger(ctx) },
 		RefreshToken: cfg.RefreshToken(e.getenv),
 	})
-	runner.Published = srv.Published
+	runner.OnPublish = srv.Published
 
 	ln, err := net.Listen("tcp", cfg.Serve.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w; choose another address with --addr or serve.addr", cfg.Serve.Addr, err)
 	}
-	hs := server.NewHTTPServer(cfg.Serve.Addr, srv.Handler())
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- hs.Serve(ln) }()
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	log.Info("serving", "addr", ln.Addr().String(), "dir", cfg.Output.Dir, "schedule", cfg.Serve.Schedule,
 		"refresh_endpoint", cfg.RefreshToken(e.getenv) != "")
-
-	if cfg.Serve.RefreshOnStart {
-		runner.Trigger(ctx)
+	svc := &schedule.Service{
+		Runner:         runner,
+		HTTP:           server.NewHTTPServer(cfg.Serve.Addr, srv.Handler()),
+		Listener:       ln,
+		Schedule:       cfg.Serve.Schedule,
+		Location:       loc,
+		RefreshOnStart: cfg.Serve.RefreshOnStart,
+		Refresh:        hup,
+		Logger:         log,
 	}
-	scheduled := make(chan error, 1)
-	go func() { scheduled <- runner.Schedule(ctx, cfg.Serve.Schedule, loc) }()
-
-	var (
-		runErr        error
-		scheduleEnded bool
-	)
-loop:
-	for {
-		select {
-		case <-hup:
-			log.Info("SIGHUP: refreshing now")
-			runner.Trigger(ctx)
-		case err := <-scheduled:
-			scheduleEnded, runErr = true, err
-			break loop
-		case err := <-serveErr:
-			runErr = fmt.Errorf("serve http: %w", err)
-			break loop
-		case <-ctx.Done():
-			break loop
-		}
-	}
-	log.Info("shutting down")
-	stop()
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Warn("http shutdown", "error", err)
-	}
-	if !scheduleEnded {
-		runErr = errors.Join(runErr, <-scheduled)
-	}
-	runner.Wait()
-	return runErr
-}
-
-func feedURL(base string) string {
-	for len(base) > 0 && base[len(base)-1] == '/' {
-		base = base[:len(base)-1]
-	}
-	return base + "/feed.xml"
+	return svc.Run(ctx)
 }

@@ -25,7 +25,7 @@ func runStatus(ctx context.Context, args []string, e env) error {
 	if err := parseFlags(fs, "status", args); err != nil {
 		return err
 	}
-	cfg, _, err := loadConfig(*configPath)
+	cfg, err := loadConfig(*configPath, e.getenv)
 	if err != nil {
 		return err
 	}

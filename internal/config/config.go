@@ -9,9 +9,11 @@ package config
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,6 +41,18 @@ type Config struct {
 	file *ast.File
 	// name is the config file's name as given, for messages.
 	name string
+	// Digest identifies the bytes Parse read (SHA-256, hex): a build
+	// whose config changed is redone even when no episode did.
+	Digest string
+	// failed holds the keys whose values could not be decoded (see
+	// decodeAll), which Validate leaves alone.
+	failed map[string]bool
+}
+
+// URL joins podcast.base_url and path elements: the public URL of a file
+// of the output folder.
+func (p Podcast) URL(elem ...string) string {
+	return strings.TrimSuffix(p.BaseURL, "/") + "/" + strings.Join(elem, "/")
 }
 
 // Podcast describes the show: the feed's channel.
@@ -173,29 +187,47 @@ func Default() *Config {
 // its relative paths against the file's folder.
 func Load(path string) (*Config, error) {
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no config file at %s; pass --config FILE (see config.yaml in the castfeed repository for an example)", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open config: %w; pass --config FILE or run from the show's folder", err)
 	}
 	defer f.Close()
-	c := Default()
-	if err := c.Parse(path, f); err != nil {
-		return nil, err
-	}
-	if err := c.Validate(); err != nil {
+	c, err := Read(path, f)
+	if err != nil {
 		return nil, err
 	}
 	c.Resolve(filepath.Dir(path))
 	return c, nil
 }
 
+// Read is Default, Parse and Validate: the config in r, named name in
+// messages, with every problem reported at once. Only a YAML syntax
+// error stops it before validation.
+func Read(name string, r io.Reader) (*Config, error) {
+	c := Default()
+	err := c.Parse(name, r)
+	if err != nil && c.file == nil {
+		return nil, err
+	}
+	if err := errors.Join(err, c.Validate()); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // Parse decodes YAML from r over c, strictly: an unknown key, a wrong type
-// or a syntax error is an error naming name and the line.
+// or a syntax error is an error naming name and the line. Every key is
+// decoded, so one that is wrong does not hide the others' problems.
 func (c *Config) Parse(name string, r io.Reader) error {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return fmt.Errorf("read config: %w", err)
 	}
 	c.name = name
+	sum := sha256.Sum256(data)
+	c.Digest = fmt.Sprintf("%x", sum)
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
@@ -208,6 +240,13 @@ func (c *Config) Parse(name string, r io.Reader) error {
 		return nil
 	}
 	if err := unmarshal(data, c); err != nil {
+		// Decode key by key to report every problem, from the defaults
+		// again: the failed decoding may have filled some keys.
+		*c = *Default()
+		c.name, c.file = name, file
+		if all := c.decodeAll(); all != nil {
+			return all
+		}
 		return c.yamlError(err)
 	}
 	c.name, c.file = name, file
@@ -312,6 +351,27 @@ func (c *Config) Resolve(dir string) {
 	// into the output; one given as a URL is used as is.
 	if img := c.Podcast.Image; img != "" && !strings.Contains(img, "://") && !filepath.IsAbs(img) {
 		c.Podcast.Image = filepath.Join(dir, img)
+	}
+}
+
+// Environment variables that override the file's folders. The Docker
+// image sets them to /data/public and /data/state, so that a show's own
+// config.yaml works on a read-only /show mount. Precedence: a
+// command-line flag, then these, then the file, then the default.
+const (
+	EnvOutputDir = "CASTFEED_OUTPUT_DIR"
+	EnvStateDir  = "CASTFEED_STATE_DIR"
+)
+
+// ApplyEnv sets output.dir and state.dir from EnvOutputDir and EnvStateDir
+// when they are set and not empty. A relative value is relative to the
+// current directory, as a flag's would be, not to the config file.
+func (c *Config) ApplyEnv(getenv func(string) string) {
+	if v := getenv(EnvOutputDir); v != "" {
+		c.Output.Dir = v
+	}
+	if v := getenv(EnvStateDir); v != "" {
+		c.State.Dir = v
 	}
 }
 

@@ -10,6 +10,10 @@ import (
 	"strings"
 	"text/template"
 	"time"
+	"unicode/utf8"
+
+	"github.com/castfeed/castfeed/diag"
+	"github.com/robfig/cron/v3"
 )
 
 // Validate checks every setting and returns all problems at once, joined,
@@ -17,7 +21,9 @@ import (
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, c.Errorf(key, format, args...))
+		if !c.skipped(key) {
+			errs = append(errs, c.Errorf(key, format, args...))
+		}
 	}
 	p := &c.Podcast
 	for _, f := range []struct{ key, val string }{
@@ -43,7 +49,9 @@ func (c *Config) Validate() error {
 	if !languageRE.MatchString(p.Language) {
 		bad("podcast.language", "%q is not an ISO 639 language code; use two letters, optionally with a region: en, fr, ar-MA", p.Language)
 	}
-	if a, err := mail.ParseAddress(p.Owner.Email); err != nil || a.Name != "" {
+	if strings.TrimSpace(p.Owner.Email) == "" {
+		bad("podcast.owner.email", "is required: Apple sends ownership checks there, e.g. email: podcast@example.org")
+	} else if a, err := mail.ParseAddress(p.Owner.Email); err != nil || a.Name != "" {
 		bad("podcast.owner.email", "%q is not a plain e-mail address; Apple sends ownership checks there", p.Owner.Email)
 	}
 	if p.Image != "" && strings.Contains(p.Image, "://") {
@@ -128,6 +136,12 @@ func (c *Config) Validate() error {
 	if t.RecheckAutomatic <= 0 {
 		bad("transcripts.recheck_automatic", "must be a positive duration, e.g. 720h")
 	}
+	// The scheduler of `castfeed serve` reads serve.schedule with the
+	// same parser (cron's standard one, behind cron.New's AddFunc), so a
+	// schedule that passes here runs there; lint and build say so too.
+	if _, err := cron.ParseStandard(c.Serve.Schedule); err != nil {
+		bad("serve.schedule", "%q is not a schedule: %v; write a descriptor (@daily, @hourly, @every 6h) or five cron fields, minute hour day month weekday, e.g. \"0 3 * * *\"", c.Serve.Schedule, err)
+	}
 	if c.Serve.MaxShrink < 0 || c.Serve.MaxShrink > 1 {
 		bad("serve.max_shrink", "%v must be a share between 0 and 1, e.g. 0.1 for 10%%", c.Serve.MaxShrink)
 	}
@@ -139,6 +153,30 @@ func (c *Config) Validate() error {
 		bad("log.format", "%q must be text or json", c.Log.Format)
 	}
 	return errors.Join(errs...)
+}
+
+// Apple Podcasts' limits on the channel's text.
+const (
+	maxTitle       = 255  // characters
+	maxDescription = 4000 // bytes
+)
+
+// Warnings returns what Apple Podcasts would cut or reject in a config
+// that is otherwise valid, at its key's line in the config file: lint
+// prints them and build logs them, but they publish.
+func (c *Config) Warnings() diag.List {
+	var out diag.List
+	warn := func(key, hint, format string, args ...any) {
+		out = append(out, diag.Diagnostic{File: c.name, Line: c.line(key), Severity: diag.Warning,
+			Message: key + ": " + fmt.Sprintf(format, args...), Hint: hint})
+	}
+	if n := utf8.RuneCountInString(c.Podcast.Title); n > maxTitle {
+		warn("podcast.title", "shorten it; the description can say the rest", "the title is %d characters long; Apple Podcasts accepts at most %d", n, maxTitle)
+	}
+	if n := len(c.Podcast.Description); n > maxDescription {
+		warn("podcast.description", "shorten it: apps show a few lines of it on the show's page", "the description is %d bytes; Apple Podcasts accepts at most %d", n, maxDescription)
+	}
+	return out
 }
 
 // Errorf returns a *FieldError for key, positioned at the key's line in

@@ -1,16 +1,19 @@
 package metrics
 
 import (
-	"bufio"
+	dto "github.com/prometheus/client_model/go"
+	"maps"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 func TestExposition(t *testing.T) {
-	r := New()
+	r := NewRegistry()
 	c := r.Counter("x_total", "Things by kind.\nSecond line with a \\.", "kind")
 	g := r.Gauge("y", "A gauge.")
 	h := r.Histogram("z_seconds", "Durations.", 0.5, 1)
@@ -42,23 +45,39 @@ z_seconds_count 3
 	if b.String() != want {
 		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
 	}
-	// Every sample line parses as name{labels} value.
-	sc := bufio.NewScanner(strings.NewReader(b.String()))
-	for sc.Scan() {
-		l := sc.Text()
-		if strings.HasPrefix(l, "#") {
-			continue
-		}
-		i := strings.LastIndexByte(l, ' ')
-		if _, err := strconv.ParseFloat(strings.Replace(l[i+1:], "+Inf", "Inf", 1), 64); err != nil || i < 1 {
-			t.Errorf("sample %q does not parse: %v", l, err)
-		}
+	// The Prometheus parser reads the same values back.
+	fams := parseExposition(t, b.String())
+	counter := map[string]float64{}
+	for _, m := range fams["x_total"].GetMetric() {
+		counter[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+	}
+	if want := map[string]float64{`a"b`: 1, "line\nbreak": 2, `back\slash`: 1}; !maps.Equal(counter, want) {
+		t.Errorf("x_total read back by expfmt: %v, want %v", counter, want)
+	}
+	if v := fams["y"].GetMetric()[0].GetGauge().GetValue(); v != 1.5 {
+		t.Errorf("y read back: %v, want 1.5", v)
+	}
+	hist := fams["z_seconds"].GetMetric()[0].GetHistogram()
+	if hist.GetSampleCount() != 3 || hist.GetSampleSum() != 3.9 || len(hist.GetBucket()) != 3 || hist.GetBucket()[1].GetCumulativeCount() != 2 || hist.GetBucket()[2].GetCumulativeCount() != 3 {
+		t.Errorf("z_seconds read back: %v", hist)
 	}
 }
 
+// parseExposition reads text with the Prometheus text parser, the judge
+// of what a Prometheus server would scrape.
+func parseExposition(t *testing.T, text string) map[string]*dto.MetricFamily {
+	t.Helper()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(strings.NewReader(text))
+	if err != nil {
+		t.Fatalf("the Prometheus parser rejects the exposition: %v\n%s", err, text)
+	}
+	return fams
+}
+
 func TestConcurrentUseAndHandler(t *testing.T) {
-	r := New()
-	m := NewMetrics(r)
+	r := NewRegistry()
+	m := New(r)
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
@@ -81,5 +100,12 @@ func TestConcurrentUseAndHandler(t *testing.T) {
 		!strings.Contains(body, `castfeed_http_requests_total{code="200",method="GET"} 8000`) ||
 		!strings.Contains(body, "castfeed_refresh_duration_seconds_count 8000") {
 		t.Fatalf("metrics:\n%s", body)
+	}
+	fams := parseExposition(t, body)
+	if n := fams["castfeed_refresh_duration_seconds"].GetMetric()[0].GetHistogram().GetSampleCount(); n != 8000 {
+		t.Errorf("castfeed_refresh_duration_seconds read back: %d observations, want 8000", n)
+	}
+	if c := fams["castfeed_http_requests_total"].GetMetric()[0].GetCounter().GetValue(); c != 8000 {
+		t.Errorf("castfeed_http_requests_total read back: %v, want 8000", c)
 	}
 }

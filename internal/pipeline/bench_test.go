@@ -69,7 +69,7 @@ func BenchmarkNoChangeBuild10k(b *testing.B) {
 func BenchmarkLint199(b *testing.B) {
 	opt := syntheticShow(b, 199)
 	for b.Loop() {
-		if _, err := Check(context.Background(), opt.Config, nil); err != nil {
+		if _, err := Lint(context.Background(), opt.Config, nil, ""); err != nil {
 			b.Fatal(err)
 		}
 	}

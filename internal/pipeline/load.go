@@ -110,15 +110,21 @@ func (l *loaded) parse(r *episode.Reader, defaultOffset time.Duration) {
 	if ep == nil {
 		return
 	}
-	offset := ep.Offset(defaultOffset)
+	cs, cd := Chapters(ep, ep.Offset(defaultOffset))
+	l.chapters = cs
+	ep.Notes = nil // the chapters are made: a large show need not keep the notes too
+	l.diags = append(l.diags, cd.InFile(l.name)...)
+}
+
+// Chapters builds an episode's chapters from its notes, with the audio
+// offset applied; the diagnostics have no File. A build and `castfeed
+// chapters` both make them here.
+func Chapters(ep *episode.Episode, offset time.Duration) ([]chapters.Chapter, diag.List) {
 	notes := make([]chapters.Note, len(ep.Notes))
 	for i, n := range ep.Notes {
 		notes[i] = chapters.Note{Line: n.Num, Text: n.Text}
 	}
-	cs, cd := chapters.Build(notes, chapters.Options{Duration: ep.Duration, Offset: offset})
-	l.chapters = cs
-	ep.Notes = nil // the chapters are made: a large show need not keep the notes too
-	l.diags = append(l.diags, cd.InFile(l.name)...)
+	return chapters.Build(notes, chapters.Options{Duration: ep.Duration, Offset: offset})
 }
 
 // forget drops what only writing an episode needs, which the build

@@ -2,12 +2,17 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"maps"
 	"mime"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,17 +40,85 @@ func typeOf(name, fallback string) string {
 	return fallback
 }
 
-// mediaFile finds <slug>.<ext> in dir and returns its size and ending.
-func mediaFile(dir, slug string) (size int64, ext string, ok bool) {
+// mediaFile is an audio file in media.dir.
+type mediaFile struct {
+	name    string // <slug>.<ext>
+	ext     string // with its dot, as in audioExts
+	size    int64
+	modTime time.Time
+}
+
+// mediaIndex is media.dir listed once: an episode's audio file by slug.
+// The enclosure step and the audio stage look files up here instead of
+// trying each ending with os.Stat (nine calls per episode).
+type mediaIndex map[string]mediaFile
+
+// mediaFiles lists dir once and returns its audio files by slug; when a
+// slug has several, the first ending of audioExts wins. An empty dir
+// gives an empty index; a missing one too (the folder is optional).
+func mediaFiles(dir string) (mediaIndex, error) {
+	idx := mediaIndex{}
 	if dir == "" {
-		return 0, "", false
+		return idx, nil
 	}
-	for _, e := range audioExts {
-		if fi, err := os.Stat(filepath.Join(dir, slug+e)); err == nil && fi.Mode().IsRegular() {
-			return fi.Size(), e, true
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return idx, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read media.dir: %w", err)
+	}
+	rank := func(ext string) int { return slices.Index(audioExts, ext) }
+	for _, e := range ents {
+		name := e.Name()
+		ext := path.Ext(name)
+		if rank(ext) < 0 || e.IsDir() {
+			continue
+		}
+		slug := strings.TrimSuffix(name, ext)
+		if old, ok := idx[slug]; ok && rank(old.ext) < rank(ext) {
+			continue
+		}
+		// A symbolic link counts as the file it points to, as os.Stat
+		// sees it.
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		idx[slug] = mediaFile{name: name, ext: ext, size: fi.Size(), modTime: fi.ModTime()}
+	}
+	return idx, nil
+}
+
+// mediaFile returns slug's audio file in media.dir, listing the folder at
+// the first lookup unless Run listed it already (Lint does not).
+func (s *show) mediaFile(slug string) (mediaFile, bool) {
+	if s.media == nil {
+		idx, err := mediaFiles(s.cfg.Media.Dir)
+		if err != nil {
+			s.log.Warn("cannot list media.dir", "error", err)
+		}
+		s.media = idx
+		if s.media == nil {
+			s.media = mediaIndex{}
 		}
 	}
-	return 0, "", false
+	return s.media.find(slug)
+}
+
+// find returns slug's audio file.
+func (m mediaIndex) find(slug string) (mediaFile, bool) {
+	f, ok := m[slug]
+	return f, ok
+}
+
+// digestInto adds every file of the index (name, size, mtime) to h in
+// name order, so that the build fingerprint sees media.dir change.
+func (m mediaIndex) digestInto(h io.Writer) {
+	for _, slug := range slices.Sorted(maps.Keys(m)) {
+		f := m[slug]
+		fmt.Fprintf(h, "media %s %d %d\n", f.name, f.size, f.modTime.UnixNano())
+	}
 }
 
 // remoteLength is what an HTTP HEAD told us about an enclosure URL. It is

@@ -12,13 +12,14 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/castfeed/castfeed/diag"
 	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/internal/config"
+	"github.com/castfeed/castfeed/internal/publish"
+	"github.com/castfeed/castfeed/internal/sharedtest"
 	"github.com/castfeed/castfeed/internal/xsdtest"
 	"github.com/castfeed/castfeed/transcript"
 	"github.com/mmcdole/gofeed"
@@ -29,8 +30,6 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // now is after every example episode and fixed, so goldens do not move.
 var now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-
-const fixtures = "../../../shared/fixtures/geeksblabla"
 
 // exampleShow copies the bundled example show into a temporary folder and
 // returns options that build it there, offline, with local transcripts.
@@ -69,7 +68,7 @@ func fixtureShow(t testing.TB) Options {
 	cfg.Podcast.Timezone = "Africa/Casablanca"
 	cfg.Podcast.PublishTime = "20:00"
 	cfg.Media.URLTemplate = "https://media.example.org/{{.Slug}}.mp3"
-	cfg.Episodes.Dir = copyDir(t, fixtures, filepath.Join(dir, "episodes"))
+	cfg.Episodes.Dir = copyDir(t, sharedtest.Fixtures(t), filepath.Join(dir, "episodes"))
 	cfg.Output.Dir = filepath.Join(dir, "public")
 	cfg.State.Dir = filepath.Join(dir, "state")
 	return Options{Config: cfg, Offline: true, Now: func() time.Time { return now }, Version: "test"}
@@ -130,13 +129,17 @@ func TestExampleShowGolden(t *testing.T) {
 	got := snapshot(t, opt.Config.Output.Dir)
 	golden := filepath.Join("testdata", "example")
 	if *update {
-		os.RemoveAll(golden)
+		if err := os.RemoveAll(golden); err != nil {
+			t.Fatal(err)
+		}
 		for name, data := range got {
 			if strings.HasSuffix(name, ".png") {
 				continue
 			}
 			p := filepath.Join(golden, name)
-			os.MkdirAll(filepath.Dir(p), 0o755)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
 			if err := os.WriteFile(p, data, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -285,7 +288,7 @@ func TestUnchangedRebuildTouchesNothing(t *testing.T) {
 		t.Fatal("an unchanged rebuild touched the output folder")
 	}
 	// Forcing the work (a new config digest) still writes nothing new.
-	opt.ConfigDigest = "other"
+	opt.Config.Digest = "other"
 	res = mustRun(t, opt)
 	if res.UpToDate || res.Changed {
 		t.Fatalf("rebuild with same output: up to date %v, changed %v; want work done, nothing changed", res.UpToDate, res.Changed)
@@ -332,7 +335,7 @@ type fileStat struct {
 func stats(t testing.TB, dir string) map[string]fileStat {
 	t.Helper()
 	out := map[string]fileStat{}
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -345,15 +348,16 @@ func stats(t testing.TB, dir string) map[string]fileStat {
 			rel += "/"
 		}
 		s := fileStat{mtime: fi.ModTime(), size: fi.Size()}
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-			s.ino = st.Ino
-		}
+		s.ino, _ = publish.Inode(fi)
 		if d.IsDir() && rel == "./" {
 			s.mtime, s.size = time.Time{}, 0 // the folder itself is checked by inode
 		}
 		out[rel] = s
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return out
 }
 
@@ -388,8 +392,12 @@ func edit(t testing.TB, name, old, new string) {
 func TestBrokenEpisode(t *testing.T) {
 	opt := exampleShow(t)
 	bad := filepath.Join(opt.Config.Episodes.Dir, "episode-0009.md")
-	os.WriteFile(bad, []byte("---\ntitle: Broken\ndate: [2024\n---\nBody\n"), 0o644)
-	os.WriteFile(filepath.Join(opt.Config.Episodes.Dir, "episode-0010.md"), []byte("\x00\x01binary"), 0o644)
+	if err := os.WriteFile(bad, []byte("---\ntitle: Broken\ndate: [2024\n---\nBody\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(opt.Config.Episodes.Dir, "episode-0010.md"), []byte("\x00\x01binary"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	res := mustRun(t, opt)
 	if res.Published != 6 {
 		t.Fatalf("published %d, want the 6 good episodes", res.Published)
@@ -414,13 +422,21 @@ func TestBrokenEpisode(t *testing.T) {
 func TestBrokenPublishedEpisodeKeepsLastGood(t *testing.T) {
 	opt := exampleShow(t)
 	mustRun(t, opt)
-	feedBefore, _ := os.ReadFile(filepath.Join(opt.Config.Output.Dir, "feed.xml"))
-	os.WriteFile(filepath.Join(opt.Config.Episodes.Dir, "episode-0002.md"), []byte("---\ntitle: [oops\n---\n"), 0o644)
+	feedBefore, err := os.ReadFile(filepath.Join(opt.Config.Output.Dir, "feed.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(opt.Config.Episodes.Dir, "episode-0002.md"), []byte("---\ntitle: [oops\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	res := mustRun(t, opt)
 	if res.Published != 6 {
 		t.Fatalf("published %d, want 6 (the broken one kept)", res.Published)
 	}
-	feedAfter, _ := os.ReadFile(filepath.Join(opt.Config.Output.Dir, "feed.xml"))
+	feedAfter, err := os.ReadFile(filepath.Join(opt.Config.Output.Dir, "feed.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !bytes.Equal(feedBefore, feedAfter) {
 		t.Error("the feed changed although the broken episode's last good version should be kept")
 	}
@@ -442,18 +458,24 @@ func TestRefusals(t *testing.T) {
 		{"guid change", func(t *testing.T, dir string) {
 			edit(t, filepath.Join(dir, "episode-0003.md"), "published: true", "published: true\nguid: new-guid")
 		}, `episode episode-0003 would change its guid from "episode-0003" to "new-guid"`},
-		{"unpublished while its file exists", func(t *testing.T, dir string) {
-			edit(t, filepath.Join(dir, "episode-0005.md"), "published: true", "published: false")
-		}, "episode episode-0005"},
+		{"moved into the future while published", func(t *testing.T, dir string) {
+			edit(t, filepath.Join(dir, "episode-0005.md"), "date: 2024-05-11", "date: 2027-05-11")
+		}, `episode episode-0005 ("Accessibility Is a Feature & Not a Chore") was published and its file still exists`},
 		{"episodes folder emptied", func(t *testing.T, dir string) {
 			ents, _ := os.ReadDir(dir)
 			for _, e := range ents {
-				os.Remove(filepath.Join(dir, e.Name()))
+				if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}, "6 of 6 published episodes would vanish"},
-		{"one of six deleted", func(t *testing.T, dir string) {
-			os.Remove(filepath.Join(dir, "episode-0006.md"))
-		}, "1 of 6 published episodes would vanish"},
+		{"three of six deleted", func(t *testing.T, dir string) {
+			for _, f := range []string{"episode-0001.md", "episode-0004.md", "episode-0006.md"} {
+				if err := os.Remove(filepath.Join(dir, f)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}, `3 of 6 published episodes would vanish (their files are gone), more than serve.max_shrink (10%) and more than 2: episode-0001 ("Hello, Hallway Track"), episode-0004 ("Monoliths Are Fine, Actually"), episode-0006 ("Postgres as a Queue, a Cache and a Search Engine")`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opt := exampleShow(t)
@@ -496,8 +518,12 @@ func TestUnreadableEpisodesFolder(t *testing.T) {
 	opt := exampleShow(t)
 	mustRun(t, opt)
 	before := snapshot(t, opt.Config.Output.Dir)
-	os.RemoveAll(opt.Config.Episodes.Dir)
-	os.WriteFile(opt.Config.Episodes.Dir, []byte("not a folder"), 0o644)
+	if err := os.RemoveAll(opt.Config.Episodes.Dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(opt.Config.Episodes.Dir, []byte("not a folder"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	_, err := Run(context.Background(), opt)
 	if err == nil || !strings.Contains(err.Error(), "episodes.dir") {
 		t.Fatalf("err = %v; want an error naming episodes.dir", err)
@@ -623,7 +649,7 @@ func validatePodcastElements(t *testing.T, feedFile string) {
 // by -update, reviewed in the diff).
 func TestLintFixtures(t *testing.T) {
 	opt := fixtureShow(t)
-	diags, err := Check(context.Background(), opt.Config, nil)
+	diags, err := Lint(context.Background(), opt.Config, nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -634,7 +660,9 @@ func TestLintFixtures(t *testing.T) {
 	}
 	golden := filepath.Join("testdata", "fixtures.lint")
 	if *update {
-		os.WriteFile(golden, []byte(b.String()), 0o644)
+		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
@@ -654,7 +682,10 @@ func TestDuplicateGUID(t *testing.T) {
 	opt := exampleShow(t)
 	edit(t, filepath.Join(opt.Config.Episodes.Dir, "episode-0006.md"), "published: true", "published: true\nguid: episode-0005")
 	line := 0
-	data, _ := os.ReadFile(filepath.Join(opt.Config.Episodes.Dir, "episode-0006.md"))
+	data, err := os.ReadFile(filepath.Join(opt.Config.Episodes.Dir, "episode-0006.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, l := range strings.Split(string(data), "\n") {
 		if strings.HasPrefix(l, "guid:") {
 			line = i + 1
@@ -669,7 +700,7 @@ func TestDuplicateGUID(t *testing.T) {
 	if !found || res.Published != 5 {
 		t.Fatalf("published %d, diagnostics %v; want 5 and an error at %s:%d", res.Published, res.Diagnostics, want.File, line)
 	}
-	lint, err := Check(context.Background(), opt.Config, nil)
+	lint, err := Lint(context.Background(), opt.Config, nil, "")
 	if err != nil || !lint.HasErrors() || !slices.ContainsFunc(lint, func(d diag.Diagnostic) bool { return d.Line == line && d.File == want.File }) {
 		t.Fatalf("lint: %v, %v", err, lint)
 	}

@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -91,16 +93,37 @@ func (s *show) episodePages(it *item, ep *episode.Episode, fi *feed.Item, cs []c
 	if err != nil {
 		return nil, err
 	}
-	entry := page.Entry()
-	s.pages.mu.Lock()
-	s.pages.entries = append(s.pages.entries, entry)
-	s.pages.mu.Unlock()
-	out := make([]outFile, len(files))
+	entry, err := json.Marshal(page.Entry())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]outFile, len(files), len(files)+1)
 	for i, f := range files {
 		// Episode files are written under episodes/<slug>/.
 		out[i] = outFile{name: f.Name[strings.LastIndexByte(f.Name, '/')+1:], data: f.Data}
 	}
-	return out, nil
+	return append(out, outFile{name: entryFile, data: entry}), nil
+}
+
+// entryFile carries, among an episode's files, how the show's pages list
+// it: the item cache keeps it with the pages, so an episode that is not
+// encoded again is still listed. It is never published (takeEntry).
+const entryFile = ".site-entry.json"
+
+// takeEntry records the show's-page entry among an episode's files and
+// returns the files to publish.
+func (s *show) takeEntry(files []outFile) []outFile {
+	i := slices.IndexFunc(files, func(f outFile) bool { return f.name == entryFile })
+	if i < 0 {
+		return files
+	}
+	var e site.Entry
+	if err := json.Unmarshal(files[i].data, &e); err == nil && s.pages != nil {
+		s.pages.mu.Lock()
+		s.pages.entries = append(s.pages.entries, e)
+		s.pages.mu.Unlock()
+	}
+	return slices.Delete(slices.Clone(files), i, i+1)
 }
 
 // formatNames name the transcript formats for people.

@@ -2,7 +2,7 @@ package pipeline
 
 import (
 	"archive/zip"
-	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/castfeed/castfeed/internal/atomicfile"
 )
 
 // readJSON loads v from name; a missing file leaves v as it is.
@@ -41,36 +43,7 @@ func writeJSON(name string, v any) error {
 	if old, err := os.ReadFile(name); err == nil && string(old) == string(data) {
 		return nil
 	}
-	return writeAtomic(name, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
-}
-
-// writeAtomic writes name through write: temp file beside it, sync,
-// rename. A crash leaves the old file or the new one, never half.
-func writeAtomic(name string, write func(io.Writer) error) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	bw := bufio.NewWriterSize(f, 256<<10)
-	if err := errors.Join(write(bw), bw.Flush()); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
+	return atomicfile.WriteBytes(name, data)
 }
 
 // state is what castfeed remembers between refreshes, in state.dir:
@@ -84,6 +57,7 @@ type state struct {
 	published map[string]publishedEpisode
 	lengths   *lengths
 	build     buildRecord
+	goods     *lastGoods
 }
 
 type publishedEpisode struct {
@@ -111,7 +85,8 @@ func (b buildRecord) upToDate(fp, outDir string, now time.Time, online bool) boo
 }
 
 func openState(dir string) *state {
-	return &state{dir: dir, published: map[string]publishedEpisode{}, lengths: &lengths{byURL: map[string]remoteLength{}}}
+	return &state{dir: dir, published: map[string]publishedEpisode{}, lengths: &lengths{byURL: map[string]remoteLength{}},
+		goods: &lastGoods{name: filepath.Join(dir, lastGoodFile)}}
 }
 
 func (s *state) load() error {
@@ -141,13 +116,40 @@ func (s *state) saveBuild() error {
 // every first build.
 const lastGoodFile = "episodes.zip"
 
+// lastGoods reads the last good versions. The archive is opened and
+// indexed once per build, at the first lookup: opening it for every
+// broken file made a refresh quadratic in the show's size.
+type lastGoods struct {
+	name   string
+	opened bool
+	z      *zip.ReadCloser // nil: no archive, or a damaged one
+}
+
+// reader returns the archive, opened on first use; nil if there is none.
+func (g *lastGoods) reader() *zip.ReadCloser {
+	if !g.opened {
+		g.opened = true
+		if z, err := zip.OpenReader(g.name); err == nil {
+			g.z = z
+		}
+	}
+	return g.z
+}
+
+// close closes the archive if it was opened; a later lookup opens it again.
+func (g *lastGoods) close() {
+	if g.z != nil {
+		g.z.Close()
+	}
+	g.z, g.opened = nil, false
+}
+
 // lastGood returns the last published version of an episode file, or nil.
 func (s *state) lastGood(slug string) []byte {
-	z, err := zip.OpenReader(filepath.Join(s.dir, lastGoodFile))
-	if err != nil {
+	z := s.goods.reader()
+	if z == nil {
 		return nil
 	}
-	defer z.Close()
 	f, err := z.Open(slug + ".md")
 	if err != nil {
 		return nil
@@ -163,11 +165,11 @@ func (s *state) lastGood(slug string) []byte {
 // keepLastGood stores the files of the published items as their last
 // good versions. It writes only when one of them changed, and copies the
 // unchanged entries as they are.
-func (s *state) keepLastGood(items []item) error {
+// It stops, writing nothing, when ctx is done.
+func (s *state) keepLastGood(ctx context.Context, items []item) error {
 	name := filepath.Join(s.dir, lastGoodFile)
 	old := map[string]*zip.File{}
-	if z, err := zip.OpenReader(name); err == nil {
-		defer z.Close()
+	if z := s.goods.reader(); z != nil {
 		for _, f := range z.File {
 			old[f.Name] = f
 		}
@@ -182,6 +184,9 @@ func (s *state) keepLastGood(items []item) error {
 	changed := len(old) != len(sorted)
 	crc := crc32.NewIEEE()
 	for i, it := range sorted {
+		if i%checkEvery == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		crc.Reset()
 		io.WriteString(crc, it.source)
 		sums[i] = crc.Sum32()
@@ -193,9 +198,12 @@ func (s *state) keepLastGood(items []item) error {
 	if !changed {
 		return nil
 	}
-	return writeAtomic(name, func(w io.Writer) error {
+	return atomicfile.Write(name, func(w io.Writer) error {
 		z := zip.NewWriter(w)
 		for i, it := range sorted {
+			if i%checkEvery == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
 			if f := old[it.slug+".md"]; f != nil && f.CRC32 == sums[i] && f.UncompressedSize64 == uint64(len(it.source)) {
 				if err := z.Copy(f); err != nil {
 					return err

@@ -67,7 +67,7 @@ func (s *show) transcriptDiags(l *loaded) diag.List {
 	}
 	offset := l.ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset))
 	if _, dropped := r.Transcript.Shift(offset); dropped > 0 {
-		return diag.List{{File: l.name, Line: l.ep.Line("audio_offset"), Severity: diag.Warning,
+		return diag.List{{File: l.name, Line: l.ep.KeyLine("audio_offset"), Severity: diag.Warning,
 			Message: fmt.Sprintf("%d transcript cues fall before the start of the audio after audio_offset %s and are left out", dropped, offset),
 			Hint:    "check audio_offset: it is the audio time minus the video time (negative when the audio cuts the video's intro)"}}
 	}

@@ -3,11 +3,12 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"runtime"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/castfeed/castfeed/chapters"
@@ -28,15 +29,15 @@ const chunkSize = 64
 // chunk is the encoded feeds of chunkSize consecutive items.
 type chunk struct {
 	feeds [len(feedFiles)][]byte
-	err   error
-	done  chan struct{}
 }
 
 // writeFeeds writes the three feeds and every episode's files. Items are
 // encoded in chunks on every core while this goroutine appends the
-// finished chunks, in feed order, to the feed files: the feeds are never
-// whole in memory (a 100,000-episode show's RSS alone is 340 MB), and the
-// encoding, the slowest part of a build, is not left to one core.
+// finished chunks, in feed order, to the feed files (see ordered): the
+// feeds are never whole in memory (a 100,000-episode show's RSS alone is
+// 340 MB), and the encoding, the slowest part of a build, is not left to
+// one core. An item whose pieces are in the item cache is not encoded
+// again.
 func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, items []item) error {
 	slices.SortStableFunc(items, func(a, b item) int {
 		return feed.Order(&feed.Item{PubDate: a.pubDate, GUID: a.guid}, &feed.Item{PubDate: b.pubDate, GUID: b.guid})
@@ -68,70 +69,22 @@ func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, 
 		encs[i], files[i] = e, f
 		f.Write(e.Head())
 	}
-
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	// On any return: stop the producer and the workers, then wait for
-	// them, so that none touches tx (or blocks) once we return.
-	defer func() {
-		cancel()
-		wg.Wait()
-	}()
-	chunks := make([]chunk, (len(items)+chunkSize-1)/chunkSize)
-	for i := range chunks {
-		chunks[i].done = make(chan struct{})
-	}
 	workers := runtime.GOMAXPROCS(0)
-	// free holds the buffers of written chunks for reuse, and bounds the
-	// chunks in flight.
-	free := make(chan [len(feedFiles)][]byte, 2*workers)
-	for range cap(free) {
-		free <- [len(feedFiles)][]byte{}
-	}
-	next := make(chan int)
-	wg.Go(func() {
-		defer close(next)
-		for i := range chunks {
-			select {
-			case bufs := <-free:
-				chunks[i].feeds = bufs
-			case <-ctx.Done():
-				return
+	err := ordered(ctx, (len(items)+chunkSize-1)/chunkSize, workers, 2*workers,
+		func(i int, c *chunk) error {
+			lo := i * chunkSize
+			return s.encodeChunk(tx, encs, c, items[lo:min(lo+chunkSize, len(items))], lo == 0)
+		},
+		func(_ int, c *chunk) error {
+			for j, f := range files {
+				if _, err := f.Write(c.feeds[j]); err != nil {
+					return err
+				}
 			}
-			select {
-			case next <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	})
-	for range workers {
-		wg.Go(func() {
-			for i := range next {
-				c := &chunks[i]
-				lo := i * chunkSize
-				c.err = s.encodeChunk(tx, encs, c, items[lo:min(lo+chunkSize, len(items))], lo == 0)
-				close(c.done)
-			}
+			return nil
 		})
-	}
-	for i := range chunks {
-		c := &chunks[i]
-		select {
-		case <-c.done:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		if c.err != nil {
-			return c.err
-		}
-		for j, f := range files {
-			if _, err := f.Write(c.feeds[j]); err != nil {
-				return err
-			}
-		}
-		free <- c.feeds
-		c.feeds = [len(feedFiles)][]byte{}
+	if err != nil {
+		return err
 	}
 	for i, f := range files {
 		f.Write(encs[i].Tail())
@@ -140,35 +93,54 @@ func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, 
 			return err
 		}
 	}
+	s.log.Debug("feeds encoded", "items", len(items), "encoded", s.encoded.Load())
 	return ctx.Err()
 }
 
-// encodeChunk encodes items into c and writes their own files.
+// encodeChunk puts the pieces of items into c, in order, and writes
+// their own files; first says items[0] is the feed's first.
 func (s *show) encodeChunk(tx *publish.Tx, encs feed.Encoders, c *chunk, items []item, first bool) error {
 	for j := range c.feeds {
 		c.feeds[j] = c.feeds[j][:0]
 	}
-	var buf bytes.Buffer
 	for k := range items {
 		it := &items[k]
-		fi, cs, files, err := s.complete(it)
+		p, err := s.pieces(encs, it)
 		if err != nil {
 			return err
 		}
-		if err := encs.AppendItem(c.feeds[:], fi, first && k == 0); err != nil {
-			return fmt.Errorf("%s: %w", it.slug, err)
+		for j, f := range p.feeds {
+			// JSON items are cached without the comma before them.
+			if feedFiles[j].format == feed.JSON && !(first && k == 0) {
+				c.feeds[j] = append(c.feeds[j], ',')
+			}
+			c.feeds[j] = append(c.feeds[j], f...)
 		}
-		if err := s.writeEpisode(tx, &buf, it.slug, cs, files); err != nil {
+		if err := s.writeEpisode(tx, it.slug, s.takeEntry(p.files)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// writeEpisode writes an episode's chapters and transcripts.
-func (s *show) writeEpisode(tx *publish.Tx, buf *bytes.Buffer, slug string, cs []chapters.Chapter, files []outFile) error {
-	dir := "episodes/" + slug + "/"
+// pieces returns an item's pieces from the cache, or encodes them (and
+// caches them).
+func (s *show) pieces(encs feed.Encoders, it *item) (*pieces, error) {
+	key := s.itemKey(it)
+	if p, ok := s.cache.get(key); ok {
+		return p, nil
+	}
+	fi, cs, files, err := s.complete(it)
+	if err != nil {
+		return nil, err
+	}
+	s.encoded.Add(1)
+	p := &pieces{}
+	if err := encs.AppendItem(p.feeds[:], fi, true); err != nil {
+		return nil, fmt.Errorf("%s: %w", it.slug, err)
+	}
 	if len(cs) > 0 {
+		var buf bytes.Buffer
 		for _, f := range []struct {
 			name  string
 			write func(io.Writer, []chapters.Chapter) error
@@ -177,14 +149,52 @@ func (s *show) writeEpisode(tx *publish.Tx, buf *bytes.Buffer, slug string, cs [
 			{"chapters.vtt", chapters.WriteVTT},
 		} {
 			buf.Reset()
-			if err := f.write(buf, cs); err != nil {
-				return fmt.Errorf("%s: %w", slug, err)
+			if err := f.write(&buf, cs); err != nil {
+				return nil, fmt.Errorf("%s: %w", it.slug, err)
 			}
-			if err := tx.WriteFile(dir+f.name, buf.Bytes()); err != nil {
-				return err
-			}
+			p.files = append(p.files, outFile{name: f.name, data: bytes.Clone(buf.Bytes())})
 		}
 	}
+	p.files = append(p.files, files...)
+	if err := s.cache.put(key, p); err != nil {
+		// The cache only saves work; this build's output is complete.
+		s.log.Warn("cannot cache an encoded item", "episode", it.slug, "error", err)
+	}
+	return p, nil
+}
+
+// itemKey digests everything an item's pieces depend on: the build's
+// salt (castfeed binary and config), the episode's text, slug, guid,
+// date (with its zone, which the feeds print) and enclosure, and its
+// transcript.
+func (s *show) itemKey(it *item) itemKey {
+	h := sha256.New()
+	h.Write(s.salt[:])
+	str := func(v string) {
+		h.Write(binary.AppendUvarint(nil, uint64(len(v))))
+		io.WriteString(h, v)
+	}
+	for _, v := range []string{it.slug, it.name, it.guid, it.pubDate.Format(time.RFC3339Nano), it.enclosure.URL, it.enclosure.Type, it.source} {
+		str(v)
+	}
+	h.Write(binary.AppendVarint(nil, it.enclosure.Length))
+	if r, ok := s.transcripts[it.slug]; ok && r.Transcript != nil {
+		t := r.Transcript
+		str(t.Language)
+		str(string(t.Kind))
+		for _, c := range t.Cues {
+			h.Write(binary.AppendVarint(binary.AppendVarint(nil, int64(c.Start)), int64(c.End)))
+			str(c.Text)
+		}
+	}
+	var k itemKey
+	h.Sum(k[:0])
+	return k
+}
+
+// writeEpisode writes an episode's own files: chapters and transcripts.
+func (s *show) writeEpisode(tx *publish.Tx, slug string, files []outFile) error {
+	dir := "episodes/" + slug + "/"
 	for _, f := range files {
 		if err := tx.WriteFile(dir+f.name, f.data); err != nil {
 			return err

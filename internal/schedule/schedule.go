@@ -23,9 +23,9 @@ import (
 type Runner struct {
 	// Build does one refresh; pipeline.Run with the process's options.
 	Build func(ctx context.Context) (*pipeline.Result, error)
-	// Published, if set, is called after a refresh replaced the output
+	// OnPublish, if set, is called after a refresh replaced the output
 	// folder (the server drops its caches).
-	Published func()
+	OnPublish func()
 	// Hubs are pinged (WebSub) after the feed changed.
 	Hubs    *Hubs
 	Logger  *slog.Logger
@@ -136,8 +136,8 @@ func (r *Runner) refresh(ctx context.Context) (outcome string) {
 	}
 	r.record(outcome, elapsed, res, err == nil)
 	if outcome == Published {
-		if r.Published != nil {
-			r.Published()
+		if r.OnPublish != nil {
+			r.OnPublish()
 		}
 		r.Hubs.Ping(ctx)
 	}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/castfeed/castfeed/internal/pipeline"
@@ -58,7 +59,7 @@ func TestPanicIsRecoveredAndReported(t *testing.T) {
 	published := 0
 	r := &Runner{
 		Build:     func(ctx context.Context) (*pipeline.Result, error) { panic("boom") },
-		Published: func() { published++ },
+		OnPublish: func() { published++ },
 	}
 	out, ran := r.Once(context.Background())
 	if !ran || out != Failed {
@@ -92,27 +93,44 @@ func TestOutcomes(t *testing.T) {
 	}
 }
 
+// TestScheduleRunsAndStops runs a nightly schedule in the show's time zone
+// for three days of synctest's clock: a refresh at 03:00 local time each
+// day, none in between, and nothing after the context ends.
 func TestScheduleRunsAndStops(t *testing.T) {
-	var calls atomic.Int32
-	r := &Runner{Build: func(ctx context.Context) (*pipeline.Result, error) {
-		calls.Add(1)
-		return &pipeline.Result{}, nil
-	}}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() { done <- r.Schedule(ctx, "@every 1s", time.UTC) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for calls.Load() == 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if calls.Load() == 0 {
-		t.Fatal("the schedule never ran a refresh")
-	}
-	if err := r.Schedule(context.Background(), "every night", time.UTC); err == nil {
+	synctest.Test(t, func(t *testing.T) {
+		loc, err := time.LoadLocation("Asia/Kolkata") // +05:30: not UTC on synctest's clock (2000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		var at []time.Time
+		r := &Runner{Build: func(ctx context.Context) (*pipeline.Result, error) {
+			mu.Lock()
+			at = append(at, time.Now().In(loc))
+			mu.Unlock()
+			return &pipeline.Result{}, nil
+		}}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() { done <- r.Schedule(ctx, "0 3 * * *", loc) }()
+		time.Sleep(3 * 24 * time.Hour)
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(24 * time.Hour) // nothing runs once stopped
+		mu.Lock()
+		defer mu.Unlock()
+		if len(at) != 3 {
+			t.Fatalf("%d refreshes in three days (%v), want 3", len(at), at)
+		}
+		for _, a := range at {
+			if a.Hour() != 3 || a.Minute() != 0 || a.Second() != 0 {
+				t.Errorf("a refresh ran at %v, want 03:00:00 in %s", a, loc)
+			}
+		}
+	})
+	if err := (&Runner{}).Schedule(context.Background(), "every night", time.UTC); err == nil {
 		t.Fatal("a bad schedule was accepted")
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/castfeed/castfeed/internal/metrics"
@@ -38,11 +39,15 @@ func newSite(t *testing.T, files map[string]string) *site {
 	s := &site{t: t, dir: filepath.Join(root, "public")}
 	s.publish(files)
 	media := filepath.Join(root, "media")
-	os.MkdirAll(media, 0o755)
-	os.WriteFile(filepath.Join(media, "ep1.mp3"), bytes.Repeat([]byte("ID3 audio "), 1000), 0o644)
-	s.reg = metrics.New()
+	if err := os.MkdirAll(media, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(media, "ep1.mp3"), bytes.Repeat([]byte("ID3 audio "), 1000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.reg = metrics.NewRegistry()
 	s.srv = New(Options{
-		Dir: s.dir, MediaDir: media, Metrics: metrics.NewMetrics(s.reg), Registry: s.reg,
+		Dir: s.dir, MediaDir: media, Metrics: metrics.New(s.reg), Registry: s.reg,
 		Ready:        s.ready.Load,
 		Refresh:      func() bool { return s.refresh.Add(1) == 1 },
 		RefreshToken: "t0ken",
@@ -207,11 +212,11 @@ func TestConditionalGETAndGzip(t *testing.T) {
 	if r, _ := s.do("GET", "/feed.xml", "If-None-Match", etag); r.StatusCode != 304 {
 		t.Errorf("after an unrelated republish: %s, want 304", r.Status)
 	}
-	// A new version is never hidden behind the old ETag, even when the
-	// server is not told of the publish (another process published).
+	// A new version, announced by Published, is never hidden behind the
+	// old ETag.
 	files["feed.xml"] = feedXML + "<!-- new -->"
 	s.publish(files)
-	time.Sleep(folderTTL) // how long the server may trust the folder it saw
+	s.srv.Published()
 	if r, b := s.do("GET", "/feed.xml", "If-None-Match", etag); r.StatusCode != 200 || !strings.HasSuffix(string(b), "<!-- new -->") {
 		t.Errorf("after a new version: %s", r.Status)
 	}
@@ -222,6 +227,46 @@ func TestConditionalGETAndGzip(t *testing.T) {
 	if r.StatusCode != 200 || r.ContentLength != int64(len(feedXML)+len("<!-- new -->")) {
 		t.Errorf("HEAD: %s, length %d", r.Status, r.ContentLength)
 	}
+}
+
+// TestFolderTTL: when another process publishes (the server is not told),
+// the old version may be answered 304 for at most folderTTL, and not a
+// moment longer. The clock is synctest's, so the bound is exact.
+func TestFolderTTL(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "public")
+		files := defaultFiles()
+		if err := publishOnce(dir, files); err != nil {
+			t.Fatal(err)
+		}
+		h := New(Options{Dir: dir}).Handler()
+		get := func(etag string) *httptest.ResponseRecorder {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest("GET", "/feed.xml", nil)
+			if etag != "" {
+				req.Header.Set("If-None-Match", etag)
+			}
+			h.ServeHTTP(rec, req)
+			return rec
+		}
+		etag := get("").Header().Get("ETag")
+		if r := get(etag); r.Code != 304 {
+			t.Fatalf("conditional GET of the unchanged feed: %d, want 304", r.Code)
+		}
+		files["feed.xml"] = feedXML + "<!-- new -->"
+		if err := publishOnce(dir, files); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(folderTTL - time.Millisecond)
+		if r := get(etag); r.Code != 304 {
+			t.Errorf("within folderTTL of the last look at the folder: %d, want the cached 304", r.Code)
+		}
+		time.Sleep(time.Millisecond)
+		r := get(etag)
+		if r.Code != 200 || !strings.HasSuffix(r.Body.String(), "<!-- new -->") {
+			t.Errorf("folderTTL after the last look at the folder: %d, want 200 with the new version", r.Code)
+		}
+	})
 }
 
 func TestRangesAndHead(t *testing.T) {
@@ -239,11 +284,24 @@ func TestRangesAndHead(t *testing.T) {
 func TestNoWayOut(t *testing.T) {
 	s := newSite(t, defaultFiles())
 	outside := filepath.Join(filepath.Dir(s.dir), "secret.json")
-	os.WriteFile(outside, []byte(`{"secret":1}`), 0o644)
+	if err := os.WriteFile(outside, []byte(`{"secret":1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	files := defaultFiles()
 	s.publish(files)
-	os.Symlink(outside, filepath.Join(s.dir, "leak.json"))
-	os.Symlink(filepath.Dir(s.dir), filepath.Join(s.dir, "up"))
+	if err := os.Symlink(outside, filepath.Join(s.dir, "leak.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Dir(s.dir), filepath.Join(s.dir, "up")); err != nil {
+		t.Fatal(err)
+	}
+	// The traps are real: through the file system, both links lead to the
+	// secret, so only the server's refusals keep it in.
+	for _, p := range []string{"leak.json", "up/secret.json"} {
+		if data, err := os.ReadFile(filepath.Join(s.dir, p)); err != nil || !bytes.Contains(data, []byte("secret")) {
+			t.Fatalf("setup: %s does not lead to the secret: %q, %v", p, data, err)
+		}
+	}
 	for _, p := range []string{
 		"/../secret.json", "/%2e%2e/secret.json", "/episodes/..%2f..%2fsecret.json", "/episodes%2fep1%2fchapters.json",
 		"/leak.json", "/up/secret.json", "/episodes/", "/episodes/ep1", "/.public.lock", "/episodes/ep1/..%5c..%5csecret.json",
@@ -411,7 +469,7 @@ func benchSite(b *testing.B) (http.Handler, string) {
 	tx.WriteFile("feed.xml", []byte(strings.Repeat("<item><title>An episode with a title</title><description>Notes</description></item>\n", 3500)))
 	tx.Commit()
 	// With metrics, as castfeed serve runs it.
-	h := New(Options{Dir: dir, Metrics: metrics.NewMetrics(metrics.New())}).Handler()
+	h := New(Options{Dir: dir, Metrics: metrics.New(metrics.NewRegistry())}).Handler()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/feed.xml", nil))
 	return h, rec.Header().Get("ETag")

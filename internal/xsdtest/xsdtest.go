@@ -1,6 +1,7 @@
 // Package xsdtest checks a feed's podcast:* elements against the
-// Podcasting 2.0 schema with xmllint, for tests. The schema files live in
-// shared/spec beside the repository (see its README).
+// Podcasting 2.0 schema with xmllint, for tests. The schema files are a
+// verbatim copy (CC0 1.0) in this package's testdata, with their
+// provenance in testdata/README.md, so a fresh clone runs these tests.
 package xsdtest
 
 import (
@@ -99,12 +100,14 @@ func xmllint(t testing.TB) string {
 	return p
 }
 
-// schema finds shared/spec/podcast-wrapper.xsd beside the repository.
+// schema returns testdata/podcast-wrapper.xsd of this package, found
+// from this file's path: the tests that call it run in other packages'
+// folders.
 func schema(t testing.TB) string {
 	_, here, _, _ := runtime.Caller(0)
-	p := filepath.Join(filepath.Dir(here), "..", "..", "..", "shared", "spec", "podcast-wrapper.xsd")
+	p := filepath.Join(filepath.Dir(here), "testdata", "podcast-wrapper.xsd")
 	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("Podcasting 2.0 schema not found: %v (shared/ must sit beside the repository)", err)
+		t.Fatalf("Podcasting 2.0 schema not found: %v (it belongs to the repository, in internal/xsdtest/testdata)", err)
 	}
 	return p
 }

@@ -12,19 +12,21 @@ import (
 	"github.com/castfeed/castfeed/internal/config"
 )
 
-// Check is `castfeed lint`: it reads the named episode files (all of
+// Lint is `castfeed lint`: it reads the named episode files (all of
 // episodes.dir when files is empty) and returns every problem, without
 // network access or writing anything. It is what the show's CI runs on
-// each pull request, so it must be fast and precise.
-func Check(ctx context.Context, cfg *config.Config, files []string) (diag.List, error) {
-	display := func(p string) string { return filepath.ToSlash(p) }
+// each pull request, so it must be fast and precise. Files are named
+// relative to workDir, as in Options.WorkDir.
+func Lint(ctx context.Context, cfg *config.Config, files []string, workDir string) (diag.List, error) {
+	display := displayName(cfg.Episodes.Dir, workDir)
 	if len(files) == 0 {
 		var err error
 		files, err = listEpisodes(cfg.Episodes.Dir)
 		if err != nil {
 			return nil, err
 		}
-		display = displayName(cfg.Episodes.Dir)
+	} else if workDir == "" {
+		display = func(p string) string { return filepath.ToSlash(p) }
 	}
 	eps, err := loadAll(ctx, episode.NewReader().WithoutHTML(), cfg, files, display, nil, false)
 	if err != nil {
@@ -33,7 +35,7 @@ func Check(ctx context.Context, cfg *config.Config, files []string) (diag.List, 
 	st := openState(cfg.State.Dir)
 	_ = st.load() // a damaged state only costs us the cached lengths here
 
-	var diags diag.List
+	diags := cfg.Warnings()
 	guids := guidSet{}
 	numbers := map[int]string{}
 	tmpl, _ := cfg.MediaTemplate()
@@ -49,7 +51,7 @@ func Check(ctx context.Context, cfg *config.Config, files []string) (diag.List, 
 		}
 		if ep.Number > 0 && ep.Published && !ep.IsNext {
 			if other, dup := numbers[ep.Number]; dup {
-				diags = append(diags, diag.Diagnostic{File: l.name, Line: ep.Line("episode"), Severity: diag.Warning,
+				diags = append(diags, diag.Diagnostic{File: l.name, Line: ep.KeyLine("episode"), Severity: diag.Warning,
 					Message: fmt.Sprintf("episode number %d is also used by %s", ep.Number, other),
 					Hint:    "set episode: N in the front matter to the right number"})
 			}
@@ -63,7 +65,7 @@ func Check(ctx context.Context, cfg *config.Config, files []string) (diag.List, 
 			diags = append(diags, d...)
 		}
 		if ep.Image != "" && !strings.HasPrefix(ep.Image, "https://") && !strings.HasPrefix(ep.Image, "http://") {
-			diags = append(diags, diag.Diagnostic{File: l.name, Line: ep.Line("image"), Severity: diag.Error,
+			diags = append(diags, diag.Diagnostic{File: l.name, Line: ep.KeyLine("image"), Severity: diag.Error,
 				Message: fmt.Sprintf("image %q is not an absolute http(s) URL", ep.Image),
 				Hint:    "podcast apps fetch episode art by URL: give the full https:// address"})
 		}

@@ -1,0 +1,131 @@
+// Links: the destinations of the notes' Markdown links, checked, because a
+// podcast app that has downloaded a broken link keeps it.
+package episode
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// linkProblem says what is wrong with a link's destination, and how to fix
+// it, or returns "" for an absolute http(s) URL (and, where mail is
+// allowed, a mailto: address). Podcasting 2.0 requires a URL in
+// podcast:person's href, and apps resolve a relative link in the notes
+// against nothing useful.
+func linkProblem(dest string, mail bool) (problem, hint string) {
+	d := strings.TrimSpace(dest)
+	if u, err := url.Parse(d); err == nil {
+		switch strings.ToLower(u.Scheme) {
+		case "http", "https":
+			if u.Host != "" {
+				return "", ""
+			}
+		case "mailto":
+			if mail && u.Opaque != "" {
+				return "", ""
+			}
+		}
+	}
+	const full = "give the full address, starting with https://, or write the text without a link"
+	switch {
+	case d == "" || d == "#" || strings.HasPrefix(d, "#"):
+		return fmt.Sprintf("the link %q goes nowhere", dest), full
+	case domainRE.MatchString(d) && !fileRE.MatchString(d):
+		host, rest, _ := strings.Cut(d, "/")
+		fixed := "https://" + strings.ToLower(host)
+		if rest != "" || strings.HasSuffix(d, "/") {
+			fixed += "/" + rest
+		}
+		return fmt.Sprintf("the link %q has no https://, so apps read it as a file of the feed's site", dest), "write " + fixed
+	case schemeRE.MatchString(d):
+		scheme, _, _ := strings.Cut(d, ":")
+		return fmt.Sprintf("the link %q is a %s: link, which podcast apps do not open", dest, strings.ToLower(scheme)), full
+	}
+	return fmt.Sprintf("the link %q is not an absolute address", dest), full
+}
+
+var (
+	// domainRE matches what volunteers paste without a scheme:
+	// linkedin.com/in/x, Www.figma.com, github.com:443/x.
+	domainRE = regexp.MustCompile(`^(?i:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?::[0-9]+)?(?:[/?#].*)?$`)
+	// fileRE matches file names that domainRE would take for domains.
+	fileRE   = regexp.MustCompile(`(?i)^[^/?#]*\.(png|jpe?g|gif|svg|webp|html?|md|pdf|mp3|m4a|txt)$`)
+	schemeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
+)
+
+// checkLinks reports the broken links of one body line and returns the
+// line with them replaced by their text, so that the chapters made from
+// a note never carry them. Images are checked too, but stay (the HTML
+// drops their broken source, see unlinkBroken). mail says whether a
+// mailto: link is fine: in the notes, not as a person's page.
+func (p *parse) checkLinks(line string, num int, mail bool) string {
+	if strings.IndexByte(line, '[') < 0 {
+		return line
+	}
+	p.links = findLinks(p.links[:0], line)
+	var b strings.Builder
+	from := 0
+	for _, l := range p.links {
+		problem, hint := linkProblem(l.url, mail && !l.image)
+		if problem == "" {
+			continue
+		}
+		what := "it is shown as text"
+		if l.image {
+			what = "the image is left out"
+		}
+		p.warnf(num, hint, "%s; %s", problem, what)
+		if l.image {
+			continue
+		}
+		b.WriteString(line[from:l.start])
+		b.WriteString(l.text)
+		from = l.end
+	}
+	if from == 0 {
+		return line
+	}
+	b.WriteString(line[from:])
+	return b.String()
+}
+
+// unlinkBroken is a goldmark transformer that replaces every link whose
+// destination linkProblem rejects by its text, and every such image by
+// its alternative text, so the notes keep the words without the broken
+// link.
+type unlinkBroken struct{}
+
+func (unlinkBroken) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	var bad []ast.Node
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch l := n.(type) {
+		case *ast.Link:
+			if problem, _ := linkProblem(string(l.Destination), true); problem != "" {
+				bad = append(bad, n)
+			}
+		case *ast.Image:
+			if problem, _ := linkProblem(string(l.Destination), false); problem != "" {
+				bad = append(bad, n)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, n := range bad {
+		parent := n.Parent()
+		for c := n.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			parent.InsertBefore(parent, n, c)
+			c = next
+		}
+		parent.RemoveChild(parent, n)
+	}
+}

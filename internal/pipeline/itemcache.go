@@ -1,0 +1,392 @@
+// The item cache: each item's encoded pieces (its RSS item, Atom entry,
+// JSON item, chapters and transcript files) kept in the state folder, so
+// that a refresh encodes only the items that changed and writes the feeds
+// by joining cached pieces in order.
+package pipeline
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/castfeed/castfeed/internal/atomicfile"
+)
+
+// itemKey is the digest of everything that goes into an item's pieces:
+// the castfeed binary, the config, the episode's text, guid, date and
+// enclosure, and its transcript (see show.itemKey).
+type itemKey [sha256.Size]byte
+
+// pieces are what an item contributes to the output: its encoding in
+// each feed (JSON without the comma that separates it from the item
+// before), and its own files.
+type pieces struct {
+	feeds [len(feedFiles)][]byte
+	files []outFile
+}
+
+// The cache lives in state.dir/items: packs of records appended to (one
+// new pack per build that encodes anything), and an index of the records
+// the last build used. Records no build uses any more are garbage; a pack
+// with no used record is deleted, and when garbage outgrows the used
+// records, the used ones are copied into a new pack and the old packs go.
+//
+// The index is a header line, then per record: key, pack number (4
+// bytes), offset (8), length (4) and CRC-32 (4) of the record, big-endian.
+const (
+	itemCacheDir    = "items"
+	itemIndexHeader = "castfeed item index 1\n"
+	indexEntrySize  = sha256.Size + 4 + 8 + 4 + 4
+)
+
+type recordLoc struct {
+	pack uint32
+	off  int64
+	n    uint32
+	crc  uint32
+}
+
+// itemCache is safe for concurrent use by the encoding workers.
+type itemCache struct {
+	dir string
+
+	mu    sync.Mutex
+	index map[itemKey]recordLoc // as the last build left it
+	used  map[itemKey]recordLoc // what this build used or wrote
+	packs map[uint32]*os.File   // opened for reading
+	sizes map[uint32]int64      // every pack's size on disk
+	next  uint32                // the pack this build appends to
+	w     *os.File              // nil until the first record
+	bw    *bufio.Writer
+	off   int64
+}
+
+// openItemCache reads the index. A missing or damaged one is an empty
+// cache: the build then encodes every item, as a cold build does.
+func openItemCache(stateDir string) *itemCache {
+	c := &itemCache{dir: filepath.Join(stateDir, itemCacheDir), index: map[itemKey]recordLoc{},
+		used: map[itemKey]recordLoc{}, packs: map[uint32]*os.File{}, sizes: map[uint32]int64{}}
+	ents, _ := os.ReadDir(c.dir)
+	for _, e := range ents {
+		var n uint32
+		if _, err := fmt.Sscanf(e.Name(), "pack-%08d", &n); err == nil && len(e.Name()) == len("pack-00000000") {
+			if fi, err := e.Info(); err == nil {
+				c.sizes[n] = fi.Size()
+			}
+			c.next = max(c.next, n+1)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(c.dir, "index"))
+	if err != nil || !bytes.HasPrefix(data, []byte(itemIndexHeader)) || (len(data)-len(itemIndexHeader))%indexEntrySize != 0 {
+		return c
+	}
+	for b := data[len(itemIndexHeader):]; len(b) > 0; b = b[indexEntrySize:] {
+		var k itemKey
+		copy(k[:], b)
+		e := b[len(k):]
+		loc := recordLoc{pack: binary.BigEndian.Uint32(e), off: int64(binary.BigEndian.Uint64(e[4:])),
+			n: binary.BigEndian.Uint32(e[12:]), crc: binary.BigEndian.Uint32(e[16:])}
+		if size, ok := c.sizes[loc.pack]; ok && loc.off+int64(loc.n) <= size {
+			c.index[k] = loc
+		}
+	}
+	return c
+}
+
+// get returns the pieces cached under k. A record that cannot be read or
+// does not check out is a miss: the item is encoded again.
+func (c *itemCache) get(k itemKey) (*pieces, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	loc, ok := c.index[k]
+	var f *os.File
+	if ok {
+		f, ok = c.pack(loc.pack)
+	}
+	c.mu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	rec := make([]byte, loc.n)
+	if _, err := f.ReadAt(rec, loc.off); err != nil || crc32.ChecksumIEEE(rec) != loc.crc {
+		return nil, false
+	}
+	p, err := decodePieces(rec)
+	if err != nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	c.used[k] = loc
+	c.mu.Unlock()
+	return p, true
+}
+
+// pack returns pack n opened for reading; c.mu is held.
+func (c *itemCache) pack(n uint32) (*os.File, bool) {
+	if f, ok := c.packs[n]; ok {
+		return f, f != nil
+	}
+	f, err := os.Open(c.packName(n))
+	if err != nil {
+		f = nil
+	}
+	c.packs[n] = f
+	return f, f != nil
+}
+
+func (c *itemCache) packName(n uint32) string {
+	return filepath.Join(c.dir, fmt.Sprintf("pack-%08d", n))
+}
+
+// put appends p under k to this build's pack.
+func (c *itemCache) put(k itemKey, p *pieces) error {
+	if c == nil {
+		return nil
+	}
+	rec := encodePieces(p)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.used[k]; ok {
+		return nil // two equal items: one record
+	}
+	if c.w == nil {
+		if err := os.MkdirAll(c.dir, 0o755); err != nil {
+			return err
+		}
+		f, err := os.OpenFile(c.packName(c.next), os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+		if err != nil {
+			return err
+		}
+		c.w, c.bw, c.off = f, bufio.NewWriterSize(f, 256<<10), 0
+	}
+	if _, err := c.bw.Write(rec); err != nil {
+		return err
+	}
+	c.used[k] = recordLoc{pack: c.next, off: c.off, n: uint32(len(rec)), crc: crc32.ChecksumIEEE(rec)}
+	c.off += int64(len(rec))
+	return nil
+}
+
+// commit makes what this build used the cache of the next one: it
+// finishes this build's pack, compacts when garbage outgrows the used
+// records, writes the index and deletes the packs nothing uses.
+func (c *itemCache) commit() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.w != nil {
+		err := errors.Join(c.bw.Flush(), c.w.Sync())
+		c.packs[c.next], c.sizes[c.next] = c.w, c.off
+		c.w = nil
+		if err != nil {
+			return err
+		}
+	}
+	live := map[uint32]int64{}
+	var liveBytes, allBytes int64
+	for _, loc := range c.used {
+		live[loc.pack] += int64(loc.n)
+		liveBytes += int64(loc.n)
+	}
+	for n, size := range c.sizes {
+		if live[n] > 0 {
+			allBytes += size
+		}
+	}
+	if allBytes > 2*liveBytes+(16<<20) {
+		if err := c.compact(); err != nil {
+			return err
+		}
+	}
+	if err := c.writeIndex(); err != nil {
+		return err
+	}
+	live = map[uint32]int64{}
+	for _, loc := range c.used {
+		live[loc.pack]++
+	}
+	for n := range c.sizes {
+		if live[n] == 0 {
+			if f := c.packs[n]; f != nil {
+				f.Close()
+			}
+			delete(c.packs, n)
+			os.Remove(c.packName(n))
+		}
+	}
+	return nil
+}
+
+// compact copies the used records into one new pack; c.mu is held.
+func (c *itemCache) compact() error {
+	keys := make([]itemKey, 0, len(c.used))
+	for k := range c.used {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b itemKey) int {
+		x, y := c.used[a], c.used[b]
+		if x.pack != y.pack {
+			return int(x.pack) - int(y.pack)
+		}
+		return int(x.off - y.off)
+	})
+	n := c.next + 1
+	f, err := os.OpenFile(c.packName(n), os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 256<<10)
+	moved := make(map[itemKey]recordLoc, len(keys))
+	var off int64
+	for _, k := range keys {
+		loc := c.used[k]
+		src, ok := c.pack(loc.pack)
+		if !ok {
+			continue
+		}
+		rec := make([]byte, loc.n)
+		if _, err := src.ReadAt(rec, loc.off); err != nil {
+			continue // lost: the item is encoded again next time
+		}
+		if _, err := bw.Write(rec); err != nil {
+			f.Close()
+			return err
+		}
+		moved[k] = recordLoc{pack: n, off: off, n: loc.n, crc: loc.crc}
+		off += int64(loc.n)
+	}
+	if err := errors.Join(bw.Flush(), f.Sync()); err != nil {
+		f.Close()
+		return err
+	}
+	c.used, c.packs[n], c.sizes[n], c.next = moved, f, off, n
+	return nil
+}
+
+func (c *itemCache) writeIndex() error {
+	keys := make([]itemKey, 0, len(c.used))
+	for k := range c.used {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b itemKey) int { return bytes.Compare(a[:], b[:]) })
+	return atomicfile.Write(filepath.Join(c.dir, "index"), func(w io.Writer) error {
+		if _, err := io.WriteString(w, itemIndexHeader); err != nil {
+			return err
+		}
+		var e [indexEntrySize]byte
+		for _, k := range keys {
+			loc := c.used[k]
+			copy(e[:], k[:])
+			binary.BigEndian.PutUint32(e[len(k):], loc.pack)
+			binary.BigEndian.PutUint64(e[len(k)+4:], uint64(loc.off))
+			binary.BigEndian.PutUint32(e[len(k)+12:], loc.n)
+			binary.BigEndian.PutUint32(e[len(k)+16:], loc.crc)
+			if _, err := w.Write(e[:]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// close closes the packs; a build that did not commit removes the pack it
+// was writing, and the index stays as the last build left it.
+func (c *itemCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.w != nil {
+		c.w.Close()
+		os.Remove(c.w.Name())
+		c.w = nil
+	}
+	for _, f := range c.packs {
+		if f != nil {
+			f.Close()
+		}
+	}
+	c.packs = map[uint32]*os.File{}
+}
+
+// Feed pieces are named by a NUL, which no file name has.
+var feedPieceNames = [len(feedFiles)]string{"\x00rss", "\x00atom", "\x00json"}
+
+// encodePieces lays p out as parts, each a name and bytes with their
+// lengths as uvarints.
+func encodePieces(p *pieces) []byte {
+	n := 0
+	for _, f := range p.feeds {
+		n += len(f) + 16
+	}
+	for _, f := range p.files {
+		n += len(f.name) + len(f.data) + 16
+	}
+	b := make([]byte, 0, n)
+	b = binary.AppendUvarint(b, uint64(len(p.feeds)+len(p.files)))
+	part := func(name string, data []byte) {
+		b = binary.AppendUvarint(b, uint64(len(name)))
+		b = append(b, name...)
+		b = binary.AppendUvarint(b, uint64(len(data)))
+		b = append(b, data...)
+	}
+	for i, f := range p.feeds {
+		part(feedPieceNames[i], f)
+	}
+	for _, f := range p.files {
+		part(f.name, f.data)
+	}
+	return b
+}
+
+var errBadRecord = errors.New("damaged item record")
+
+// decodePieces reads a record; the pieces share rec's memory.
+func decodePieces(rec []byte) (*pieces, error) {
+	field := func() ([]byte, bool) {
+		n, k := binary.Uvarint(rec)
+		if k <= 0 || n > uint64(len(rec)-k) {
+			return nil, false
+		}
+		f := rec[k : k+int(n)]
+		rec = rec[k+int(n):]
+		return f, true
+	}
+	count, k := binary.Uvarint(rec)
+	if k <= 0 || count > uint64(len(rec)) || count < uint64(len(feedFiles)) {
+		return nil, errBadRecord
+	}
+	rec = rec[k:]
+	p := &pieces{}
+	for i := range count {
+		name, ok1 := field()
+		data, ok2 := field()
+		if !ok1 || !ok2 {
+			return nil, errBadRecord
+		}
+		if i < uint64(len(p.feeds)) {
+			if string(name) != feedPieceNames[i] {
+				return nil, errBadRecord
+			}
+			p.feeds[i] = data
+			continue
+		}
+		if len(name) == 0 || strings.ContainsRune(string(name), 0) {
+			return nil, errBadRecord
+		}
+		p.files = append(p.files, outFile{name: string(name), data: data})
+	}
+	if len(rec) != 0 {
+		return nil, errBadRecord
+	}
+	return p, nil
+}

@@ -228,7 +228,7 @@ type show struct {
 	reader      *episode.Reader // without HTML; see complete
 	transcripts map[string]transcript.Result
 	outcomes    map[string]int
-	pages       *pages // nil: no site (site.enabled off)
+	pages       *pages     // nil: no site (site.enabled off)
 	media       mediaIndex // media.dir, listed once; nil until then
 	salt        [32]byte   // see itemSalt
 	cache       *itemCache // encoded items; nil: none

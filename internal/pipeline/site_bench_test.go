@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"os"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -54,13 +53,4 @@ func BenchmarkSiteNoChange10k(b *testing.B) {
 			b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
 		})
 	}
-}
-
-// cpuTime is the CPU time this process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

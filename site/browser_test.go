@@ -318,7 +318,7 @@ func TestBrowser(t *testing.T) {
 		tb := newTab(t, ctx)
 		for _, scheme := range []string{"light", "dark"} {
 			setScheme(t, tb, scheme)
-			for name, p := range map[string]string{"show": "/", "episode": "/episodes/episode-0002/"} {
+			for name, p := range map[string]string{"show": "/", "episode": "/episodes/episode-0001/"} {
 				tb.open(t, s.url+p)
 				waitFor(t, tb, p, `document.readyState === 'complete'`)
 				png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))

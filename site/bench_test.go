@@ -23,3 +23,22 @@ func BenchmarkEpisodePages(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkShowPages10k renders the show's 200 pages of a
+// 10,000-episode show.
+func BenchmarkShowPages10k(b *testing.B) {
+	s := newSite(b, sampleShow())
+	var entries []Entry
+	for _, ep := range manyEpisodes(10000) {
+		e, err := s.Entry(ep)
+		if err != nil {
+			b.Fatal(err)
+		}
+		entries = append(entries, e)
+	}
+	for b.Loop() {
+		if _, err := s.ShowPages(entries); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

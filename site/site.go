@@ -88,19 +88,53 @@ type Episode struct {
 	Downloads []Download
 }
 
-// Entry is an episode as the show's pages list it.
+// Entry is an episode as the show's pages list it; Site.Entry makes it.
 type Entry struct {
-	Slug, Title, Language string
-	PubDate               time.Time
-	Duration              time.Duration
-	Summary               string
-	Guests, Hosts         []Person
+	Slug    string
+	PubDate time.Time
+	Hosts   []Person // for the show's hosts (see Show.Hosts)
+	// Item is the episode's item in the list of the pages under page/,
+	// rendered once, when the episode is, rather than all at once in
+	// ShowPages; First is the same for index.html, whose links start
+	// elsewhere.
+	Item, First template.HTML
 }
 
-// Entry returns how the show's pages list e.
-func (e *Episode) Entry() Entry {
-	return Entry{Slug: e.Slug, Title: e.Title, Language: e.Language, PubDate: e.PubDate,
-		Duration: e.Duration, Summary: e.Summary, Guests: e.Guests, Hosts: e.Hosts}
+// entryView is what the "entry" template shows of an episode.
+type entryView struct {
+	Root, Slug, Title string
+	Lang, Dir         string // only when not the show's
+	Date              dateView
+	Duration          *timeView
+	Summary           string
+	Guests            template.HTML
+}
+
+// Entry renders how the show's pages list ep.
+func (s *Site) Entry(ep *Episode) (Entry, error) {
+	v := entryView{Slug: ep.Slug, Title: ep.Title, Summary: ep.Summary, Date: newDateView(ep.PubDate)}
+	if ep.Language != "" && ep.Language != s.show.Language {
+		v.Lang, v.Dir = ep.Language, dir(ep.Language)
+	}
+	if ep.Duration > 0 {
+		d := newTimeView(ep.Duration)
+		v.Duration = &d
+	}
+	e := Entry{Slug: ep.Slug, PubDate: ep.PubDate, Hosts: ep.Hosts}
+	var err error
+	if len(ep.Guests) > 0 {
+		if v.Guests, err = s.fragment("people", ep.Guests); err != nil {
+			return Entry{}, err
+		}
+	}
+	if e.First, err = s.fragment("entry", v); err != nil {
+		return Entry{}, err
+	}
+	v.Root = "../../"
+	if e.Item, err = s.fragment("entry", v); err != nil {
+		return Entry{}, err
+	}
+	return e, nil
 }
 
 // File is one file of the site; Name is slash-separated and relative to
@@ -191,8 +225,8 @@ type page struct {
 	Show        *Show
 	Subscribe   []button
 	Episode     *Episode
-	Entries     []Entry
-	Number      int // of this page of the show, from 1
+	Listing     []template.HTML // the episodes of a page of the show
+	Number      int             // of this page of the show, from 1
 	Prev, Next  string
 
 	// An episode's parts, each rendered once for its page and its embed:
@@ -214,6 +248,10 @@ func newTimeView(d time.Duration) timeView {
 }
 
 type dateView struct{ ISO, Text string }
+
+func newDateView(t time.Time) dateView {
+	return dateView{ISO: t.Format("2006-01-02"), Text: t.Format("2 January 2006")}
+}
 
 // chapterView and cueView are a chapter and a cue ready for the
 // template. Lead is the opening of the item up to the text: markup and
@@ -288,7 +326,7 @@ func (s *Site) EpisodePages(ep *Episode) ([]File, error) {
 	p.OGType = "music.song"
 	p.Episode = ep
 	p.Foot = s.foot
-	p.Date = dateView{ISO: ep.PubDate.Format("2006-01-02"), Text: ep.PubDate.Format("2 January 2006")}
+	p.Date = newDateView(ep.PubDate)
 	if ep.Duration > 0 {
 		d := newTimeView(ep.Duration)
 		p.Duration = &d
@@ -366,7 +404,13 @@ func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 			p.Title = fmt.Sprintf("%s · page %d of %d", s.show.Title, n, pages)
 		}
 		p.Subscribe = s.show.buttons()
-		p.Entries = entries[(n-1)*PerPage : min(n*PerPage, len(entries))]
+		for _, e := range entries[(n-1)*PerPage : min(n*PerPage, len(entries))] {
+			item := e.Item
+			if n == 1 {
+				item = e.First
+			}
+			p.Listing = append(p.Listing, item)
+		}
 		p.Number = n
 		p.Foot = s.foot
 		if n > 1 {

@@ -68,7 +68,11 @@ func render(t testing.TB, s *Site, eps []*Episode) map[string][]byte {
 			t.Fatal(err)
 		}
 		add(f)
-		entries = append(entries, ep.Entry())
+		e, err := s.Entry(ep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries = append(entries, e)
 	}
 	f, err := s.ShowPages(entries)
 	if err != nil {

@@ -93,7 +93,11 @@ func (s *show) episodePages(it *item, ep *episode.Episode, fi *feed.Item, cs []c
 	if err != nil {
 		return nil, err
 	}
-	entry, err := json.Marshal(page.Entry())
+	e, err := s.pages.site.Entry(page)
+	if err != nil {
+		return nil, err
+	}
+	entry, err := json.Marshal(e)
 	if err != nil {
 		return nil, err
 	}

@@ -241,6 +241,38 @@ func TestBrowser(t *testing.T) {
 		tb.noProblems(t, player)
 	})
 
+	t.Run("the keyboard seeks too", func(t *testing.T) {
+		tb := newTab(t, ctx)
+		tb.open(t, player)
+		waitFor(t, tb, "metadata", audioJS+`.readyState >= 1`)
+		// Tab reaches the chapter links; Enter on the fifth seeks to 0:08.
+		if err := chromedp.Do(tb.ctx, chromedp.Focus(chromedp.CSS(`[data-chapters] li:nth-child(5) a`)), chromedp.KeyEvent("\r")); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, tb, "seek by Enter", audioJS+`.currentTime >= 8 && `+audioJS+`.currentTime < 9`)
+		eval[chromedp.Void](t, tb, audioJS+`.pause()`)
+		if got := eval[string](t, tb, `getComputedStyle(document.activeElement).outlineStyle`); got != "solid" {
+			t.Errorf("the focused chapter link has outline %q, want a visible solid outline", got)
+		}
+		tb.noProblems(t, player)
+	})
+
+	t.Run("the embed's toggles show the lists", func(t *testing.T) {
+		tb := newTab(t, ctx)
+		tb.open(t, player+"embed.html")
+		visible := `[document.getElementById('chapter-list').checkVisibility(), document.getElementById('transcript-text').checkVisibility()].join(' ')`
+		if got := eval[string](t, tb, visible); got != "false false" {
+			t.Errorf("chapters and transcript visible at first: %s, want both folded", got)
+		}
+		if err := chromedp.Do(tb.ctx, chromedp.Click(chromedp.CSS(`button[aria-controls="chapter-list"]`))); err != nil {
+			t.Fatal(err)
+		}
+		if got := eval[string](t, tb, visible+` + ' ' + document.querySelector('button[aria-controls="chapter-list"]').getAttribute('aria-expanded')`); got != "true false true" {
+			t.Errorf("after the Chapters toggle: %s, want chapters shown, transcript folded, aria-expanded true", got)
+		}
+		tb.noProblems(t, player+"embed.html")
+	})
+
 	t.Run("an Arabic episode reads right to left", func(t *testing.T) {
 		tb := newTab(t, ctx)
 		tb.open(t, s.url+"/episodes/episode-0003/")

@@ -66,8 +66,12 @@ func atomDoc(p *Podcast, updated time.Time) *atomFeed {
 	af := (&feeds.Atom{Feed: channelModel(p, updated)}).AtomFeed()
 	af.Id = sibling(p.FeedURL, "feed.atom")
 	af.Icon, af.Logo = p.Image, p.Image
-	self := &feeds.AtomLink{Href: sibling(p.FeedURL, "feed.atom"), Rel: "self", Type: "application/atom+xml"}
-	return &atomFeed{AtomFeed: af, Links: []*feeds.AtomLink{af.Link, self}}
+	self := &feeds.AtomLink{Href: p.selfURL(sibling(p.FeedURL, "feed.atom")), Rel: "self", Type: "application/atom+xml"}
+	links := []*feeds.AtomLink{af.Link, self}
+	for _, l := range p.pageLinks() {
+		links = append(links, &feeds.AtomLink{Href: l.Href, Rel: l.Rel, Type: "application/atom+xml"})
+	}
+	return &atomFeed{AtomFeed: af, Links: links}
 }
 
 // atomFeed is gorilla's AtomFeed with the rel="self" link that Atom
@@ -96,7 +100,12 @@ func WriteAtom(w io.Writer, p *Podcast) error { return write(w, Atom, p) }
 // jsonDoc is the JSON Feed (version 1.1) without its items.
 func jsonDoc(p *Podcast, updated time.Time) *feeds.JSONFeed {
 	jf := (&feeds.JSON{Feed: channelModel(p, updated)}).JSONFeed()
-	jf.FeedUrl = sibling(p.FeedURL, "feed.json")
+	jf.FeedUrl = p.selfURL(sibling(p.FeedURL, "feed.json"))
+	for _, l := range p.pageLinks() {
+		if l.Rel == "next" {
+			jf.NextUrl = l.Href // JSON Feed's pagination: the older items
+		}
+	}
 	jf.Language = p.Language
 	jf.Icon = p.Image
 	for _, h := range p.Hubs {

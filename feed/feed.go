@@ -39,9 +39,39 @@ type Podcast struct {
 	LockedOwner           string
 	Generator             string
 	Hubs                  []string // WebSub hubs
+	// Page, when not nil, makes the document one page of a paged and
+	// archived feed (RFC 5005): its own URL and its links to the others.
+	// FeedURL stays the show's: it names the podcast:guid and the
+	// entries' ids, which must not change when an item moves to a page.
+	Page *Page
 	// Items are the episodes, in any order; WriteRSS, WriteAtom and
 	// WriteJSON write them newest first. An Encoder does not read them.
 	Items []Item
+}
+
+// Page is where a document sits among the pages of a feed.
+type Page struct {
+	Self  string // this document's URL
+	Links []Link // next, prev-archive, next-archive, current…
+}
+
+// Link is a typed link to another document of the feed.
+type Link struct{ Rel, Href string }
+
+// selfURL is the document's own URL: its page's, else def.
+func (p *Podcast) selfURL(def string) string {
+	if p.Page != nil && p.Page.Self != "" {
+		return p.Page.Self
+	}
+	return def
+}
+
+// pageLinks are the document's links to the other pages.
+func (p *Podcast) pageLinks() []Link {
+	if p.Page == nil {
+		return nil
+	}
+	return p.Page.Links
 }
 
 // Category is an Apple Podcasts category.

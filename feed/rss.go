@@ -144,7 +144,7 @@ func rssDoc(p *Podcast, updated time.Time) *rss {
 			Copyright:   xmlText(p.Copyright),
 			Generator:   p.Generator,
 		},
-		AtomLinks:      []atomLink{{Href: p.FeedURL, Rel: "self", Type: "application/rss+xml"}},
+		AtomLinks:      []atomLink{{Href: p.selfURL(p.FeedURL), Rel: "self", Type: "application/rss+xml"}},
 		ItunesAuthor:   xmlText(p.Author),
 		ItunesSummary:  xmlText(p.Description),
 		ItunesExplicit: yesNo(p.Explicit, "true", "false"),
@@ -157,6 +157,9 @@ func rssDoc(p *Podcast, updated time.Time) *rss {
 	}
 	for _, h := range p.Hubs {
 		ch.AtomLinks = append(ch.AtomLinks, atomLink{Href: h, Rel: "hub"})
+	}
+	for _, l := range p.pageLinks() {
+		ch.AtomLinks = append(ch.AtomLinks, atomLink{Href: l.Href, Rel: l.Rel, Type: "application/rss+xml"})
 	}
 	if p.OwnerName != "" || p.OwnerEmail != "" {
 		ch.ItunesOwner = &itunesOwner{Name: xmlText(p.OwnerName), Email: p.OwnerEmail}

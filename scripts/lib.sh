@@ -38,3 +38,23 @@ state: {dir: state}
 log: {level: warn}
 YAML
 }
+
+# measure LABEL PREP CMD...: median seconds and max RSS of $runs runs of
+# CMD; PREP is evaluated before each run, untimed, with $run its number.
+# The median is left in $med. Uses $tmp for its scratch files.
+med=0
+measure() {
+  local label=$1 prep=$2
+  shift 2
+  local secs=() kbs=()
+  for run in $(seq "$runs"); do
+    eval "$prep"
+    /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }
+    read -r s k <"$tmp/time"
+    secs+=("$s"); kbs+=("$k")
+  done
+  local maxkb
+  med=$(printf '%s\n' "${secs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  maxkb=$(printf '%s\n' "${kbs[@]}" | sort -n | tail -1)
+  printf '  %-18s median %7.2f s   max RSS %6d MB   (%d runs)\n' "$label" "$med" $((maxkb / 1024)) "$runs"
+}

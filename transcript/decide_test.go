@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -96,5 +99,48 @@ func TestSyncBoundsGoroutines(t *testing.T) {
 	}
 	if deferred < n-2 {
 		t.Errorf("%d of %d results deferred by the cancellation", deferred, n)
+	}
+}
+
+// TestLoad: what Sync gave, Load reads again, from a local file or the
+// state folder, with no request; without a transcript, it says so.
+func TestLoad(t *testing.T) {
+	yt := newFakeYouTube(t)
+	yt.add("vid00000031", &fakeVideo{tracks: []fakeTrack{{"en", "", vtt(uploadedEN)}}})
+	yt.add("vid00000032", &fakeVideo{status: "LOGIN_REQUIRED", reason: "This video is private"})
+	eps := t.TempDir()
+	if err := os.WriteFile(filepath.Join(eps, "local.en.srt"), []byte("1\n00:00:00,000 --> 00:00:02,000\nOur own words\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := syncer(yt, t.TempDir(), &fakeClock{time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	for _, c := range []struct {
+		name string
+		req  Request
+		ok   bool
+	}{
+		{"fetched, from the state folder", Request{Slug: "fetched", VideoID: "vid00000031"}, true},
+		{"local file", Request{Slug: "local", VideoID: "vid00000031", EpisodeDir: eps}, true},
+		{"none", Request{Slug: "none", VideoID: "vid00000032"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := one(t, s, c.req)
+			asked := yt.total()
+			got, err := s.Load(c.req, r)
+			if yt.total() != asked {
+				t.Errorf("Load asked YouTube")
+			}
+			if !c.ok {
+				if err == nil {
+					t.Fatalf("Load of %+v = %+v; want an error", r, got)
+				}
+				return
+			}
+			if err != nil || r.Transcript == nil {
+				t.Fatalf("Load of %+v: %v", r, err)
+			}
+			if !reflect.DeepEqual(got, r.Transcript) {
+				t.Errorf("Load = %+v; Sync gave %+v", got, r.Transcript)
+			}
+		})
 	}
 }

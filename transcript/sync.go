@@ -20,7 +20,7 @@ import (
 type Request struct {
 	Slug       string // names the state file; must be a plain file name
 	VideoID    string // empty: local files only
-	EpisodeDir string // where FindLocal looks; empty: nowhere
+	EpisodeDir string // where findLocal looks; empty: nowhere
 }
 
 // Outcome says what Sync did for one episode.
@@ -147,9 +147,25 @@ func orDefault(d, def time.Duration) time.Duration {
 // build goes on with whatever transcripts there are.
 func (s *Syncer) Sync(ctx context.Context, reqs []Request) []Result {
 	results := make([]Result, len(reqs))
+	s.SyncEach(ctx, reqs, func(i int, r Result) { results[i] = r })
+	return results
+}
+
+// SyncEach is Sync handing each request's Result to each as soon as it is
+// ready, in no particular order, rather than all of them at the end. each
+// is called by one goroutine at a time; the Result's Transcript is its to
+// keep or drop (Load reads it again), so a show of 100,000 episodes need
+// not hold every episode's transcript at once.
+func (s *Syncer) SyncEach(ctx context.Context, reqs []Request, each func(i int, r Result)) {
 	n := s.Concurrency
 	if n <= 0 {
 		n = 2
+	}
+	var mu sync.Mutex
+	report := func(i int, r Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		each(i, r)
 	}
 	// The slot is taken before the goroutine starts: a show of 100,000
 	// episodes has at most n goroutines (and n transcripts being read)
@@ -162,18 +178,46 @@ func (s *Syncer) Sync(ctx context.Context, reqs []Request) []Result {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
 			for j := i; j < len(reqs); j++ {
-				results[j] = Result{Slug: reqs[j].Slug, Outcome: OutcomeDeferred, Err: ctx.Err()}
+				report(j, Result{Slug: reqs[j].Slug, Outcome: OutcomeDeferred, Err: ctx.Err()})
 			}
 			wg.Wait()
-			return results
+			return
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			results[i] = s.one(ctx, req, &halted)
+			report(i, s.one(ctx, req, &halted))
 		})
 	}
 	wg.Wait()
-	return results
+}
+
+// Load reads again the transcript that Sync gave for req as r, from the
+// local file or the state folder, without any request. A caller that
+// dropped the transcript takes it back this way when it needs it. It is
+// an error when r had no transcript, or the file no longer holds it.
+func (s *Syncer) Load(req Request, r Result) (*Transcript, error) {
+	if r.Outcome == OutcomeLocal {
+		var langs []string
+		if s.Fetcher != nil {
+			langs = s.Fetcher.Languages
+		}
+		path, lang, ok := findLocal(req.EpisodeDir, req.Slug, langs)
+		if !ok || path != r.Source {
+			return nil, fmt.Errorf("%s: the local transcript %s is gone", req.Slug, r.Source)
+		}
+		return readLocal(path, lang)
+	}
+	if !validSlug(req.Slug) {
+		return nil, fmt.Errorf("episode slug %q cannot name a file", req.Slug)
+	}
+	st, err := loadState(filepath.Join(s.StateDir, req.Slug+".json"))
+	if err != nil {
+		return nil, err
+	}
+	if st.Transcript == nil || st.VideoID != req.VideoID {
+		return nil, fmt.Errorf("%s: no transcript kept for video %s", req.Slug, req.VideoID)
+	}
+	return st.Transcript.transcript(), nil
 }
 
 // decide says whether to ask YouTube now about an episode whose state is

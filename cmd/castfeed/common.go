@@ -22,6 +22,19 @@ func loadConfig(path string, getenv func(string) string) (*config.Config, error)
 	return cfg, nil
 }
 
+// flagsAndConfig parses the flags of a command that takes no other
+// argument, then loads the config file that --config (configPath, read
+// once the flags are parsed) names.
+func flagsAndConfig(fs *flag.FlagSet, cmd string, args []string, configPath *string, e env) (*config.Config, error) {
+	if err := parseFlags(fs, cmd, args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0)), cmd: cmd}
+	}
+	return loadConfig(*configPath, e.getenv)
+}
+
 // newLogger builds the process's logger from the config: text or JSON on
 // stderr, at the configured level.
 func newLogger(c config.Log, w io.Writer) *slog.Logger {

@@ -43,6 +43,10 @@ func runLint(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	// The publish target's settings and keys, checked without a request.
+	if _, err := pipeline.OpenTarget(cfg, pipeline.TargetOptions{Getenv: e.getenv}); err != nil {
+		return err
+	}
 	wd, err := os.Getwd()
 	if err != nil {
 		return err

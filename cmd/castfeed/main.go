@@ -105,6 +105,7 @@ Commands:
   build       read the episodes, make chapters and transcripts, publish the feed folder
   lint        check episode files and say exactly what is wrong (for the show's CI)
   chapters    print one episode's chapters as json, psc, vtt, youtube or ffmetadata
+  audio       write one episode's local audio tagged and chaptered (MP3 or M4A)
   transcript  print one transcript (from YouTube or a caption file) as vtt, srt, json, html or txt
   serve       publish on a schedule and serve the feed to podcast apps
   status      show what castfeed remembers of each episode's transcript
@@ -119,6 +120,7 @@ var commands = map[string]func(context.Context, []string, env) error{
 	"build":       runBuild,
 	"lint":        runLint,
 	"chapters":    runChapters,
+	"audio":       runAudio,
 	"transcript":  runTranscript,
 	"serve":       runServe,
 	"healthcheck": runHealthcheck,

@@ -69,7 +69,7 @@ func exampleShow(t testing.TB, edits ...string) string {
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {
-	for _, cmd := range []string{"build", "lint", "chapters", "transcript", "serve", "healthcheck", "status"} {
+	for _, cmd := range []string{"build", "lint", "chapters", "audio", "transcript", "serve", "healthcheck", "status"} {
 		r := castfeed(t, context.Background(), nil, cmd, "--help")
 		if r.code != 0 || !strings.Contains(r.stdout, "Usage: castfeed "+cmd) || !strings.Contains(r.stdout, "Flags:") {
 			t.Errorf("castfeed %s --help: exit %d, stdout %q", cmd, r.code, r.stdout)

@@ -40,13 +40,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	configPath := fs.String("config", "config.yaml", "config file")
 	addr := fs.String("addr", "", "listen address (default: serve.addr from the config)")
 	force := fs.Bool("force", false, "publish even if the safety checks refuse (lost episodes, changed guids)")
-	if err := parseFlags(fs, "serve", args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0)), cmd: "serve"}
-	}
-	cfg, err := loadConfig(*configPath, e.getenv)
+	cfg, err := flagsAndConfig(fs, "serve", args, configPath, e)
 	if err != nil {
 		return err
 	}
@@ -68,7 +62,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	runner := &schedule.Runner{Logger: log, Metrics: m,
 		Build: pipeline.Reloading(func() (*config.Config, error) { return loadConfig(*configPath, e.getenv) }, cfg,
-			pipeline.Options{Force: *force, Logger: log, HTTPClient: client, Version: castfeedVersion(), WorkDir: wd})}
+			pipeline.Options{Force: *force, Logger: log, HTTPClient: client, Version: castfeedVersion(), WorkDir: wd, Getenv: e.getenv})}
 	if len(cfg.Podcast.WebSubHubs) > 0 {
 		runner.Hubs = &schedule.Hubs{URLs: cfg.Podcast.WebSubHubs, Topic: cfg.Podcast.URL("feed.xml"), Client: client, Logger: log}
 	}

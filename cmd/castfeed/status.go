@@ -3,14 +3,19 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
 
+	"github.com/castfeed/castfeed/internal/pipeline"
 	"github.com/castfeed/castfeed/transcript"
 )
 
 const statusUsage = `Usage: castfeed status [--config config.yaml]
+
+Prints the last publish to output.target (a bucket): when, what it
+uploaded, skipped and deleted, or the error that stopped it.
 
 Prints what castfeed remembers of each episode's transcript (from the state
 folder, without asking YouTube): the outcome of the last attempt, the
@@ -27,6 +32,9 @@ func runStatus(ctx context.Context, args []string, e env) error {
 	}
 	cfg, err := loadConfig(*configPath, e.getenv)
 	if err != nil {
+		return err
+	}
+	if err := printLastPublish(e.stdout, cfg.State.Dir); err != nil {
 		return err
 	}
 	sts, err := transcript.ReadStatus(filepath.Join(cfg.State.Dir, "transcripts"))
@@ -51,4 +59,18 @@ func runStatus(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Slug, s.VideoID, s.Outcome, kept, next, s.LastError)
 	}
 	return tw.Flush()
+}
+
+// printLastPublish prints the record of the last publish to the target.
+func printLastPublish(w io.Writer, stateDir string) error {
+	r, err := pipeline.LastPublish(stateDir)
+	if err != nil || r == nil {
+		return err
+	}
+	fmt.Fprintf(w, "last publish to %s: %s, %d uploaded (%d bytes), %d unchanged, %d deleted, %d unreferenced kept, %d requests in %s\n",
+		r.Target, r.Ended().UTC().Format("2006-01-02 15:04 UTC"), r.Uploaded, r.Bytes, r.Skipped, r.Deleted, r.Unreferenced, r.Requests, r.Duration.Round(time.Millisecond))
+	if r.Error != "" {
+		fmt.Fprintf(w, "  it failed: %s\n", r.Error)
+	}
+	return nil
 }

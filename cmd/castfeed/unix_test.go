@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -64,14 +65,32 @@ func TestServe(t *testing.T) {
 	if resp.StatusCode != 200 || !bytes.Contains(body, []byte("<title>Hallway Track</title>")) {
 		t.Fatalf("GET /feed.xml: %s\n%.200s", resp.Status, body)
 	}
-	// The enclosure URLs point at /media/, which serves media.dir.
+	// The enclosure URLs point at /media/, which serves the tagged copy
+	// the build published: its length is the enclosure's, and ffprobe
+	// reads the chapter from the served bytes.
+	m := regexp.MustCompile(`<enclosure url="http://localhost:8080/media/episode-0001.mp3" length="(\d+)"`).FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("feed.xml has no enclosure for episode-0001:\n%s", body)
+	}
 	resp, err = http.Get(base + "/media/episode-0001.mp3")
 	if err != nil {
 		t.Fatal(err)
 	}
+	audio, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || resp.ContentLength != 10008 {
-		t.Fatalf("GET /media/episode-0001.mp3: %s, %d bytes", resp.Status, resp.ContentLength)
+	if resp.StatusCode != 200 || strconv.Itoa(len(audio)) != string(m[1]) {
+		t.Fatalf("GET /media/episode-0001.mp3: %s, %d bytes, the enclosure says %s", resp.Status, len(audio), m[1])
+	}
+	served := filepath.Join(t.TempDir(), "served.mp3")
+	if err := os.WriteFile(served, audio, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ffprobe, err := exec.LookPath("ffprobe")
+	if err != nil {
+		t.Fatalf("ffprobe not found (%v); install it: apt-get install ffmpeg", err)
+	}
+	if out, err := exec.Command(ffprobe, "-v", "error", "-show_chapters", "-of", "compact", served).Output(); err != nil || !bytes.Contains(out, []byte("tag:title=Welcome and why a hallway")) {
+		t.Errorf("ffprobe of the served audio: %v\n%s", err, out)
 	}
 	refreshes := 1 // at start
 	for token, want := range map[string]int{"": 401, "wrong": 401, "s3cret": 202} {

@@ -31,6 +31,7 @@ type Config struct {
 	Episodes    Episodes    `yaml:"episodes"`
 	Media       Media       `yaml:"media"`
 	Output      Output      `yaml:"output"`
+	Feed        Feed        `yaml:"feed"`
 	Transcripts Transcripts `yaml:"transcripts"`
 	State       State       `yaml:"state"`
 	Serve       Serve       `yaml:"serve"`
@@ -109,9 +110,22 @@ type Media struct {
 	HeadTimeout time.Duration `yaml:"head_timeout"`
 }
 
-// Output is the published folder.
+// Output is the published folder, and where it is published from there
+// (see target.go).
 type Output struct {
 	Dir string `yaml:"dir"`
+	// Target is "dir" (the folder is what is served) or an object
+	// storage URL, s3://bucket/prefix, synced from the folder.
+	Target string `yaml:"target"`
+	S3     S3     `yaml:"s3"`
+}
+
+// Feed shapes the published feeds.
+type Feed struct {
+	// Limit is how many of the newest episodes feed.xml, feed.atom and
+	// feed.json carry; older ones go to archive pages (RFC 5005) under
+	// archive/. 0, the default, puts every episode in the feeds.
+	Limit int `yaml:"limit"`
 }
 
 // Transcripts configures fetching YouTube captions.
@@ -159,7 +173,7 @@ func Default() *Config {
 		},
 		Episodes: Episodes{Dir: "episodes"},
 		Media:    Media{Type: "audio/mpeg", HeadTimeout: 10 * time.Second},
-		Output:   Output{Dir: "public"},
+		Output:   Output{Dir: "public", Target: "dir", S3: defaultS3()},
 		Transcripts: Transcripts{
 			Enabled:          true,
 			Languages:        []string{"en"},

@@ -95,6 +95,7 @@ func (c *Config) Validate() error {
 	if strings.TrimSpace(c.Output.Dir) == "" {
 		bad("output.dir", "is required: the folder castfeed publishes to")
 	}
+	errs = append(errs, c.validateTarget()...)
 	if strings.TrimSpace(c.State.Dir) == "" {
 		bad("state.dir", "is required: the folder where castfeed remembers what it fetched")
 	}
@@ -141,6 +142,9 @@ func (c *Config) Validate() error {
 	// schedule that passes here runs there; lint and build say so too.
 	if _, err := cron.ParseStandard(c.Serve.Schedule); err != nil {
 		bad("serve.schedule", "%q is not a schedule: %v; write a descriptor (@daily, @hourly, @every 6h) or five cron fields, minute hour day month weekday, e.g. \"0 3 * * *\"", c.Serve.Schedule, err)
+	}
+	if c.Feed.Limit < 0 {
+		bad("feed.limit", "%d must be 0 (every episode in the feed) or the number of newest episodes to keep in it, e.g. 300", c.Feed.Limit)
 	}
 	if c.Serve.MaxShrink < 0 || c.Serve.MaxShrink > 1 {
 		bad("serve.max_shrink", "%v must be a share between 0 and 1, e.g. 0.1 for 10%%", c.Serve.MaxShrink)

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Registry holds metrics and writes them in registration order.
@@ -261,6 +262,10 @@ type Metrics struct {
 	EpisodesPublished *Gauge
 	TranscriptFetches *Counter // outcome
 	HTTPRequests      *Counter // code, method
+	// Publishing to a bucket (output.target).
+	PublishObjects  *Counter // outcome: uploaded, skipped, deleted
+	PublishBytes    *Counter
+	PublishDuration *Histogram
 }
 
 // New registers castfeed's metrics in r.
@@ -272,5 +277,17 @@ func New(r *Registry) *Metrics {
 		EpisodesPublished: r.Gauge("castfeed_episodes_published", "Episodes in the published feed."),
 		TranscriptFetches: r.Counter("castfeed_transcript_fetches_total", "Episodes by transcript outcome at each refresh: fetched, cached, local, none, unavailable, blocked, failed, deferred.", "outcome"),
 		HTTPRequests:      r.Counter("castfeed_http_requests_total", "HTTP requests by status code and method.", "code", "method"),
+		PublishObjects:    r.Counter("castfeed_publish_objects_total", "Objects of the output folder at each publish to output.target, by outcome: uploaded, skipped (unchanged) or deleted.", "outcome"),
+		PublishBytes:      r.Counter("castfeed_publish_uploaded_bytes_total", "Bytes uploaded to output.target."),
+		PublishDuration:   r.Histogram("castfeed_publish_duration_seconds", "Time one publish to output.target took.", 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800),
 	}
+}
+
+// RecordPublish counts one publish to the target.
+func (m *Metrics) RecordPublish(uploaded, skipped, deleted int, bytes int64, d time.Duration) {
+	m.PublishObjects.Add(float64(uploaded), "uploaded")
+	m.PublishObjects.Add(float64(skipped), "skipped")
+	m.PublishObjects.Add(float64(deleted), "deleted")
+	m.PublishBytes.Add(float64(bytes))
+	m.PublishDuration.Observe(d.Seconds())
 }

@@ -2,9 +2,11 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +73,170 @@ func BenchmarkLint199(b *testing.B) {
 	for b.Loop() {
 		if _, err := Lint(context.Background(), opt.Config, nil, ""); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// benchSizes are the realistic shows of the scale benchmarks; select one
+// with -bench 'Stop/10k' and the like (100k takes minutes to set up).
+var benchSizes = []int{10000, 100000, 2000}
+
+func sizeName(n int) string { return fmt.Sprintf("%dk", n/1000) }
+
+// BenchmarkStop: how long a build takes to return once cancelled, the
+// median over cancellations at 10%, 30%, 50%, 70% and 90% of a cold
+// build of the realistic corpus (issue 15: under a second at 100,000
+// episodes). Reported as ms-to-stop.
+func BenchmarkStop(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(sizeName(n), func(b *testing.B) {
+			opt := corpusShow(b, n, false)
+			var total time.Duration
+			for _, d := range timedBuild(b, coldTwin(b, opt)) {
+				total += d
+			}
+			var stops []time.Duration
+			for b.Loop() {
+				for _, f := range []float64{0.1, 0.3, 0.5, 0.7, 0.9} {
+					at := time.Duration(f * float64(total))
+					p := cancelPoint{stage: fmt.Sprintf("%.0f%%", f*100), event: "start", delay: func(map[string]time.Duration) time.Duration { return at }}
+					err, took := cancelledBuild(coldTwin(b, opt), p, nil)
+					if !errors.Is(err, context.Canceled) {
+						b.Fatalf("cancelled at %s: %v", p.stage, err)
+					}
+					stops = append(stops, took)
+				}
+			}
+			slices.Sort(stops)
+			b.ReportMetric(float64(stops[len(stops)/2].Microseconds())/1000, "ms-to-stop")
+			b.ReportMetric(float64(stops[len(stops)-1].Microseconds())/1000, "ms-to-stop-max")
+			b.ReportMetric(total.Seconds(), "s-cold-build")
+		})
+	}
+}
+
+// BenchmarkUpgrade: the first build after a new castfeed beside a cold
+// build of the same realistic show. The new version changes every item's
+// key, so the upgrade build encodes everything again; it must cost no
+// more than a cold build (issue 15).
+func BenchmarkUpgrade(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(sizeName(n), func(b *testing.B) {
+			opt := corpusShow(b, n, false)
+			b.Run("cold", func(b *testing.B) {
+				for b.Loop() {
+					mustRun(b, coldTwin(b, opt))
+				}
+			})
+			mustRun(b, opt)
+			b.Run("upgrade", func(b *testing.B) {
+				v := 0
+				for b.Loop() {
+					v++
+					opt.Version = fmt.Sprintf("test-%d", v)
+					if res := mustRun(b, opt); res.UpToDate {
+						b.Fatal("a new version found the build up to date")
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkGrowth: a one-edit refresh of 5,000 and of 20,000 realistic
+// episodes, per episode; more than 1.5× the cost per episode at 20k is
+// work that grows faster than the show (issue 14), and fails.
+func BenchmarkGrowth(b *testing.B) {
+	perEpisode := map[int]float64{}
+	for _, n := range []int{5000, 20000} {
+		b.Run(sizeName(n), func(b *testing.B) {
+			opt := corpusShow(b, n, false)
+			mustRun(b, opt)
+			name := filepath.Join(opt.Config.Episodes.Dir, "episode-000088.md")
+			var spent time.Duration
+			i := 0
+			for b.Loop() {
+				i++
+				edit(b, name, "\n---\n\n", fmt.Sprintf("\n---\n\nEdit %d. ", i))
+				start := time.Now()
+				mustRun(b, opt)
+				spent += time.Since(start)
+			}
+			perEpisode[n] = float64(spent.Nanoseconds()) / float64(i) / float64(n)
+			b.ReportMetric(perEpisode[n], "ns/episode")
+		})
+	}
+	if a, c := perEpisode[5000], perEpisode[20000]; a > 0 && c > 0 {
+		b.Logf("one-edit refresh per episode: 5k %.0f ns, 20k %.0f ns: %.2f×", a, c, c/a)
+		if c > 1.5*a {
+			b.Errorf("per-episode cost at 20k is %.2f× that at 5k, more than 1.5×", c/a)
+		}
+	}
+}
+
+// BenchmarkFeedLimit10k: a cold build of 10,000 realistic episodes with
+// feed.limit 300, reporting the size of feed.xml (issue 14 aims under
+// 1.5 MB) and of the largest archive page.
+func BenchmarkFeedLimit10k(b *testing.B) {
+	opt := corpusShow(b, 10000, false)
+	opt.Config.Feed.Limit = 300
+	for b.Loop() {
+		mustRun(b, coldTwin(b, opt))
+	}
+	mustRun(b, opt)
+	fi, err := os.Stat(filepath.Join(opt.Config.Output.Dir, "feed.xml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(fi.Size())/1e6, "MB-feed.xml")
+	pages, _ := filepath.Glob(filepath.Join(opt.Config.Output.Dir, "archive", "*.xml"))
+	b.ReportMetric(float64(len(pages)), "archive-pages")
+}
+
+// BenchmarkCorpus: the nightly work on the realistic show in process
+// (scripts/bench.sh measures the whole program, with its memory): a cold
+// build, a refresh where nothing changed, one with one episode edited,
+// and lint. With -bench 'Corpus/10k/captions' the show has a sidecar
+// caption file per episode and transcripts on.
+func BenchmarkCorpus(b *testing.B) {
+	for _, n := range benchSizes {
+		for _, captions := range []bool{false, true} {
+			name := sizeName(n)
+			if captions {
+				name += "/captions"
+			}
+			b.Run(name, func(b *testing.B) {
+				opt := corpusShow(b, n, captions)
+				b.Run("cold", func(b *testing.B) {
+					for b.Loop() {
+						mustRun(b, coldTwin(b, opt))
+					}
+				})
+				mustRun(b, opt)
+				b.Run("nochange", func(b *testing.B) {
+					for b.Loop() {
+						if res := mustRun(b, opt); !res.UpToDate {
+							b.Fatal("not up to date")
+						}
+					}
+				})
+				b.Run("edit", func(b *testing.B) {
+					name := filepath.Join(opt.Config.Episodes.Dir, "episode-000088.md")
+					i := 0
+					for b.Loop() {
+						i++
+						edit(b, name, "\n---\n\n", fmt.Sprintf("\n---\n\nEdit %d. ", i))
+						mustRun(b, opt)
+					}
+				})
+				b.Run("lint", func(b *testing.B) {
+					for b.Loop() {
+						if _, err := Lint(context.Background(), opt.Config, nil, ""); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			})
 		}
 	}
 }

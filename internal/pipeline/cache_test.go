@@ -14,7 +14,7 @@ import (
 )
 
 // coldTwin returns opt building into a fresh output and state folder.
-func coldTwin(t *testing.T, opt Options) Options {
+func coldTwin(t testing.TB, opt Options) Options {
 	dir := t.TempDir()
 	cfg := *opt.Config
 	cfg.Output.Dir, cfg.State.Dir = filepath.Join(dir, "public"), filepath.Join(dir, "state")

@@ -28,23 +28,28 @@ type item struct {
 	guid, title string
 	pubDate     time.Time
 	enclosure   feed.Enclosure
+	// A tagged copy of local audio (audio.go): the file in the state
+	// folder, its name in the output, and the audio's real duration.
+	audioFile, audioName string
+	duration             time.Duration
 }
 
 // complete parses the item's text again (it parsed before, so it parses
 // now) and returns its whole feed item, HTML rendered, its chapters and
-// its transcript files.
-func (s *show) complete(it *item) (feed.Item, []chapters.Chapter, []outFile, error) {
+// its transcript files. cacheable is false when the transcript could not
+// be read again as it was synced (see transcriptFiles).
+func (s *show) complete(it *item) (fi feed.Item, cs []chapters.Chapter, files []outFile, cacheable bool, err error) {
 	l := &loaded{name: it.name, slug: it.slug, data: []byte(it.source)}
 	l.parse(s.reader, secondsToDuration(s.cfg.Media.AudioOffset))
 	ep := l.ep
 	if ep == nil {
-		return feed.Item{}, nil, nil, fmt.Errorf("%s: the episode no longer parses", it.name)
+		return feed.Item{}, nil, nil, false, fmt.Errorf("%s: the episode no longer parses", it.name)
 	}
 	html, err := s.reader.HTML(ep.Body())
 	if err != nil {
-		return feed.Item{}, nil, nil, fmt.Errorf("%s: the notes cannot be shown as HTML: %w", it.name, err)
+		return feed.Item{}, nil, nil, false, fmt.Errorf("%s: the notes cannot be shown as HTML: %w", it.name, err)
 	}
-	fi := feed.Item{
+	fi = feed.Item{
 		Title:       ep.Title,
 		Link:        cmp.Or(ep.YouTube, s.cfg.Podcast.Link),
 		GUID:        it.guid,
@@ -60,6 +65,7 @@ func (s *show) complete(it *item) (feed.Item, []chapters.Chapter, []outFile, err
 		Image:       ep.Image,
 		Keywords:    ep.Tags,
 	}
+	audioInto(it, &fi, l.chapters)
 	if len(l.chapters) > 0 {
 		fi.ChaptersURL = s.url("episodes", it.slug, "chapters.json")
 		fi.Chapters = l.chapters
@@ -70,13 +76,13 @@ func (s *show) complete(it *item) (feed.Item, []chapters.Chapter, []outFile, err
 	for _, p := range ep.Hosts {
 		fi.Persons = append(fi.Persons, feed.Person{Name: p.Name, Role: "host", Href: p.URL})
 	}
-	files, tags := s.transcriptFiles(it.slug, ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset)))
+	files, tags, cacheable := s.transcriptFiles(it.slug, ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset)))
 	fi.Transcripts = tags
 	pages, err := s.episodePages(it, ep, &fi, l.chapters)
 	if err != nil {
-		return feed.Item{}, nil, nil, err
+		return feed.Item{}, nil, nil, false, err
 	}
-	return fi, l.chapters, append(files, pages...), nil
+	return fi, l.chapters, append(files, pages...), cacheable, nil
 }
 
 // checkEvery is how many episodes, items or files a loop handles between
@@ -142,6 +148,7 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 		enc, d := s.enclosure(ctx, l, tmpl, lens)
 		diags = append(diags, d...)
 		it := item{slug: l.slug, name: l.name, source: ep.Source, guid: guid, title: ep.Title, pubDate: pub, enclosure: enc}
+		diags = append(diags, s.tagAudio(ctx, &it, l)...)
 		diags = append(diags, s.transcriptDiags(l)...)
 		items = append(items, it)
 	}

@@ -64,6 +64,7 @@ func Lint(ctx context.Context, cfg *config.Config, files []string, workDir strin
 			_, d := s.enclosure(ctx, l, tmpl, st.lengths)
 			diags = append(diags, d...)
 		}
+		diags = append(diags, s.lintAudio(l)...)
 		if ep.Image != "" && !strings.HasPrefix(ep.Image, "https://") && !strings.HasPrefix(ep.Image, "http://") {
 			diags = append(diags, diag.Diagnostic{File: l.name, Line: ep.KeyLine("image"), Severity: diag.Error,
 				Message: fmt.Sprintf("image %q is not an absolute http(s) URL", ep.Image),

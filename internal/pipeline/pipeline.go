@@ -26,7 +26,6 @@ import (
 	"github.com/castfeed/castfeed/feed"
 	"github.com/castfeed/castfeed/internal/config"
 	"github.com/castfeed/castfeed/internal/publish"
-	"github.com/castfeed/castfeed/transcript"
 )
 
 // Options are the inputs of one refresh besides the show's files.
@@ -41,6 +40,13 @@ type Options struct {
 	Progress func(done, total int)
 	Now      func() time.Time
 	Version  string
+	// Target is where the output folder is published once it holds the
+	// new version; nil opens the one output.target names (OpenTarget),
+	// with the storage keys from Getenv (nil: os.Getenv). DryRun has it
+	// only plan.
+	Target publish.Target
+	Getenv func(string) string
+	DryRun bool
 	// WorkDir is the folder file names in diagnostics are relative to
 	// (the current directory, as go vet does, so that editors and CI
 	// problem matchers open them); "" names them relative to the
@@ -58,6 +64,11 @@ type Result struct {
 	// Transcripts counts episodes by transcript outcome (fetched, cached,
 	// blocked…); empty without transcripts.
 	Transcripts map[string]int
+	// Publish is what publishing to Options.Target did; nil without one.
+	Publish *publish.Report
+	// Audio counts episodes by tagged-audio outcome (tagged, cached,
+	// failed); empty without local MP3/M4A files.
+	Audio map[string]int
 }
 
 // ErrRefused is returned when publishing would harm subscribers (lost
@@ -100,7 +111,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		res.UpToDate = true
 		res.Published = st.build.Published
 		log.Info("nothing changed since the last build", "episodes", res.Published)
-		return res, nil
+		return res, syncTarget(ctx, opt, log, res, true)
 	}
 
 	stage := time.Now()
@@ -141,6 +152,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	diags = append(append(cfg.Warnings(), diags...), withdrawn...)
 	res.Diagnostics = diags
 	res.Published = len(items)
+	res.Audio = s.audioCounts()
 	for _, d := range diags {
 		lvl := slog.LevelWarn
 		if d.Severity == diag.Error {
@@ -177,6 +189,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := st.save(); err != nil {
 		return res, fmt.Errorf("save state: %w", err)
 	}
+	if err := s.audio.save(); err != nil {
+		return res, fmt.Errorf("save state: %w", err)
+	}
 	if err := s.cache.commit(); err != nil {
 		log.Warn("cannot keep the encoded items for the next refresh", "error", err)
 	}
@@ -190,7 +205,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := st.saveBuild(); err != nil {
 		return res, fmt.Errorf("save state: %w", err)
 	}
-	return res, nil
+	return res, syncTarget(ctx, opt, log, res, false)
 }
 
 // displayName returns how a file is named in messages: relative to
@@ -226,13 +241,14 @@ type show struct {
 	now         time.Time
 	state       *state
 	reader      *episode.Reader // without HTML; see complete
-	transcripts map[string]transcript.Result
+	transcripts map[string]*episodeTranscript
 	outcomes    map[string]int
 	pages       *pages     // nil: no site (site.enabled off)
 	media       mediaIndex // media.dir, listed once; nil until then
 	salt        [32]byte   // see itemSalt
 	cache       *itemCache // encoded items; nil: none
 	encoded     atomic.Int64
+	audio       *audioCache // tagged copies of local audio (audio.go); nil until needed
 }
 
 // publish writes the output folder.

@@ -70,13 +70,17 @@ func (s *show) episodePages(it *item, ep *episode.Episode, fi *feed.Item, cs []c
 	for _, c := range cs {
 		page.Chapters = append(page.Chapters, site.Chapter{Start: c.Start, Title: c.Title, URL: c.URL})
 	}
-	if r, ok := s.transcripts[it.slug]; ok && r.Transcript != nil {
-		t, _ := r.Transcript.Shift(ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset)))
-		// The captions are in the language spoken: the page's language.
-		if t.Language != "" && len(t.Cues) > 0 {
-			page.Language = t.Language
+	// The build keeps only a digest of each transcript: read it again,
+	// as transcriptFiles does (a failure there is logged there).
+	if et, ok := s.transcripts[it.slug]; ok && et.has {
+		if t, err := s.opt.Transcripts.Load(et.req, et.res); err == nil {
+			t, _ = t.Shift(ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset)))
+			// The captions are in the language spoken: the page's.
+			if t.Language != "" && len(t.Cues) > 0 {
+				page.Language = t.Language
+			}
+			page.Cues = cues(t, append(page.Guests, page.Hosts...))
 		}
-		page.Cues = cues(t, append(page.Guests, page.Hosts...))
 	}
 	if len(cs) > 0 {
 		page.Downloads = append(page.Downloads,

@@ -3,7 +3,10 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"time"
@@ -14,12 +17,27 @@ import (
 )
 
 // Transcripts keeps episodes' transcripts; *transcript.Syncer is the real
-// one. Sync never fails as a whole: each episode's trouble is its Result.
+// one. SyncEach never fails as a whole: each episode's trouble is its
+// Result. Load reads a transcript SyncEach gave again: a build keeps only
+// a digest of each, never every episode's transcript at once.
 type Transcripts interface {
-	Sync(ctx context.Context, reqs []transcript.Request) []transcript.Result
+	SyncEach(ctx context.Context, reqs []transcript.Request, each func(i int, r transcript.Result))
+	Load(req transcript.Request, r transcript.Result) (*transcript.Transcript, error)
 }
 
 var _ Transcripts = (*transcript.Syncer)(nil)
+
+// episodeTranscript is what a build keeps of an episode's transcript
+// between syncing and writing: enough to key the item's pieces, report
+// cues cut by the audio offset, and load it again to encode it.
+type episodeTranscript struct {
+	req     transcript.Request
+	res     transcript.Result // without its Transcript
+	has     bool              // there is a transcript to publish
+	digest  [sha256.Size]byte // of the transcript, unshifted
+	offset  time.Duration     // the episode's audio offset
+	dropped int               // cues before the audio's start after offset
+}
 
 // transcriptFormats are the files written per episode, in the order the
 // feed lists them. Timed formats carry rel="captions".
@@ -29,27 +47,38 @@ var transcriptFormats = []struct {
 }{{"vtt", true}, {"srt", true}, {"json", true}, {"html", false}}
 
 // syncTranscripts asks for the transcript of every episode that may be
-// published. It returns the results by slug and the earliest time a later
-// refresh would ask YouTube again (zero: never).
-func (s *show) syncTranscripts(ctx context.Context, eps []*loaded) (map[string]transcript.Result, time.Time) {
-	var reqs []transcript.Request
+// published. It returns what it keeps of them by slug and the earliest
+// time a later refresh would ask YouTube again (zero: never).
+func (s *show) syncTranscripts(ctx context.Context, eps []*loaded) (map[string]*episodeTranscript, time.Time) {
+	var (
+		reqs    []transcript.Request
+		offsets []time.Duration
+	)
 	for _, l := range eps {
 		if l.ep == nil || !l.ep.Published || l.ep.IsNext {
 			continue
 		}
 		reqs = append(reqs, transcript.Request{Slug: l.slug, VideoID: l.ep.YouTubeID, EpisodeDir: s.cfg.Episodes.Dir})
+		offsets = append(offsets, l.ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset)))
 	}
-	out := make(map[string]transcript.Result, len(reqs))
+	out := make(map[string]*episodeTranscript, len(reqs))
 	var due time.Time
 	outcomes := map[transcript.Outcome]int{}
-	for _, r := range s.opt.Transcripts.Sync(ctx, reqs) {
-		out[r.Slug] = r
+	s.opt.Transcripts.SyncEach(ctx, reqs, func(i int, r transcript.Result) {
+		et := &episodeTranscript{req: reqs[i], offset: offsets[i]}
+		if t := r.Transcript; t != nil {
+			et.has, et.digest = true, digestTranscript(t)
+			_, et.dropped = t.Shift(offsets[i])
+			r.Transcript = nil // Load reads it again when the item is encoded
+		}
+		et.res = r
+		out[r.Slug] = et
 		outcomes[r.Outcome]++
 		if !r.Next.IsZero() && (due.IsZero() || r.Next.Before(due)) {
 			due = r.Next
 		}
 		// The syncer has logged each failure, with what to do.
-	}
+	})
 	s.outcomes = make(map[string]int, len(outcomes))
 	for _, k := range slices.Sorted(maps.Keys(outcomes)) {
 		s.outcomes[string(k)] = outcomes[k]
@@ -58,40 +87,63 @@ func (s *show) syncTranscripts(ctx context.Context, eps []*loaded) (map[string]t
 	return out, due
 }
 
+// digestTranscript identifies a transcript's content, for item keys.
+func digestTranscript(t *transcript.Transcript) (d [sha256.Size]byte) {
+	h := sha256.New()
+	str := func(v string) {
+		h.Write(binary.AppendUvarint(nil, uint64(len(v))))
+		io.WriteString(h, v)
+	}
+	str(t.Language)
+	str(string(t.Kind))
+	for _, c := range t.Cues {
+		h.Write(binary.AppendVarint(binary.AppendVarint(nil, int64(c.Start)), int64(c.End)))
+		str(c.Text)
+	}
+	h.Sum(d[:0])
+	return d
+}
+
 // transcriptDiags reports the cues of an episode's transcript that fall
 // before the start of the audio after its audio offset.
 func (s *show) transcriptDiags(l *loaded) diag.List {
-	r, ok := s.transcripts[l.slug]
-	if !ok || r.Transcript == nil {
+	et, ok := s.transcripts[l.slug]
+	if !ok || et.dropped == 0 {
 		return nil
 	}
-	offset := l.ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset))
-	if _, dropped := r.Transcript.Shift(offset); dropped > 0 {
-		return diag.List{{File: l.name, Line: l.ep.KeyLine("audio_offset"), Severity: diag.Warning,
-			Message: fmt.Sprintf("%d transcript cues fall before the start of the audio after audio_offset %s and are left out", dropped, offset),
-			Hint:    "check audio_offset: it is the audio time minus the video time (negative when the audio cuts the video's intro)"}}
-	}
-	return nil
+	return diag.List{{File: l.name, Line: l.ep.KeyLine("audio_offset"), Severity: diag.Warning,
+		Message: fmt.Sprintf("%d transcript cues fall before the start of the audio after audio_offset %s and are left out", et.dropped, et.offset),
+		Hint:    "check audio_offset: it is the audio time minus the video time (negative when the audio cuts the video's intro)"}}
 }
 
-// transcriptFiles shifts an episode's transcript by its audio offset and
-// encodes it in every format. It returns the files and the feed's tags.
-// It runs when the episode is written, so a large show never holds every
-// episode's encoded transcripts at once.
-func (s *show) transcriptFiles(slug string, offset time.Duration) ([]outFile, []feed.Transcript) {
-	r, ok := s.transcripts[slug]
-	if !ok || r.Transcript == nil {
-		return nil, nil
+// transcriptFiles loads an episode's transcript again, shifts it by its
+// audio offset and encodes it in every format. It returns the files and
+// the feed's tags. It runs when the episode is encoded, so a large show
+// never holds every episode's transcript at once. ok is false when the
+// transcript cannot be loaded again: the item is then published without
+// it this time, and not cached.
+func (s *show) transcriptFiles(slug string, offset time.Duration) (files []outFile, tags []feed.Transcript, ok bool) {
+	et, found := s.transcripts[slug]
+	if !found || !et.has {
+		return nil, nil, true
 	}
-	t, _ := r.Transcript.Shift(offset)
+	t, err := s.opt.Transcripts.Load(et.req, et.res)
+	if err != nil {
+		s.log.Warn("cannot read a transcript again to publish it", "episode", slug, "error", err)
+		return nil, nil, false
+	}
+	if digestTranscript(t) != et.digest {
+		// Changed since the sync (a local file edited during the build):
+		// publish it, but do not cache it under the old digest.
+		ok = false
+	} else {
+		ok = true
+	}
+	t, _ = t.Shift(offset)
 	if len(t.Cues) == 0 {
-		return nil, nil
+		return nil, nil, ok
 	}
-	var (
-		files []outFile
-		tags  []feed.Transcript
-		buf   bytes.Buffer
-	)
+	var buf bytes.Buffer
 	for _, f := range transcriptFormats {
 		buf.Reset()
 		if err := transcript.Write(&buf, t, f.format); err != nil {
@@ -109,7 +161,7 @@ func (s *show) transcriptFiles(slug string, offset time.Duration) ([]outFile, []
 		}
 		tags = append(tags, tag)
 	}
-	return files, tags
+	return files, tags, ok
 }
 
 type outFile struct {

@@ -31,17 +31,30 @@ type chunk struct {
 	feeds [len(feedFiles)][]byte
 }
 
-// writeFeeds writes the three feeds and every episode's files. Items are
-// encoded in chunks on every core while this goroutine appends the
-// finished chunks, in feed order, to the feed files (see ordered): the
-// feeds are never whole in memory (a 100,000-episode show's RSS alone is
-// 340 MB), and the encoding, the slowest part of a build, is not left to
-// one core. An item whose pieces are in the item cache is not encoded
-// again.
+// writeFeeds writes the three feeds, their archive pages (see
+// feedPages) and every episode's files.
 func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, items []item) error {
 	slices.SortStableFunc(items, func(a, b item) int {
 		return feed.Order(&feed.Item{PubDate: a.pubDate, GUID: a.guid}, &feed.Item{PubDate: b.pubDate, GUID: b.guid})
 	})
+	for _, pg := range s.feedPages(items) {
+		if err := s.writePage(ctx, tx, p, pg); err != nil {
+			return err
+		}
+	}
+	s.log.Debug("feeds encoded", "items", len(items), "encoded", s.encoded.Load())
+	return ctx.Err()
+}
+
+// writePage writes one document in the three formats, and its items'
+// files. Items are encoded in chunks on every core while this goroutine
+// appends the finished chunks, in feed order, to the files (see
+// ordered): the feeds are never whole in memory (a 100,000-episode
+// show's RSS alone is 340 MB), and the encoding, the slowest part of a
+// build, is not left to one core. An item whose pieces are in the item
+// cache is not encoded again.
+func (s *show) writePage(ctx context.Context, tx *publish.Tx, p *feed.Podcast, pg feedPage) error {
+	items := pg.items
 	var newest time.Time
 	if len(items) > 0 {
 		newest = items[0].pubDate
@@ -58,11 +71,17 @@ func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, 
 		}
 	}()
 	for i, ff := range feedFiles {
-		e, err := feed.NewEncoder(ff.format, p, newest)
+		doc := p
+		if pg.links != nil {
+			c := *p
+			c.Page = &feed.Page{Self: s.url(pg.names[i]), Links: pg.links(i)}
+			doc = &c
+		}
+		e, err := feed.NewEncoder(ff.format, doc, newest)
 		if err != nil {
 			return err
 		}
-		f, err := tx.Create(ff.name)
+		f, err := tx.Create(pg.names[i])
 		if err != nil {
 			return err
 		}
@@ -73,7 +92,7 @@ func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, 
 	err := ordered(ctx, (len(items)+chunkSize-1)/chunkSize, workers, 2*workers,
 		func(i int, c *chunk) error {
 			lo := i * chunkSize
-			return s.encodeChunk(tx, encs, c, items[lo:min(lo+chunkSize, len(items))], lo == 0)
+			return s.encodeChunk(ctx, tx, encs, c, items[lo:min(lo+chunkSize, len(items))], lo == 0)
 		},
 		func(_ int, c *chunk) error {
 			for j, f := range files {
@@ -93,17 +112,20 @@ func (s *show) writeFeeds(ctx context.Context, tx *publish.Tx, p *feed.Podcast, 
 			return err
 		}
 	}
-	s.log.Debug("feeds encoded", "items", len(items), "encoded", s.encoded.Load())
-	return ctx.Err()
+	return nil
 }
 
 // encodeChunk puts the pieces of items into c, in order, and writes
-// their own files; first says items[0] is the feed's first.
-func (s *show) encodeChunk(tx *publish.Tx, encs feed.Encoders, c *chunk, items []item, first bool) error {
+// their own files; first says items[0] is the feed's first. It looks at
+// ctx between items: encoding a chunk can take a second under load.
+func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encoders, c *chunk, items []item, first bool) error {
 	for j := range c.feeds {
 		c.feeds[j] = c.feeds[j][:0]
 	}
 	for k := range items {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		it := &items[k]
 		p, err := s.pieces(encs, it)
 		if err != nil {
@@ -119,6 +141,9 @@ func (s *show) encodeChunk(tx *publish.Tx, encs feed.Encoders, c *chunk, items [
 		if err := s.writeEpisode(tx, it.slug, s.takeEntry(p.files)); err != nil {
 			return err
 		}
+		if err := s.linkAudio(tx, it); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -130,7 +155,7 @@ func (s *show) pieces(encs feed.Encoders, it *item) (*pieces, error) {
 	if p, ok := s.cache.get(key); ok {
 		return p, nil
 	}
-	fi, cs, files, err := s.complete(it)
+	fi, cs, files, cacheable, err := s.complete(it)
 	if err != nil {
 		return nil, err
 	}
@@ -156,6 +181,9 @@ func (s *show) pieces(encs feed.Encoders, it *item) (*pieces, error) {
 		}
 	}
 	p.files = append(p.files, files...)
+	if !cacheable {
+		return p, nil
+	}
 	if err := s.cache.put(key, p); err != nil {
 		// The cache only saves work; this build's output is complete.
 		s.log.Warn("cannot cache an encoded item", "episode", it.slug, "error", err)
@@ -178,14 +206,9 @@ func (s *show) itemKey(it *item) itemKey {
 		str(v)
 	}
 	h.Write(binary.AppendVarint(nil, it.enclosure.Length))
-	if r, ok := s.transcripts[it.slug]; ok && r.Transcript != nil {
-		t := r.Transcript
-		str(t.Language)
-		str(string(t.Kind))
-		for _, c := range t.Cues {
-			h.Write(binary.AppendVarint(binary.AppendVarint(nil, int64(c.Start)), int64(c.End)))
-			str(c.Text)
-		}
+	h.Write(binary.AppendVarint(nil, int64(it.duration))) // a tagged copy's, see audioInto
+	if et, ok := s.transcripts[it.slug]; ok && et.has {
+		h.Write(et.digest[:])
 	}
 	var k itemKey
 	h.Sum(k[:0])

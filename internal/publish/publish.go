@@ -87,23 +87,8 @@ func (t *Tx) WriteFile(name string, data []byte) error {
 	if err := t.claim(name); err != nil {
 		return err
 	}
-	same := t.same(name, data)
-	t.mu.Lock()
-	if t.tmp == "" && same {
-		t.pending = append(t.pending, name)
-		t.mu.Unlock()
-		return nil
-	}
-	err := t.start()
-	if !same {
-		t.changed = true
-	}
-	t.mu.Unlock()
-	if err != nil {
+	if done, err := t.add(name, t.same(name, data)); done {
 		return err
-	}
-	if same {
-		return t.link(name)
 	}
 	return t.write(name, data)
 }
@@ -236,6 +221,32 @@ func (t *Tx) same(name string, data []byte) bool {
 	}
 	old, err := os.ReadFile(p)
 	return err == nil && bytes.Equal(old, data)
+}
+
+// add does what adding name takes when its bytes are (same) or are not
+// those of the published file: while every file so far is the published
+// one, nothing is written and name waits in pending; at the first
+// difference the new folder is started, and an unchanged file is linked
+// into it. done reports that name needs nothing more.
+func (t *Tx) add(name string, same bool) (done bool, err error) {
+	t.mu.Lock()
+	if t.tmp == "" && same {
+		t.pending = append(t.pending, name)
+		t.mu.Unlock()
+		return true, nil
+	}
+	err = t.start()
+	if !same {
+		t.changed = true
+	}
+	t.mu.Unlock()
+	if err != nil {
+		return true, err
+	}
+	if same {
+		return true, t.link(name)
+	}
+	return false, nil
 }
 
 // start creates the sibling folder at the first difference and links the

@@ -151,6 +151,9 @@ func (r *Runner) record(outcome string, elapsed time.Duration, res *pipeline.Res
 	}
 	m.RefreshDuration.Observe(elapsed.Seconds())
 	m.Refreshes.Inc(outcome)
+	if res != nil && res.Publish != nil {
+		m.RecordPublish(res.Publish.Uploaded, res.Publish.Skipped, res.Publish.Deleted, res.Publish.Bytes, res.Publish.Duration)
+	}
 	if !ok {
 		return
 	}

@@ -178,7 +178,16 @@ func (s *Server) Handler() http.Handler {
 	})
 	s.handleFiles(mux, "/", s.opt.Dir)
 	if s.opt.MediaDir != "" {
-		s.handleFiles(mux, "/media/", s.opt.MediaDir)
+		// A tagged copy castfeed published into the folder's media/
+		// wins over media.dir's original (see pipeline/audio.go).
+		mux.HandleFunc("GET /media/", func(w http.ResponseWriter, r *http.Request) {
+			name := strings.TrimPrefix(r.URL.Path, "/media/")
+			if fi, err := os.Stat(filepath.Join(s.opt.Dir, "media", filepath.FromSlash(name))); err == nil && filepath.IsLocal(name) && fi.Mode().IsRegular() {
+				s.serveFile(w, r, s.opt.Dir, "media/"+name)
+				return
+			}
+			s.serveFile(w, r, s.opt.MediaDir, name)
+		})
 	}
 	return s.observe(refuseUnclean(s.preflights(mux)))
 }

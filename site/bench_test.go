@@ -42,3 +42,19 @@ func BenchmarkShowPages10k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEpisodePagesTranscript renders an hour's episode with 1,000
+// transcript cues.
+func BenchmarkEpisodePagesTranscript(b *testing.B) {
+	s := newSite(b, sampleShow())
+	ep := sampleEpisode()
+	ep.Cues = nil
+	for c := range 1000 {
+		ep.Cues = append(ep.Cues, Cue{Start: time.Duration(c) * 3600 * time.Millisecond, End: time.Duration(c+1) * 3600 * time.Millisecond, Text: fmt.Sprintf("Words of cue %d, with <markup> & quotes \"here\"", c)})
+	}
+	for b.Loop() {
+		if _, err := s.EpisodePages(ep); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

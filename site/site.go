@@ -253,20 +253,33 @@ func newDateView(t time.Time) dateView {
 	return dateView{ISO: t.Format("2006-01-02"), Text: t.Format("2 January 2006")}
 }
 
-// chapterView and cueView are a chapter and a cue ready for the
-// template. Lead is the opening of the item up to the text: markup and
-// times of our own making (digits, ':' and '.'), written here rather than
-// through five template actions each, since a transcript has thousands
-// of cues. The text from outside, titles, speakers and URLs, still goes
-// through html/template.
+// chapterView is a chapter ready for the template. Lead is the opening
+// of the item up to the title: markup and times of our own making
+// (digits, ':' and '.'), written here rather than through five template
+// actions each. The title and URL, from outside, go through html/template.
 type chapterView struct {
 	Lead       template.HTML
 	Title, URL string
 }
 
-type cueView struct {
-	Lead          template.HTML
-	Speaker, Text string
+// cueList writes a transcript's cues as paragraphs. A transcript has
+// thousands of cues, each a few template actions, each a reflective
+// call: so the list is written here, its text (the speaker and the
+// words, from outside, always in element content) escaped by
+// html/template's own HTMLEscapeString, and inserted by the "cues"
+// template.
+func cueList(cues []Cue) template.HTML {
+	var b, l strings.Builder
+	for _, c := range cues {
+		b.WriteString("\n")
+		b.WriteString(string(lead(&l, "p", c.Start, seconds(c.End))))
+		b.WriteString(" ")
+		if c.Speaker != "" {
+			b.WriteString(`<b class="speaker" dir="auto">` + template.HTMLEscapeString(c.Speaker) + ":</b> ")
+		}
+		b.WriteString(`<span dir="auto">` + template.HTMLEscapeString(c.Text) + "</span></p>")
+	}
+	return template.HTML(b.String())
 }
 
 // lead opens a chapter's <li> or a cue's <p> with the link that seeks to
@@ -336,10 +349,6 @@ func (s *Site) EpisodePages(ep *Episode) ([]File, error) {
 	for i, c := range ep.Chapters {
 		chapters[i] = chapterView{Lead: lead(&b, "li", c.Start, ""), Title: c.Title, URL: c.URL}
 	}
-	cues := make([]cueView, len(ep.Cues))
-	for i, c := range ep.Cues {
-		cues[i] = cueView{Lead: lead(&b, "p", c.Start, seconds(c.End)), Speaker: c.Speaker, Text: c.Text}
-	}
 	var err error
 	for _, f := range []struct {
 		html *template.HTML
@@ -350,7 +359,7 @@ func (s *Site) EpisodePages(ep *Episode) ([]File, error) {
 		{&p.Head, "head", p, false},
 		{&p.Player, "player", ep, false},
 		{&p.Chapters, "chapters", chapters, len(chapters) == 0},
-		{&p.Cues, "cues", cues, len(cues) == 0},
+		{&p.Cues, "cues", cueList(ep.Cues), len(ep.Cues) == 0},
 		{&p.Guests, "people", ep.Guests, len(ep.Guests) == 0},
 		{&p.Hosts, "people", ep.Hosts, len(ep.Hosts) == 0},
 	} {

@@ -269,15 +269,20 @@ type chapterView struct {
 // html/template's own HTMLEscapeString, and inserted by the "cues"
 // template.
 func cueList(cues []Cue) template.HTML {
-	var b, l strings.Builder
+	var b strings.Builder
+	b.Grow(len(cues) * 160)
 	for _, c := range cues {
 		b.WriteString("\n")
-		b.WriteString(string(lead(&l, "p", c.Start, seconds(c.End))))
+		writeLead(&b, "p", c.Start, seconds(c.End))
 		b.WriteString(" ")
 		if c.Speaker != "" {
-			b.WriteString(`<b class="speaker" dir="auto">` + template.HTMLEscapeString(c.Speaker) + ":</b> ")
+			b.WriteString(`<b class="speaker" dir="auto">`)
+			template.HTMLEscape(&b, []byte(c.Speaker))
+			b.WriteString(":</b> ")
 		}
-		b.WriteString(`<span dir="auto">` + template.HTMLEscapeString(c.Text) + "</span></p>")
+		b.WriteString(`<span dir="auto">`)
+		template.HTMLEscape(&b, []byte(c.Text))
+		b.WriteString("</span></p>")
 	}
 	return template.HTML(b.String())
 }
@@ -286,17 +291,27 @@ func cueList(cues []Cue) template.HTML {
 // start: <li data-start="390"><a href="#t=390"><time …>6:30</time>.
 // A cue's link closes there; a chapter's goes on around its title.
 func lead(b *strings.Builder, element string, start time.Duration, end string) template.HTML {
-	secs := seconds(start)
 	b.Reset()
-	b.WriteString("<" + element + ` data-start="` + secs + `"`)
-	if end != "" {
-		b.WriteString(` data-end="` + end + `"`)
+	writeLead(b, element, start, end)
+	return template.HTML(b.String())
+}
+
+func writeLead(b *strings.Builder, element string, start time.Duration, end string) {
+	secs := seconds(start)
+	for _, s := range []string{"<", element, ` data-start="`, secs, `"`} {
+		b.WriteString(s)
 	}
-	b.WriteString(`><a href="#t=` + secs + `"><time datetime="PT` + secs + `S" dir="ltr">` + clock(start) + "</time>")
+	if end != "" {
+		for _, s := range []string{` data-end="`, end, `"`} {
+			b.WriteString(s)
+		}
+	}
+	for _, s := range []string{`><a href="#t=`, secs, `"><time datetime="PT`, secs, `S" dir="ltr">`, clock(start), "</time>"} {
+		b.WriteString(s)
+	}
 	if element == "p" {
 		b.WriteString("</a>")
 	}
-	return template.HTML(b.String())
 }
 
 type button struct{ Name, URL string }
@@ -479,21 +494,28 @@ func (s *Site) execute(name string, p *page) ([]byte, error) {
 // clock is a time in the audio as people read it: 4:05, 1:02:40.
 func clock(d time.Duration) string {
 	s := int64(max(d, 0) / time.Second)
+	two := func(b []byte, n int64) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
+	var b []byte
 	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+		b = two(append(strconv.AppendInt(make([]byte, 0, 10), s/3600, 10), ':'), s/60%60)
+	} else {
+		b = strconv.AppendInt(make([]byte, 0, 10), s/60, 10)
 	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
+	return string(two(append(b, ':'), s%60))
 }
 
 // seconds is a time in the audio as #t= and the script read it: whole
 // seconds, or milliseconds when there are any ("12.5").
 func seconds(d time.Duration) string {
 	ms := max(d, 0).Milliseconds()
-	s := strconv.FormatInt(ms/1000, 10)
+	b := strconv.AppendInt(make([]byte, 0, 16), ms/1000, 10)
 	if f := ms % 1000; f != 0 {
-		s += strings.TrimRight(fmt.Sprintf(".%03d", f), "0")
+		b = append(b, '.', byte('0'+f/100), byte('0'+f/10%10), byte('0'+f%10))
+		for b[len(b)-1] == '0' {
+			b = b[:len(b)-1]
+		}
 	}
-	return s
+	return string(b)
 }
 
 // isoDuration is a duration as <time datetime> wants it.

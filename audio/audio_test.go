@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"image"
 	"image/color"
 	"image/png"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -528,5 +530,54 @@ func TestChunkTableWidens(t *testing.T) {
 	back, err := readChunkTable(b)
 	if err != nil || !slices.Equal(back.orig, []uint64{100, 1 << 33}) {
 		t.Errorf("co64 reads back %v (%v)", back.orig, err)
+	}
+}
+
+// TestEmbedM4AKeepsFreeform: iTunes' freeform items (iTunSMPB, which
+// Apple's players read for gapless playback) survive; the source's other
+// tags do not.
+func TestEmbedM4AKeepsFreeform(t *testing.T) {
+	src := readFile(t, "testdata/tone.m4a")
+	f, err := openM4A(bytes.NewReader(src), int64(len(src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := f.tops[len(f.tops)-1]
+	if last.typ != "moov" {
+		t.Fatalf("tone.m4a ends with %s, want moov (then a new moov moves no chunk)", last.typ)
+	}
+	ilst := f.moov.path("udta", "meta", "ilst")
+	if ilst == nil {
+		t.Fatal("tone.m4a has no ilst")
+	}
+	smpb := " 00000000 00000840 000001C0 0000000000040DC0"
+	ilst.children = append(ilst.children, container("----",
+		leaf("mean", []byte("\x00\x00\x00\x00com.apple.iTunes")),
+		leaf("name", []byte("\x00\x00\x00\x00iTunSMPB")),
+		leaf("data", append([]byte{0, 0, 0, 1, 0, 0, 0, 0}, smpb...))))
+	var moov bytes.Buffer
+	w := bufio.NewWriter(&moov)
+	f.moov.writeTo(w)
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(t.TempDir(), "smpb.m4a")
+	if err := os.WriteFile(in, slices.Concat(src[:last.off], moov.Bytes()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := embedFile(t, in, t.TempDir(), Tags{Title: "New"}, nil)
+	const script = `
+import sys, json
+from mutagen.mp4 import MP4
+t = MP4(sys.argv[1]).tags
+print(json.dumps({k: (bytes(v[0]).decode() if k.startswith('----') else str(v[0])) for k, v in t.items()}))
+`
+	var got map[string]string
+	if err := json.Unmarshal(run(t, mutagenPython(t), "-c", script, out), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"©nam": "New", "----:com.apple.iTunes:iTunSMPB": smpb}
+	if !maps.Equal(got, want) {
+		t.Errorf("mutagen reads %q, want %q (the source's ©nam and ©too replaced, iTunSMPB kept)", got, want)
 	}
 }

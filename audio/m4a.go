@@ -370,6 +370,18 @@ func embedM4A(dst io.WriteSeeker, src io.ReaderAt, size int64, tags Tags, chs []
 		moov.drop(func(b *box) bool { return b.typ == "udta" })
 		moov.children = append(moov.children, udta)
 	}
+	// The source's tags give way to ours, except iTunes' freeform items
+	// ("----": iTunSMPB, the encoder delay Apple's players use for
+	// gapless playback, iTunNORM), which describe the audio, not the
+	// episode.
+	var freeform []*box
+	if ilst := udta.path("meta", "ilst"); ilst != nil {
+		for _, c := range ilst.children {
+			if c.typ == "----" {
+				freeform = append(freeform, c)
+			}
+		}
+	}
 	udta.drop(func(b *box) bool { return b.typ == "chpl" || b.typ == "meta" })
 
 	var samples []byte
@@ -384,7 +396,14 @@ func embedM4A(dst io.WriteSeeker, src io.ReaderAt, size int64, tags Tags, chs []
 		chapterTrak, samples = chapterTrack(id, chs, d, movieScale)
 		udta.children = append(udta.children, leaf("chpl", encodeChpl(chs)))
 	}
-	if ilst := encodeIlst(tags); ilst != nil {
+	ilst := encodeIlst(tags)
+	if len(freeform) > 0 {
+		if ilst == nil {
+			ilst = container("ilst")
+		}
+		ilst.children = append(ilst.children, freeform...)
+	}
+	if ilst != nil {
 		udta.children = append(udta.children, &box{typ: "meta", data: []byte{0, 0, 0, 0}, children: []*box{leaf("hdlr", metaHdlr), ilst}})
 	}
 	if len(udta.children) == 0 {
@@ -657,9 +676,9 @@ func copyRange(dst io.Writer, src io.ReaderAt, off, n int64) error {
 	buf := make([]byte, min(n, copyBuf))
 	for n > 0 {
 		k := int(min(n, int64(len(buf))))
-		if _, err := src.ReadAt(buf[:k], off); err != nil {
+		if got, err := src.ReadAt(buf[:k], off); got < k {
 			if errors.Is(err, io.EOF) {
-				return fmt.Errorf("%w: %d bytes of media data missing", ErrTruncated, n)
+				return fmt.Errorf("%w: %d bytes of media data missing", ErrTruncated, n-int64(got))
 			}
 			return err
 		}

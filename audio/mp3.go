@@ -360,7 +360,10 @@ func embedMP3(dst io.WriteSeeker, src io.ReaderAt, size int64, tags Tags, chs []
 	buf := make([]byte, copyBuf)
 	for off := l.tagEnd; off < l.payloadEnd; {
 		n := int(min(int64(len(buf)), l.payloadEnd-off))
-		if _, err := src.ReadAt(buf[:n], off); err != nil && !(errors.Is(err, io.EOF) && n > 0) {
+		if k, err := src.ReadAt(buf[:n], off); k < n {
+			if errors.Is(err, io.EOF) {
+				return Info{}, fmt.Errorf("%w: the file ended at byte %d while being copied", ErrTruncated, off+int64(k))
+			}
 			return Info{}, fmt.Errorf("read audio at byte %d: %w", off, err)
 		}
 		s.scan(buf[:n], off)

@@ -241,7 +241,10 @@ func readMoov(src io.ReaderAt, tops []topBox) (*box, error) {
 		return nil, corrupt("moov box of %d bytes, more than castfeed reads (%d)", n, maxMoov)
 	}
 	b := make([]byte, n)
-	if _, err := src.ReadAt(b, mv.payload()); err != nil && !errors.Is(err, io.EOF) {
+	if got, err := src.ReadAt(b, mv.payload()); got < len(b) {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%w: the moov box is cut short", ErrTruncated)
+		}
 		return nil, err
 	}
 	count := 0

@@ -19,6 +19,7 @@ import (
 	"github.com/asticode/go-astisub"
 
 	"github.com/castfeed/castfeed/diag"
+	"github.com/castfeed/castfeed/internal/markdown"
 	"github.com/castfeed/castfeed/internal/sharedtest"
 	"github.com/castfeed/castfeed/internal/timecode"
 )
@@ -49,6 +50,19 @@ func TestParseNote(t *testing.T) {
 		{"0:00:00 - مرحبا بكم", 0, "مرحبا بكم", "", false},
 		{"0:01:02.5 - Fraction", hms(0, 1, 2) + 500*time.Millisecond, "Fraction", "", false},
 		{"0:00:00 -   spaced    out  ", 0, "spaced out", "", false},
+		{"**0:01:00 - Bold to the end**", hms(0, 1, 0), "Bold to the end", "", false},
+		{"0:01:00 - _Intro_", hms(0, 1, 0), "Intro", "", false},
+		// The title is what a listener reads, markdown.Plain as for the
+		// episode's people and links; the URL is the first link's, and
+		// an image is no page to open.
+		{"0:02:00 - Tom &amp; Jerry", hms(0, 2, 0), "Tom & Jerry", "", false},
+		{"0:02:00 - run `go test` and ~~pray~~ see", hms(0, 2, 0), "run go test and pray see", "", false},
+		{"0:02:00 - see <https://go.dev>", hms(0, 2, 0), "see https://go.dev", "", false},
+		{"0:02:00 - The __init__ method", hms(0, 2, 0), "The __init__ method", "", false},
+		{"0:02:00 - A* search, **fast**", hms(0, 2, 0), "A* search, fast", "", false},
+		{`0:02:00 - f(\*args, \*\*kwargs)`, hms(0, 2, 0), "f(*args, **kwargs)", "", false},
+		{"0:02:00 - [Go](https://en.wikipedia.org/wiki/Go_(language)) history", hms(0, 2, 0), "Go history", "https://en.wikipedia.org/wiki/Go_(language)", false},
+		{"0:02:00 - ![logo](https://x.org/l.png) [Launch](https://x.org/)", hms(0, 2, 0), "logo Launch", "https://x.org/", false},
 		{"Intro without time", 0, "", "", true},
 		{"0:61:00 - bad minutes", 0, "", "", true},
 		{"0:10:75 - bad seconds", 0, "", "", true},
@@ -433,10 +447,17 @@ func FuzzParseNote(f *testing.F) {
 	for _, s := range []string{"0:04:00 - Definitions", "[12:30] Q&A", "(1:02:03) — x", "0:20:00 - [a](b) c", "no time"} {
 		f.Add(s)
 	}
+	f.Add("0:01:00 - **[a](<u v>)** &amp; ![i](w) `c`")
 	f.Fuzz(func(t *testing.T, s string) {
-		start, title, _, err := parseNote(s)
-		if err == nil && (start < 0 || title != strings.TrimSpace(title)) {
+		start, title, url, err := parseNote(s)
+		if err != nil {
+			return
+		}
+		if start < 0 || title != markdown.Collapse(title) || title != strings.Trim(title, "*_`~") {
 			t.Fatalf("parseNote(%q) = %v, %q", s, start, title)
+		}
+		if url != "" && (!strings.Contains(s, url) || url != strings.TrimSpace(url)) {
+			t.Fatalf("parseNote(%q): URL %q", s, url)
 		}
 	})
 }

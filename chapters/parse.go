@@ -5,10 +5,11 @@ package chapters
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/castfeed/castfeed/internal/markdown"
 )
 
 // splitNote splits a note into its timestamp and the rest: emphasis
@@ -81,15 +82,6 @@ func digits(s string, i, max int) (int, int) {
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
-
-// linkRE finds a Markdown link [text](url).
-var linkRE = regexp.MustCompile(`\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)`)
-
-// tagRE finds HTML tags, which have no place in a chapter title.
-var tagRE = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
-
-// emphasisRE finds Markdown emphasis: *a*, **a**, ***a***, __a__.
-var emphasisRE = regexp.MustCompile(`\*\*\*(\S.*?)\*\*\*|\*\*(\S.*?)\*\*|\*(\S.*?)\*|__(\S.*?)__`)
 
 // errNoTimestamp reports a note that does not start with a time.
 var errNoTimestamp = errors.New("no timestamp at the start")
@@ -168,9 +160,10 @@ func allDigits(s string) bool {
 	return true
 }
 
-// parseNote splits a note into its start, title and the URL of a Markdown
-// link in it. The title is plain text: link syntax and emphasis markers
-// are removed.
+// parseNote splits a note into its start, title and the URL of its first
+// Markdown link. The title is plain text, as markdown.Plain reads it; the
+// emphasis markers that the timestamp split from their pair (as in
+// "**0:01:00 - Bold**") are trimmed.
 func parseNote(text string) (start time.Duration, title, url string, err error) {
 	ts, rest, ok := splitNote(text)
 	if !ok {
@@ -180,38 +173,19 @@ func parseNote(text string) (start time.Duration, title, url string, err error) 
 	if err != nil {
 		return 0, "", "", err
 	}
-	title = rest
-	// The checks spare most titles the regular expressions, which are
-	// most of the time spent on a note.
-	if strings.IndexByte(title, '[') >= 0 {
-		if l := linkRE.FindStringSubmatch(title); l != nil {
-			url = l[2]
+	if strings.IndexByte(rest, '[') >= 0 { // most notes have no link
+		var buf [4]markdown.Link
+		for _, l := range markdown.Links(buf[:0], rest) {
+			if !l.Image { // an image is no page to open
+				url = strings.TrimSpace(l.URL)
+				break
+			}
 		}
-		title = linkRE.ReplaceAllString(title, "$1")
 	}
-	if strings.IndexByte(title, '<') >= 0 {
-		title = tagRE.ReplaceAllString(title, "")
-	}
-	if strings.ContainsAny(title, "*_") {
-		title = emphasisRE.ReplaceAllString(title, "$1$2$3$4")
-	}
-	title = strings.Trim(title, " \t*_`~")
-	if !singleSpaced(title) {
-		title = strings.Join(strings.Fields(title), " ")
+	title = markdown.Plain(rest)
+	const markers = " *_`~"
+	if title != "" && (strings.IndexByte(markers, title[0]) >= 0 || strings.IndexByte(markers, title[len(title)-1]) >= 0) {
+		title = strings.Trim(title, markers)
 	}
 	return start, title, url, nil
-}
-
-// singleSpaced reports whether s has no run of spaces and no other
-// white space (ASCII), so that collapsing it would change nothing.
-func singleSpaced(s string) bool {
-	for i := range len(s) {
-		switch c := s[i]; {
-		case c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' '):
-			return false
-		case c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c >= 0x80:
-			return false // non-ASCII may hold Unicode spaces: the slow way
-		}
-	}
-	return true
 }

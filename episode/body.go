@@ -3,6 +3,8 @@ package episode
 import (
 	"strings"
 	"unicode"
+
+	"github.com/castfeed/castfeed/internal/markdown"
 )
 
 // section is what a heading of the body starts.
@@ -22,7 +24,7 @@ const (
 // "Prepared  and Presented by".
 func sectionOf(heading string) section {
 	h := strings.TrimFunc(heading, func(r rune) bool { return !unicode.IsLetter(r) })
-	h = strings.ToLower(collapse(h))
+	h = strings.ToLower(markdown.Collapse(h))
 	switch h {
 	case "guests", "guest", "our guests", "special guests", "speakers", "invités", "invites":
 		return guests
@@ -297,18 +299,18 @@ func stripComments(s string, open bool) (string, bool) {
 // line allowed, images skipped), else the line as a plain name.
 func (p *parse) people(out []Person, item string, num int) []Person {
 	found := false
-	p.links = findLinks(p.links[:0], item)
+	p.links = markdown.Links(p.links[:0], item)
 	for _, l := range p.links {
-		if l.image {
+		if l.Image {
 			continue
 		}
-		if name := plain(l.text); name != "" {
-			out = append(out, Person{Name: name, URL: strings.TrimSpace(l.url), Line: num})
+		if name := markdown.Plain(l.Text); name != "" {
+			out = append(out, Person{Name: name, URL: strings.TrimSpace(l.URL), Line: num})
 			found = true
 		}
 	}
 	if !found {
-		if name := plain(item); name != "" && !strings.HasPrefix(item, "![") {
+		if name := markdown.Plain(item); name != "" && !strings.HasPrefix(item, "![") {
 			out = append(out, Person{Name: name, Line: num})
 		}
 	}
@@ -319,13 +321,13 @@ func (p *parse) people(out []Person, item string, num int) []Person {
 // http(s) URLs. A line without either is text, and not a link.
 func (p *parse) linksIn(out []Link, item string, num int) []Link {
 	found := false
-	p.links = findLinks(p.links[:0], item)
+	p.links = markdown.Links(p.links[:0], item)
 	for _, l := range p.links {
-		if l.image {
+		if l.Image {
 			continue
 		}
-		u := strings.TrimSpace(l.url)
-		t := plain(l.text)
+		u := strings.TrimSpace(l.URL)
+		t := markdown.Plain(l.Text)
 		if t == "" {
 			t = u
 		}
@@ -364,9 +366,9 @@ func (p *parse) linksIn(out []Link, item string, num int) []Link {
 // summary turns the intro's Markdown into plain text. HTML goes through
 // the strict policy, which also drops the content of script and style.
 func (r *Reader) summary(s string) string {
-	s = inline(s)
+	s = markdown.Strip(s)
 	if strings.IndexByte(s, '<') >= 0 {
 		s = r.strict.Sanitize(s)
 	}
-	return collapse(unescape(s))
+	return markdown.Collapse(markdown.Unescape(s))
 }

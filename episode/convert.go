@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/castfeed/castfeed/internal/markdown"
 )
 
 // knownKeys are the front-matter keys castfeed reads.
@@ -237,7 +239,7 @@ func (c *conv) title(ep *Episode) {
 		c.p.errorf(f.line, "write the episode's title after title:", "the title is empty")
 		return
 	}
-	ep.Title = collapse(s)
+	ep.Title = markdown.Collapse(s)
 	if t, changed := c.p.r.plainTitle(ep.Title); changed {
 		if t == "" {
 			c.p.errorf(f.line, "write the title in words; podcast apps show titles as plain text", "the title is only HTML markup")

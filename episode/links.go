@@ -11,6 +11,8 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+
+	"github.com/castfeed/castfeed/internal/markdown"
 )
 
 // linkProblem says what is wrong with a link's destination, and how to fix
@@ -68,25 +70,25 @@ func (p *parse) checkLinks(line string, num int, mail bool) string {
 	if strings.IndexByte(line, '[') < 0 {
 		return line
 	}
-	p.links = findLinks(p.links[:0], line)
+	p.links = markdown.Links(p.links[:0], line)
 	var b strings.Builder
 	from := 0
 	for _, l := range p.links {
-		problem, hint := linkProblem(l.url, mail && !l.image)
+		problem, hint := linkProblem(l.URL, mail && !l.Image)
 		if problem == "" {
 			continue
 		}
 		what := "it is shown as text"
-		if l.image {
+		if l.Image {
 			what = "the image is left out"
 		}
 		p.warnf(num, hint, "%s; %s", problem, what)
-		if l.image {
+		if l.Image {
 			continue
 		}
-		b.WriteString(line[from:l.start])
-		b.WriteString(l.text)
-		from = l.end
+		b.WriteString(line[from:l.Start])
+		b.WriteString(l.Text)
+		from = l.End
 	}
 	if from == 0 {
 		return line

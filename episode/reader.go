@@ -9,13 +9,15 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/castfeed/castfeed/diag"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	gmhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/castfeed/castfeed/diag"
+	"github.com/castfeed/castfeed/internal/markdown"
 )
 
 // Reader parses episode files. It holds the Markdown renderer and the HTML
@@ -85,7 +87,7 @@ type parse struct {
 	r     *Reader
 	name  string
 	diags diag.List
-	links []mdLink // scratch space for the links of one line
+	links []markdown.Link // scratch space for the links of one line
 }
 
 func (p *parse) errorf(line int, hint, format string, args ...any) {
@@ -257,7 +259,7 @@ func (r *Reader) plainTitle(t string) (string, bool) {
 	if !strings.ContainsAny(t, "<>") {
 		return t, false
 	}
-	clean := collapse(unescape(r.strict.Sanitize(t)))
+	clean := markdown.Collapse(markdown.Unescape(r.strict.Sanitize(t)))
 	return clean, clean != t
 }
 

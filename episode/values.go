@@ -2,7 +2,6 @@ package episode
 
 import (
 	"errors"
-	"html"
 	"math"
 	"strconv"
 	"strings"
@@ -327,28 +326,4 @@ func distance(a, b string) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
-}
-
-// collapse trims s and turns every run of white space into one space.
-func collapse(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ') || c >= utf8.RuneSelf {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	return strings.Join(strings.Fields(s), " ")
-}
-
-// unescape decodes HTML entities such as &amp;.
-func unescape(s string) string {
-	if strings.IndexByte(s, '&') < 0 {
-		return s
-	}
-	return html.UnescapeString(s)
 }

@@ -69,6 +69,9 @@ func printLastPublish(w io.Writer, stateDir string) error {
 	}
 	fmt.Fprintf(w, "last publish to %s: %s, %d uploaded (%d bytes), %d unchanged, %d deleted, %d unreferenced kept, %d requests in %s\n",
 		r.Target, r.Ended().UTC().Format("2006-01-02 15:04 UTC"), r.Uploaded, r.Bytes, r.Skipped, r.Deleted, r.Unreferenced, r.Requests, r.Duration.Round(time.Millisecond))
+	if !r.DeletionsDue.IsZero() {
+		fmt.Fprintf(w, "  objects no feed names are kept until %s (output.s3.delete_after)\n", r.DeletionsDue.UTC().Format("2006-01-02 15:04 UTC"))
+	}
 	if r.Error != "" {
 		fmt.Fprintf(w, "  it failed: %s\n", r.Error)
 	}

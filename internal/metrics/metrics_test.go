@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -107,5 +108,28 @@ func TestConcurrentUseAndHandler(t *testing.T) {
 	}
 	if c := fams["castfeed_http_requests_total"].GetMetric()[0].GetCounter().GetValue(); c != 8000 {
 		t.Errorf("castfeed_http_requests_total read back: %v, want 8000", c)
+	}
+}
+
+func TestRecordPublish(t *testing.T) {
+	r := NewRegistry()
+	m := New(r)
+	m.RecordPublish(3, 100, 2, 4096, 1500*time.Millisecond)
+	m.RecordPublish(1, 104, 0, 10, 200*time.Millisecond)
+	var b strings.Builder
+	r.WriteTo(&b)
+	fams := parseExposition(t, b.String())
+	objects := map[string]float64{}
+	for _, mt := range fams["castfeed_publish_objects_total"].GetMetric() {
+		objects[mt.GetLabel()[0].GetValue()] = mt.GetCounter().GetValue()
+	}
+	if want := map[string]float64{"uploaded": 4, "skipped": 204, "deleted": 2}; !maps.Equal(objects, want) {
+		t.Errorf("castfeed_publish_objects_total: %v, want %v", objects, want)
+	}
+	if v := fams["castfeed_publish_uploaded_bytes_total"].GetMetric()[0].GetCounter().GetValue(); v != 4106 {
+		t.Errorf("uploaded bytes %v, want 4106", v)
+	}
+	if h := fams["castfeed_publish_duration_seconds"].GetMetric()[0].GetHistogram(); h.GetSampleCount() != 2 || h.GetSampleSum() != 1.7 {
+		t.Errorf("publish durations %v", h)
 	}
 }

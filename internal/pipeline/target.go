@@ -18,6 +18,7 @@ type TargetOptions struct {
 	DryRun bool                // plan against the bucket, write nothing to it
 	Getenv func(string) string // where the storage keys are; nil: os.Getenv
 	Logger *slog.Logger
+	Now    func() time.Time // the clock of the grace period; nil: time.Now
 }
 
 // OpenTarget returns where output.target says the output folder is
@@ -52,6 +53,7 @@ func OpenTarget(cfg *config.Config, opt TargetOptions) (publish.Target, error) {
 		DigestCache:  filepath.Join(cfg.State.Dir, "s3-digests.json"),
 		DryRun:       opt.DryRun,
 		Logger:       opt.Logger,
+		Now:          opt.Now,
 	})
 }
 
@@ -65,6 +67,9 @@ type PublishRecord struct {
 
 const publishRecordFile = "publish.json"
 
+// errUnfinished is the record's error while a publish runs.
+const errUnfinished = "the publish did not finish (the process stopped during it)"
+
 // LastPublish reads the record of the last publish to the target; nil
 // when there was none.
 func LastPublish(stateDir string) (*PublishRecord, error) {
@@ -77,13 +82,14 @@ func LastPublish(stateDir string) (*PublishRecord, error) {
 
 // syncTarget publishes the output folder to opt.Target once the folder
 // holds the new version. A refresh that found nothing new syncs only if
-// the last sync to this target did not finish: the bucket then already
-// serves this version.
+// the last sync to this target did not finish, or kept unreferenced
+// objects now due for deletion: otherwise the bucket already serves this
+// version, and is not asked anything.
 func syncTarget(ctx context.Context, opt Options, log *slog.Logger, res *Result, upToDate bool) error {
 	t := opt.Target
 	if t == nil {
 		var err error
-		t, err = OpenTarget(opt.Config, TargetOptions{DryRun: opt.DryRun, Getenv: opt.Getenv, Logger: log})
+		t, err = OpenTarget(opt.Config, TargetOptions{DryRun: opt.DryRun, Getenv: opt.Getenv, Logger: log, Now: opt.Now})
 		if t == nil || err != nil {
 			return err
 		}
@@ -93,8 +99,28 @@ func syncTarget(ctx context.Context, opt Options, log *slog.Logger, res *Result,
 	if err != nil {
 		log.Warn("cannot read the last publish record; publishing to the target again", "error", err)
 	}
-	if upToDate && last != nil && last.Error == "" && !last.DryRun && last.Target == t.String() && !opt.DryRun {
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	if upToDate && last != nil && last.Error == "" && !last.DryRun && last.Target == t.String() && !opt.DryRun &&
+		(last.DeletionsDue.IsZero() || now().Before(last.DeletionsDue)) {
 		return nil
+	}
+	lock, err := publish.LockTarget(filepath.Join(dir, "publish.lock"))
+	if err != nil {
+		return fmt.Errorf("publish to %s: %w", t, err)
+	}
+	defer lock.Close()
+	record := filepath.Join(dir, publishRecordFile)
+	if !opt.DryRun {
+		// Until Sync returns, the record says the publish did not finish:
+		// a process killed meanwhile leaves it so, and the next refresh,
+		// even with nothing new, publishes again.
+		pending := PublishRecord{Report: publish.Report{Target: t.String(), Started: now()}, Error: errUnfinished}
+		if werr := writeJSON(record, pending); werr != nil {
+			return fmt.Errorf("save the publish record: %w", werr)
+		}
 	}
 	rep, err := t.Sync(ctx, publish.Source{Dir: opt.Config.Output.Dir, MediaDir: opt.Config.Media.Dir})
 	res.Publish = &rep
@@ -106,7 +132,7 @@ func syncTarget(ctx context.Context, opt Options, log *slog.Logger, res *Result,
 	if opt.DryRun {
 		return err // a plan, not a publish: the record stays
 	}
-	if werr := writeJSON(filepath.Join(dir, publishRecordFile), rec); werr != nil {
+	if werr := writeJSON(record, rec); werr != nil {
 		log.Warn("cannot save the publish record", "error", werr)
 	}
 	return err

@@ -2,6 +2,9 @@ package publish
 
 import (
 	"context"
+	"io"
+	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -39,8 +42,11 @@ type Report struct {
 	Deleted  int           `json:"deleted"`
 	// Unreferenced counts objects no version names any more, kept for
 	// apps holding an older feed until their grace period ends.
-	Unreferenced int   `json:"unreferenced"`
-	Bytes        int64 `json:"bytes"` // uploaded
+	Unreferenced int `json:"unreferenced"`
+	// DeletionsDue is when the first of those may be deleted: a refresh
+	// with nothing new publishes again from then on, to delete it.
+	DeletionsDue time.Time `json:"deletions_due,omitzero"`
+	Bytes        int64     `json:"bytes"` // uploaded
 	// Requests counts the requests made to the target.
 	Requests int `json:"requests"`
 	// Actions lists each upload and deletion, in the order made.
@@ -53,4 +59,14 @@ type Action struct {
 	Key    string // the file's name, slash-separated, relative to the version
 	Size   int64
 	Reason string // why: "new", "changed", "unreferenced since …"
+}
+
+// LockTarget takes the lock, in the file name, that keeps two castfeed
+// processes from publishing to a target at once (their manifests would
+// miss each other's uploads); Close releases it.
+func LockTarget(name string) (io.Closer, error) {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return nil, err
+	}
+	return lockFile(name)
 }

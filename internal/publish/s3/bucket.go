@@ -218,6 +218,7 @@ func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Repo
 	lap("plan")
 	rep.Skipped = len(files) - len(p.uploads)
 	rep.Unreferenced = p.unreferenced
+	rep.DeletionsDue = p.deletionsDue
 	slices.SortStableFunc(p.uploads, func(x, y upload) int { return phaseOf(x.f.key) - phaseOf(y.f.key) })
 	for _, u := range p.uploads {
 		rep.Actions = append(rep.Actions, publish.Action{Op: "upload", Key: u.f.key, Size: u.f.size, Reason: u.reason})
@@ -298,7 +299,9 @@ func phaseOf(name string) int {
 	switch {
 	case name == "feed.xml":
 		return 3
-	case name == "feed.json" || name == "feed.atom":
+	case name == "feed.json" || name == "feed.atom" || strings.HasPrefix(name, "archive/feed-"):
+		// The archive pages (feed.limit) name episodes too, and
+		// feed.xml links to them.
 		return 2
 	case path.Ext(name) == ".html":
 		return 1
@@ -323,6 +326,7 @@ type plan struct {
 	uploads      []upload
 	deletes      []removal
 	unreferenced int
+	deletionsDue time.Time  // when the first kept unreferenced object may go
 	mu           sync.Mutex // next.Objects, written by the uploads
 	next         *manifest
 }
@@ -356,8 +360,11 @@ func (b *Bucket) plan(files []file, remote map[string]object, now time.Time) *pl
 		}
 		p.next.Objects[key] = o
 		p.unreferenced++
-		if now.Sub(*o.Unreferenced) >= b.cfg.DeleteAfter {
+		due := o.Unreferenced.Add(b.cfg.DeleteAfter)
+		if !now.Before(due) {
 			p.deletes = append(p.deletes, removal{key, o.Size, *o.Unreferenced})
+		} else if p.deletionsDue.IsZero() || due.Before(p.deletionsDue) {
+			p.deletionsDue = due
 		}
 	}
 	slices.SortFunc(p.deletes, func(x, y removal) int { return strings.Compare(x.key, y.key) })

@@ -31,7 +31,8 @@
 // digest. Files are streamed from disk: up to 64 MiB in one PUT, larger
 // ones in parts of 16 MiB, so memory stays near Concurrency × 2 parts.
 //
-// Two castfeed processes must not publish to the same prefix at once:
-// each would still leave complete versions, but the manifest of one may
-// miss the other's uploads (costing uploads again, never a reader).
+// Two castfeed processes must not publish to the same prefix at once
+// (the pipeline holds a lock in state.dir for it): each would still leave
+// complete versions, but the manifest of one might miss the other's
+// uploads, costing uploads again, never a reader.
 package s3

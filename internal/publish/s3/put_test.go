@@ -33,3 +33,25 @@ func TestPutRefusesAChangedFile(t *testing.T) {
 		t.Fatalf("put of a changed file: %v; want ErrChanged", err)
 	}
 }
+
+func TestPhaseOf(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		phase int
+	}{
+		{"media/episode-0001.mp3", 0},
+		{"episodes/episode-0001/chapters.json", 0},
+		{"cover.png", 0},
+		{"index.html", 1},
+		{"episodes/episode-0001/index.html", 1},
+		{"feed.json", 2},
+		{"feed.atom", 2},
+		{"archive/feed-0001.xml", 2},
+		{"archive/feed-0002.atom", 2},
+		{"feed.xml", 3},
+	} {
+		if got := phaseOf(tc.name); got != tc.phase {
+			t.Errorf("phaseOf(%q) = %d; want %d", tc.name, got, tc.phase)
+		}
+	}
+}

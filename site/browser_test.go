@@ -166,7 +166,10 @@ const audioJS = `document.querySelector('audio[data-player]')`
 func TestBrowser(t *testing.T) {
 	s := exampleShow(t)
 	ctx := browser(t)
-	player := s.url + "/episodes/episode-0090/"
+	// The pages link index.html by name; castfeed serve also serves a
+	// folder's index.html, as the other subtests' URLs show.
+	playerDir := s.url + "/episodes/episode-0090/"
+	player := playerDir + "index.html"
 
 	t.Run("every page loads without errors", func(t *testing.T) {
 		tb := newTab(t, ctx)
@@ -259,7 +262,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("the embed's toggles show the lists", func(t *testing.T) {
 		tb := newTab(t, ctx)
-		tb.open(t, player+"embed.html")
+		tb.open(t, playerDir+"embed.html")
 		visible := `[document.getElementById('chapter-list').checkVisibility(), document.getElementById('transcript-text').checkVisibility()].join(' ')`
 		if got := eval[string](t, tb, visible); got != "false false" {
 			t.Errorf("chapters and transcript visible at first: %s, want both folded", got)
@@ -270,7 +273,7 @@ func TestBrowser(t *testing.T) {
 		if got := eval[string](t, tb, visible+` + ' ' + document.querySelector('button[aria-controls="chapter-list"]').getAttribute('aria-expanded')`); got != "true false true" {
 			t.Errorf("after the Chapters toggle: %s, want chapters shown, transcript folded, aria-expanded true", got)
 		}
-		tb.noProblems(t, player+"embed.html")
+		tb.noProblems(t, playerDir+"embed.html")
 	})
 
 	t.Run("an Arabic episode reads right to left", func(t *testing.T) {
@@ -291,7 +294,7 @@ func TestBrowser(t *testing.T) {
 		if _, err := chromedp.Call(tb.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 			t.Fatal(err)
 		}
-		for _, p := range []string{player, player + "embed.html"} {
+		for _, p := range []string{player, playerDir + "embed.html"} {
 			tb.open(t, p)
 			got := eval[string](t, tb, `[document.querySelectorAll('[data-chapters] li a[href^="#t="]').length, document.querySelectorAll('[data-cues] p').length, document.querySelector('[data-chapters]').checkVisibility(), document.querySelector('[data-cues]').checkVisibility(), document.querySelector('audio').checkVisibility()].join(' ')`)
 			if got != "5 5 true true true" {

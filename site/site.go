@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -340,7 +339,7 @@ func (s *Site) newPage(root, rel string) *page {
 // EpisodePages returns ep's page and its compact player for iframes.
 func (s *Site) EpisodePages(ep *Episode) ([]File, error) {
 	dirName := "episodes/" + ep.Slug + "/"
-	p := s.newPage("../../", dirName)
+	p := s.newPage("../../", dirName+"index.html")
 	if ep.Language != "" {
 		p.Lang, p.Dir = ep.Language, dir(ep.Language)
 	}
@@ -417,11 +416,11 @@ func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 	}
 	out := make([]File, 0, pages)
 	for n := 1; n <= pages; n++ {
-		root, rel := "", ""
+		root := ""
 		if n > 1 {
-			root, rel = "../../", path.Dir(name(n))+"/"
+			root = "../../"
 		}
-		p := s.newPage(root, rel)
+		p := s.newPage(root, name(n))
 		p.Show = &show
 		p.Title = s.show.Title
 		if n > 1 {
@@ -437,14 +436,12 @@ func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 		}
 		p.Number = n
 		p.Foot = s.foot
+		// Links name index.html: object storage serves no folder.
 		if n > 1 {
-			p.Prev = root + strings.TrimSuffix(name(n-1), "index.html")
-			if p.Prev == "" {
-				p.Prev = "./"
-			}
+			p.Prev = root + name(n-1)
 		}
 		if n < pages {
-			p.Next = root + strings.TrimSuffix(name(n+1), "index.html")
+			p.Next = root + name(n+1)
 		}
 		data, err := s.execute("index.html", p)
 		if err != nil {

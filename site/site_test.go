@@ -208,9 +208,9 @@ func TestPagination(t *testing.T) {
 		prev, next   string
 		stylesheetAt string
 	}{
-		{"index.html", "Episode 103", "Episode 54", PerPage, "", `href="page/2/"`, `href="assets/`},
-		{"page/2/index.html", "Episode 53", "Episode 4", PerPage, `href="../../"`, `href="../../page/3/"`, `href="../../assets/`},
-		{"page/3/index.html", "Episode 3", "Episode 1", 3, `href="../../page/2/"`, "", `href="../../assets/`},
+		{"index.html", "Episode 103", "Episode 54", PerPage, "", `href="page/2/index.html"`, `href="assets/`},
+		{"page/2/index.html", "Episode 53", "Episode 4", PerPage, `href="../../index.html"`, `href="../../page/3/index.html"`, `href="../../assets/`},
+		{"page/3/index.html", "Episode 3", "Episode 1", 3, `href="../../page/2/index.html"`, "", `href="../../assets/`},
 	} {
 		page := string(files[tc.name])
 		if page == "" {
@@ -280,7 +280,7 @@ func TestEpisodePage(t *testing.T) {
 		`<link rel="alternate" type="application/rss+xml" title="Hallway Track" href="https://example.org/show/feed.xml">`,
 		`<meta property="og:audio" content="https://example.org/media/episode-0003.mp3">`,
 		`<meta name="twitter:card" content="summary">`,
-		`<link rel="canonical" href="https://example.org/show/episodes/episode-0003/">`,
+		`<link rel="canonical" href="https://example.org/show/episodes/episode-0003/index.html">`,
 		`<audio controls preload="metadata" src="https://example.org/media/episode-0003.mp3" data-player>`,
 		`<li data-start="1500.5"><a href="#t=1500.5"><time datetime="PT1500.5S" dir="ltr">25:00</time>`,
 		`<b class="speaker" dir="auto">Karim:</b>`,

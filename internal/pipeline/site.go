@@ -49,7 +49,7 @@ func (s *show) startSite() error {
 // showLink is the channel's <link>: podcast.link, else the site.
 func (s *show) showLink() string {
 	if s.cfg.Podcast.Link == "" && s.cfg.Site.Enabled {
-		return s.url("")
+		return s.url("index.html")
 	}
 	return s.cfg.Podcast.Link
 }
@@ -60,7 +60,8 @@ func (s *show) episodePages(it *item, ep *episode.Episode, fi *feed.Item, cs []c
 	if s.pages == nil {
 		return nil, nil
 	}
-	fi.Link = s.url("episodes", it.slug, "")
+	// index.html by name: object storage behind a CDN serves no folder.
+	fi.Link = s.url("episodes", it.slug, "index.html")
 	page := &site.Episode{
 		Slug: it.slug, Title: fi.Title, PubDate: fi.PubDate,
 		Duration: fi.Duration, Summary: fi.Summary, NotesHTML: fi.ContentHTML, Image: fi.Image,

@@ -56,7 +56,7 @@ func TestSiteLinks(t *testing.T) {
 		link, want string
 	}{
 		{"https://hallwaytrack.example.org", "https://hallwaytrack.example.org"},
-		{"", "http://localhost:8080/"},
+		{"", "http://localhost:8080/index.html"},
 	} {
 		opt := exampleShow(t)
 		opt.Config.Podcast.Link = tc.link
@@ -66,7 +66,7 @@ func TestSiteLinks(t *testing.T) {
 			t.Errorf("podcast.link %q: channel link %q, want %q", tc.link, f.Link, tc.want)
 		}
 		for _, it := range f.Items {
-			if want := "http://localhost:8080/episodes/" + it.GUID + "/"; it.Link != want {
+			if want := "http://localhost:8080/episodes/" + it.GUID + "/index.html"; it.Link != want {
 				t.Errorf("item %s links %q, want its page %q", it.GUID, it.Link, want)
 			}
 			if _, err := os.Stat(filepath.Join(opt.Config.Output.Dir, "episodes", it.GUID, "index.html")); err != nil {

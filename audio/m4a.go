@@ -311,6 +311,12 @@ type piece struct {
 	newData int64 // where its payload lands in the output
 }
 
+// embedM4A writes src with tags and chapters: the old chapters and tags
+// go (removeOldChapters), ours come into udta and a chapter track, the
+// chunk offsets follow the boxes (chunkTables, layout), and the file is
+// written with the media copied byte for byte (writeM4A). What is left
+// here is the edit of moov itself, step by step in the order of the
+// file's boxes, which reads best in one place.
 func embedM4A(dst io.WriteSeeker, src io.ReaderAt, size int64, tags Tags, chs []Chapter) (Info, error) {
 	if err := checkTags(tags); err != nil {
 		return Info{}, err
@@ -332,37 +338,12 @@ func embedM4A(dst io.WriteSeeker, src io.ReaderAt, size int64, tags Tags, chs []
 		return Info{}, corrupt("mvhd has time scale 0")
 	}
 
-	// Old chapters go: the tracks other tracks name as chapters, the
-	// references to them, and the chpl and iTunes metadata in udta.
-	chapterIDs := map[uint32]bool{}
-	for _, ti := range all {
-		if chap := ti.box.path("tref", "chap"); chap != nil && chap.leaf {
-			for i := 0; i+4 <= len(chap.data); i += 4 {
-				chapterIDs[binary.BigEndian.Uint32(chap.data[i:])] = true
-			}
-		}
-	}
+	// Old chapters go (their tracks, the references to them), and the
+	// chpl and iTunes metadata in udta below.
+	removeOldChapters(moov, all)
 	maxID := binary.BigEndian.Uint32(mvhd.data[nextIDAt:])
 	for _, ti := range all {
 		maxID = max(maxID, ti.id+1)
-	}
-	moov.drop(func(b *box) bool {
-		if b.typ != "trak" || b.leaf {
-			return false
-		}
-		ti, _ := readTrack(b)
-		return ti.handler != "soun" && chapterIDs[ti.id]
-	})
-	for _, c := range moov.children {
-		if c.typ != "trak" || c.leaf {
-			continue
-		}
-		if tref := c.child("tref"); tref != nil && !tref.leaf {
-			tref.drop(func(b *box) bool { return b.typ == "chap" })
-			if len(tref.children) == 0 {
-				c.drop(func(b *box) bool { return b == tref })
-			}
-		}
 	}
 	udta := moov.child("udta")
 	if udta == nil || udta.leaf {
@@ -410,8 +391,63 @@ func embedM4A(dst io.WriteSeeker, src io.ReaderAt, size int64, tags Tags, chs []
 		moov.drop(func(b *box) bool { return b == udta })
 	}
 
-	// Every chunk offset of every remaining track moves with the box it
-	// points into.
+	tables, err := chunkTables(moov)
+	if err != nil {
+		return Info{}, err
+	}
+
+	if chapterTrak != nil {
+		moov.children = append(moov.children, chapterTrak)
+		stco := chapterTrak.path("mdia", "minf", "stbl", "stco")
+		tables = append(tables, chunkTable{box: stco, orig: []uint64{0}, chapters: true})
+	}
+
+	head, pieces, err := layout(src, tops, moov, tables)
+	if err != nil {
+		return Info{}, err
+	}
+
+	n, err := writeM4A(dst, src, head, moov, pieces, samples)
+	if err != nil {
+		return Info{}, err
+	}
+	return Info{Duration: d, Size: n}, nil
+}
+
+// removeOldChapters drops the source's chapters: the tracks other tracks
+// name as chapters, and the references to them.
+func removeOldChapters(moov *box, all []trackInfo) {
+	chapterIDs := map[uint32]bool{}
+	for _, ti := range all {
+		if chap := ti.box.path("tref", "chap"); chap != nil && chap.leaf {
+			for i := 0; i+4 <= len(chap.data); i += 4 {
+				chapterIDs[binary.BigEndian.Uint32(chap.data[i:])] = true
+			}
+		}
+	}
+	moov.drop(func(b *box) bool {
+		if b.typ != "trak" || b.leaf {
+			return false
+		}
+		ti, _ := readTrack(b)
+		return ti.handler != "soun" && chapterIDs[ti.id]
+	})
+	for _, c := range moov.children {
+		if c.typ != "trak" || c.leaf {
+			continue
+		}
+		if tref := c.child("tref"); tref != nil && !tref.leaf {
+			tref.drop(func(b *box) bool { return b.typ == "chap" })
+			if len(tref.children) == 0 {
+				c.drop(func(b *box) bool { return b == tref })
+			}
+		}
+	}
+}
+
+// chunkTables returns the chunk offset tables (stco, co64) of every track
+// of moov: every offset moves with the box it points into.
+func chunkTables(moov *box) ([]chunkTable, error) {
 	var tables []chunkTable
 	for _, c := range moov.children {
 		if c.typ != "trak" || c.leaf {
@@ -425,31 +461,29 @@ func embedM4A(dst io.WriteSeeker, src io.ReaderAt, size int64, tags Tags, chs []
 			if t.typ == "stco" || t.typ == "co64" {
 				ct, err := readChunkTable(t)
 				if err != nil {
-					return Info{}, err
+					return nil, err
 				}
 				tables = append(tables, ct)
 			}
 		}
 	}
 
-	if chapterTrak != nil {
-		moov.children = append(moov.children, chapterTrak)
-		stco := chapterTrak.path("mdia", "minf", "stbl", "stco")
-		tables = append(tables, chunkTable{box: stco, orig: []uint64{0}, chapters: true})
-	}
+	return tables, nil
+}
 
-	// The output: ftyp, the new moov (before the media, so players start
-	// at once), the source's other boxes in order, then the chapter
-	// samples. free/skip padding is dropped.
-	var head []byte
-	var pieces []piece
+// layout places the output: ftyp, the new moov (before the media, so
+// players start at once), the source's other boxes in order, then the
+// chapter samples; free/skip padding is dropped. It rewrites the chunk
+// offsets for those places, again while widening a table to co64 moves
+// what follows it.
+func layout(src io.ReaderAt, tops []topBox, moov *box, tables []chunkTable) (head []byte, pieces []piece, err error) {
 	for _, t := range tops {
 		switch t.typ {
 		case "ftyp":
 			if head == nil && t.size <= 4096 {
 				head = make([]byte, t.size)
 				if _, err := src.ReadAt(head, t.off); err != nil {
-					return Info{}, err
+					return nil, nil, err
 				}
 			}
 		case "moov", "free", "skip", "wide":
@@ -477,7 +511,7 @@ func embedM4A(dst io.WriteSeeker, src io.ReaderAt, size int64, tags Tags, chs []
 		for i := range tables {
 			offs, err := remap(tables[i], pieces, chapterData)
 			if err != nil {
-				return Info{}, err
+				return nil, nil, err
 			}
 			grew = tables[i].write(offs) || grew
 		}
@@ -485,37 +519,42 @@ func embedM4A(dst io.WriteSeeker, src io.ReaderAt, size int64, tags Tags, chs []
 			break
 		}
 		if pass > 2 {
-			return Info{}, corrupt("chunk offsets do not settle")
+			return nil, nil, corrupt("chunk offsets do not settle")
 		}
 	}
 
-	// The moov is written box by box, not built whole: with the one read
-	// in, a long episode's sample tables would be in memory twice.
+	return head, pieces, nil
+}
+
+// writeM4A writes the laid-out file and returns its size. The moov is
+// written box by box, not built whole: with the one read in, a long
+// episode's sample tables would be in memory twice.
+func writeM4A(dst io.Writer, src io.ReaderAt, head []byte, moov *box, pieces []piece, samples []byte) (int64, error) {
 	bw := bufio.NewWriterSize(dst, 64<<10)
 	bw.Write(head)
 	moov.writeTo(bw)
 	if err := bw.Flush(); err != nil {
-		return Info{}, err
+		return 0, err
 	}
 	n := int64(len(head)) + moov.size()
 	for _, p := range pieces {
 		if _, err := dst.Write(p.header); err != nil {
-			return Info{}, err
+			return 0, err
 		}
 		body := p.top.size - p.top.hdr
 		if err := copyRange(dst, src, p.top.payload(), body); err != nil {
-			return Info{}, err
+			return 0, err
 		}
 		n += int64(len(p.header)) + body
 	}
 	if samples != nil {
 		mdat := append(appendBoxHeader(nil, "mdat", int64(8+len(samples))), samples...)
 		if _, err := dst.Write(mdat); err != nil {
-			return Info{}, err
+			return 0, err
 		}
 		n += int64(len(mdat))
 	}
-	return Info{Duration: d, Size: n}, nil
+	return n, nil
 }
 
 // remap returns the table's offsets in the output. An offset outside

@@ -244,35 +244,78 @@ func (s *Syncer) decide(st *state, now time.Time, halted error) (fetch bool, why
 	return true, nil
 }
 
+// one keeps one episode's transcript: a local caption file wins; else the
+// state decides (decide) whether YouTube is asked now, and the answer is
+// recorded (record).
 func (s *Syncer) one(ctx context.Context, req Request, halted *atomic.Pointer[error]) Result {
 	log := s.logger().With("episode", req.Slug)
-	res := Result{Slug: req.Slug}
 	if !validSlug(req.Slug) {
-		res.Outcome, res.Err = OutcomeFailed, fmt.Errorf("episode slug %q cannot name a file", req.Slug)
+		return Result{Slug: req.Slug, Outcome: OutcomeFailed, Err: fmt.Errorf("episode slug %q cannot name a file", req.Slug)}
+	}
+	res, localErr, found := s.fromLocal(req, log)
+	if found {
 		return res
-	}
-
-	var langs []string
-	if s.Fetcher != nil {
-		langs = s.Fetcher.Languages
-	}
-	var localErr error
-	if path, lang, ok := findLocal(req.EpisodeDir, req.Slug, langs); ok {
-		t, err := readLocal(path, lang)
-		if err == nil {
-			res.Transcript, res.Source, res.Outcome = t, path, OutcomeLocal
-			return res
-		}
-		// A broken local file is the author's to fix; meanwhile publish
-		// what YouTube has, if anything.
-		log.Warn("local transcript unreadable", "file", path, "error", err)
-		localErr = err
 	}
 	if req.VideoID == "" {
 		res.Outcome, res.Err = OutcomeNone, localErr
 		return res
 	}
+	path, st := s.stateFor(req, log)
+	var prev *Transcript
+	if st.Transcript != nil {
+		prev = st.Transcript.transcript()
+		res.Transcript, res.Source = prev, "state"
+	}
+	now := s.now()
+	var stop error
+	if h := halted.Load(); h != nil {
+		stop = *h
+	}
+	if fetch, why := s.decide(st, now, stop); !fetch {
+		return s.deferred(res, st, prev, errors.Join(why, localErr), localErr, now)
+	}
+	t, source, err := s.Fetcher.Fetch(ctx, req.VideoID)
+	if ctx.Err() != nil {
+		// Shutting down: not the video's fault, so no backoff is recorded.
+		res.Outcome, res.Err = OutcomeDeferred, ctx.Err()
+		return res
+	}
+	res = s.record(res, st, req, t, source, err, localErr, now, halted, log, prev != nil)
+	if err := saveState(path, st); err != nil {
+		// The transcript is still good for this build; only the memory of
+		// it is lost, and the next run fetches again.
+		log.Error("save transcript state", "file", path, "error", err)
+		res.Err = errors.Join(res.Err, err)
+	}
+	return res
+}
 
+// fromLocal reads the episode's own caption file, if it has a readable
+// one (found). A broken one is reported in localErr and the episode goes
+// on to YouTube: the author fixes the file, and meanwhile listeners get
+// what YouTube has.
+func (s *Syncer) fromLocal(req Request, log *slog.Logger) (res Result, localErr error, found bool) {
+	res = Result{Slug: req.Slug}
+	var langs []string
+	if s.Fetcher != nil {
+		langs = s.Fetcher.Languages
+	}
+	path, lang, ok := findLocal(req.EpisodeDir, req.Slug, langs)
+	if !ok {
+		return res, nil, false
+	}
+	t, err := readLocal(path, lang)
+	if err != nil {
+		log.Warn("local transcript unreadable", "file", path, "error", err)
+		return res, err, false
+	}
+	res.Transcript, res.Source, res.Outcome = t, path, OutcomeLocal
+	return res, nil, true
+}
+
+// stateFor loads what the state folder remembers of the episode, for its
+// current video: a changed video starts afresh.
+func (s *Syncer) stateFor(req Request, log *slog.Logger) (string, *state) {
 	path := filepath.Join(s.StateDir, req.Slug+".json")
 	st, err := loadState(path)
 	if err != nil {
@@ -285,73 +328,56 @@ func (s *Syncer) one(ctx context.Context, req Request, halted *atomic.Pointer[er
 		}
 		st = &state{VideoID: req.VideoID}
 	}
-	var prev *Transcript
-	if st.Transcript != nil {
-		prev = st.Transcript.transcript()
-		res.Transcript, res.Source = prev, "state"
-	}
-	now := s.now()
+	return path, st
+}
 
-	recheck := orDefault(s.RecheckAuto, 30*24*time.Hour)
-	deferred := func(why error) Result {
-		res.Outcome, res.Err, res.Retry = OutcomeDeferred, errors.Join(why, localErr), st.NextAttempt
-		if prev != nil {
-			res.Outcome, res.Err = OutcomeCached, localErr
-		}
-		switch {
-		case prev != nil && prev.Kind != Automatic && st.Failures == 0:
-			// Uploaded captions do not change: never again.
-		case !st.NextAttempt.IsZero():
-			res.Next = st.NextAttempt
-		case prev != nil:
-			res.Next = st.FetchedAt.Add(recheck)
-		default:
-			res.Next = now // never asked yet (offline, or halted this run)
-		}
-		return res
+// deferred is the result of not asking YouTube now (why): the transcript
+// kept before, if any, and when a later refresh should ask.
+func (s *Syncer) deferred(res Result, st *state, prev *Transcript, why, localErr error, now time.Time) Result {
+	res.Outcome, res.Err, res.Retry = OutcomeDeferred, why, st.NextAttempt
+	if prev != nil {
+		res.Outcome, res.Err = OutcomeCached, localErr
 	}
-	var stop error
-	if h := halted.Load(); h != nil {
-		stop = *h
+	switch {
+	case prev != nil && prev.Kind != Automatic && st.Failures == 0:
+		// Uploaded captions do not change: never again.
+	case !st.NextAttempt.IsZero():
+		res.Next = st.NextAttempt
+	case prev != nil:
+		res.Next = st.FetchedAt.Add(orDefault(s.RecheckAuto, 30*24*time.Hour))
+	default:
+		res.Next = now // never asked yet (offline, or halted this run)
 	}
-	if fetch, why := s.decide(st, now, stop); !fetch {
-		return deferred(why)
-	}
+	return res
+}
 
-	t, source, err := s.Fetcher.Fetch(ctx, req.VideoID)
-	if ctx.Err() != nil {
-		// Shutting down: not the video's fault, so no backoff is recorded.
-		res.Outcome, res.Err = OutcomeDeferred, ctx.Err()
-		return res
-	}
+// record puts YouTube's answer into st and res: a transcript, or a
+// failure with its backoff. A block or an unreachable YouTube halts the
+// rest of the run (halted), so that no other episode asks.
+func (s *Syncer) record(res Result, st *state, req Request, t *Transcript, source string, err, localErr error, now time.Time,
+	halted *atomic.Pointer[error], log *slog.Logger, kept bool) Result {
 	st.Version, st.LastAttempt = stateVersion, now
 	if err == nil {
 		st.FetchedAt, st.Source, st.Failures, st.NextAttempt, st.LastError = now, source, 0, time.Time{}, ""
 		st.LastOutcome, st.Transcript = OutcomeFetched, toStored(t)
 		res.Transcript, res.Source, res.Outcome = t, source, OutcomeFetched
 		if t.Kind == Automatic {
-			res.Next = now.Add(recheck)
+			res.Next = now.Add(orDefault(s.RecheckAuto, 30*24*time.Hour))
 		}
 		log.Info("transcript fetched", "video_id", req.VideoID, "source", source, "language", t.Language, "kind", t.Kind, "cues", len(t.Cues))
-	} else {
-		st.Failures++
-		st.NextAttempt = now.Add(s.backoff(st.Failures))
-		st.LastError = err.Error()
-		res.Outcome = outcomeOf(err)
-		st.LastOutcome = res.Outcome
-		res.Err, res.Retry, res.Next = errors.Join(err, localErr), st.NextAttempt, st.NextAttempt
-		if errors.Is(err, ErrBlocked) || errors.Is(err, ErrUnreachable) {
-			halted.CompareAndSwap(nil, &err)
-		}
-		log.Warn("transcript fetch failed", "video_id", req.VideoID, "outcome", res.Outcome,
-			"failures", st.Failures, "retry_at", st.NextAttempt, "kept_previous", prev != nil, "error", err)
+		return res
 	}
-	if err := saveState(path, st); err != nil {
-		// The transcript is still good for this build; only the memory of
-		// it is lost, and the next run fetches again.
-		log.Error("save transcript state", "file", path, "error", err)
-		res.Err = errors.Join(res.Err, err)
+	st.Failures++
+	st.NextAttempt = now.Add(s.backoff(st.Failures))
+	st.LastError = err.Error()
+	res.Outcome = outcomeOf(err)
+	st.LastOutcome = res.Outcome
+	res.Err, res.Retry, res.Next = errors.Join(err, localErr), st.NextAttempt, st.NextAttempt
+	if errors.Is(err, ErrBlocked) || errors.Is(err, ErrUnreachable) {
+		halted.CompareAndSwap(nil, &err)
 	}
+	log.Warn("transcript fetch failed", "video_id", req.VideoID, "outcome", res.Outcome,
+		"failures", st.Failures, "retry_at", st.NextAttempt, "kept_previous", kept, "error", err)
 	return res
 }
 

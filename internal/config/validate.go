@@ -17,7 +17,9 @@ import (
 )
 
 // Validate checks every setting and returns all problems at once, joined,
-// each a *FieldError naming its key and line.
+// each a *FieldError naming its key and line. It is one flat list of
+// checks, a few lines a key in the order of the config reference, so
+// that a key's rule is found by its name; split, it would only scatter.
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(key, format string, args ...any) {

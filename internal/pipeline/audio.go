@@ -165,7 +165,10 @@ func digestOf(t audio.Tags, coverSum string, chs []audio.Chapter) string {
 }
 
 // tagAudio makes the item's enclosure a tagged copy of its audio when media.dir
-// has an MP3 or M4A for it, and says what went wrong when it cannot.
+// has an MP3 or M4A for it, and says what went wrong when it cannot. Its
+// length is the decision table of a copy (cached, remade, or kept at the
+// last good one when the source is bad), kept together so that the
+// policy reads as one.
 func (s *show) tagAudio(ctx context.Context, it *item, l *loaded) diag.List {
 	ep := l.ep
 	if ep.Audio != "" {

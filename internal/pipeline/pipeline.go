@@ -75,7 +75,11 @@ type Result struct {
 // episodes, changed guids); --force overrides it.
 var ErrRefused = errors.New("refresh refused")
 
-// Run performs one refresh.
+// Run performs one refresh. It is long because it is the refresh itself,
+// read top to bottom: each stage is a call (read, transcripts, items,
+// safety, publish, state), and what stays here is the order of the stages
+// and what each failure means for the published feed, which a reader
+// should see in one place.
 func Run(ctx context.Context, opt Options) (*Result, error) {
 	cfg := opt.Config
 	log := opt.Logger
@@ -257,7 +261,15 @@ func (s *show) publish(ctx context.Context, items []item) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	defer tx.Abort()
+	defer func() {
+		if ctx.Err() != nil {
+			// Stopping must not wait for the partial folder to be
+			// deleted; the next refresh's Begin removes it.
+			tx.Abandon()
+			return
+		}
+		tx.Abort()
+	}()
 	if img := s.cfg.Podcast.Image; img != "" && !strings.Contains(img, "://") {
 		data, err := os.ReadFile(img)
 		if err != nil {

@@ -362,6 +362,18 @@ func (t *Tx) Abort() {
 	}
 }
 
+// Abandon is Abort without removing the partly written new version: a
+// build stopped by a signal returns at once instead of deleting a folder
+// of maybe 300,000 files first, and the next Begin removes it as the
+// leftover of an interrupted build (IsTemp tells a server not to serve
+// it). The published folder is untouched.
+func (t *Tx) Abandon() {
+	if !t.done {
+		t.done = true
+		t.lock.Close()
+	}
+}
+
 func (t *Tx) finish() {
 	t.done = true
 	if t.tmp != "" {

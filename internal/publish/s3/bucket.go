@@ -175,7 +175,9 @@ func (b *Bucket) objectKey(name string) string {
 }
 
 // Sync makes the bucket serve src; see the package comment for the order
-// and the promises.
+// and the promises. The order is the promise (media, pages, feeds,
+// feed.xml, manifest, then deletions), so the phases stay in sequence
+// here rather than behind calls that would hide it.
 func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Report, err error) {
 	start := b.now()
 	began := time.Now()

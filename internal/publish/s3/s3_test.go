@@ -40,6 +40,7 @@ var wantKinds = []struct{ suffix, contentType, cacheControl string }{
 	{".json", "application/json; charset=utf-8", "public, max-age=3600"},
 	{".png", "image/png", "public, max-age=86400"},
 	{".mp3", "audio/mpeg", "public, max-age=86400"},
+	{".m4a", "audio/mp4", "public, max-age=86400"},
 }
 
 func wantKind(key string) (contentType, cacheControl string) {
@@ -218,7 +219,7 @@ func TestRemovedEpisodeKeptForTheGracePeriod(t *testing.T) {
 	if err := os.Remove(filepath.Join(s.opt.Config.Episodes.Dir, "episode-0006.md")); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Remove(filepath.Join(s.opt.Config.Media.Dir, "episode-0006.mp3")); err != nil {
+	if err := os.Remove(filepath.Join(s.opt.Config.Media.Dir, "episode-0006.m4a")); err != nil {
 		t.Fatal(err)
 	}
 	s.build()
@@ -230,7 +231,7 @@ func TestRemovedEpisodeKeptForTheGracePeriod(t *testing.T) {
 		}
 	}
 	slices.Sort(gone)
-	if !slices.Contains(gone, "media/episode-0006.mp3") {
+	if !slices.Contains(gone, "media/episode-0006.m4a") {
 		t.Fatalf("files gone: %v; want the removed episode's audio among them", gone)
 	}
 	mc := client(t, g)
@@ -355,7 +356,7 @@ func addEpisode(t testing.TB, s *show, slug string) {
 	if err := os.WriteFile(filepath.Join(cfg.Episodes.Dir, slug+".md"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	audio, err := os.ReadFile(filepath.Join(cfg.Media.Dir, "episode-0006.mp3"))
+	audio, err := os.ReadFile(filepath.Join(cfg.Media.Dir, "episode-0004.mp3"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,7 @@ type Config struct {
 	State       State       `yaml:"state"`
 	Serve       Serve       `yaml:"serve"`
 	Log         Log         `yaml:"log"`
+	Site        Site        `yaml:"site"`
 
 	// file is the parsed document, kept to give Validate line numbers.
 	file *ast.File
@@ -199,7 +200,8 @@ func Default() *Config {
 			RefreshTokenEnv: "CASTFEED_REFRESH_TOKEN",
 			MaxShrink:       0.10,
 		},
-		Log: Log{Level: "info", Format: "text"},
+		Log:  Log{Level: "info", Format: "text"},
+		Site: Site{Enabled: true},
 	}
 }
 

@@ -39,8 +39,11 @@ func (c *Config) Validate() error {
 			bad(f.key, "is required")
 		}
 	}
-	if err := checkHTTPURL(p.Link); err != nil {
-		bad("podcast.link", "%v; the show's web page, e.g. https://example.com", err)
+	// Without a link of its own, the show's page is the site's.
+	if p.Link != "" || !c.Site.Enabled {
+		if err := checkHTTPURL(p.Link); err != nil {
+			bad("podcast.link", "%v; the show's web page, e.g. https://example.com", err)
+		}
 	}
 	if err := checkHTTPURL(p.BaseURL); err != nil {
 		bad("podcast.base_url", "%v; the public URL where the output folder is served, e.g. https://feeds.example.com/show", err)
@@ -151,6 +154,7 @@ func (c *Config) Validate() error {
 	if c.Serve.MaxShrink < 0 || c.Serve.MaxShrink > 1 {
 		bad("serve.max_shrink", "%v must be a share between 0 and 1, e.g. 0.1 for 10%%", c.Serve.MaxShrink)
 	}
+	c.validateSite(bad)
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
 		bad("log.level", "%q must be debug, info, warn or error", c.Log.Level)
 	}

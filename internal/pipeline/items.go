@@ -78,7 +78,11 @@ func (s *show) complete(it *item) (fi feed.Item, cs []chapters.Chapter, files []
 	}
 	files, tags, cacheable := s.transcriptFiles(it.slug, ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset)))
 	fi.Transcripts = tags
-	return fi, l.chapters, files, cacheable, nil
+	pages, err := s.episodePages(it, ep, &fi, l.chapters)
+	if err != nil {
+		return feed.Item{}, nil, nil, false, err
+	}
+	return fi, l.chapters, append(files, pages...), cacheable, nil
 }
 
 // checkEvery is how many episodes, items or files a loop handles between

@@ -258,6 +258,7 @@ type show struct {
 	reader      *episode.Reader // without HTML; see complete
 	transcripts map[string]*episodeTranscript
 	outcomes    map[string]int
+	pages       *pages     // nil: no site (site.enabled off)
 	media       mediaIndex // media.dir, listed once; nil until then
 	salt        [32]byte   // see itemSalt
 	cache       *itemCache // encoded items; nil: none
@@ -290,7 +291,13 @@ func (s *show) publish(ctx context.Context, items []item) (bool, error) {
 			return false, err
 		}
 	}
+	if err := s.startSite(); err != nil {
+		return false, err
+	}
 	if err := s.writeFeeds(ctx, tx, s.podcast(), items); err != nil {
+		return false, err
+	}
+	if err := s.writeSite(tx); err != nil {
 		return false, err
 	}
 	return tx.Commit()
@@ -302,7 +309,7 @@ func (s *show) podcast() *feed.Podcast {
 	p := &feed.Podcast{
 		Title:       c.Title,
 		Description: c.Description,
-		Link:        c.Link,
+		Link:        s.showLink(),
 		Language:    c.Language,
 		Copyright:   c.Copyright,
 		Author:      c.Author,

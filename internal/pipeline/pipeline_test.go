@@ -335,8 +335,10 @@ func TestEditedEpisodeKeepsOthersFiles(t *testing.T) {
 		}
 		a := after[name]
 		changed := a != b
-		// The retitled episode's audio is tagged again, no other.
-		wantChanged := strings.HasPrefix(name, "feed.") || name == "media/episode-0002.m4a"
+		// The feeds, the retitled episode's audio (tagged again) and
+		// pages, and the show's page, which lists its title.
+		wantChanged := strings.HasPrefix(name, "feed.") || name == "media/episode-0002.m4a" || name == "index.html" ||
+			strings.HasPrefix(name, "episodes/episode-0002/") && strings.HasSuffix(name, ".html")
 		if changed != wantChanged {
 			t.Errorf("%s: changed=%v, want %v", name, changed, wantChanged)
 		}

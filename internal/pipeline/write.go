@@ -138,7 +138,7 @@ func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encode
 			}
 			c.feeds[j] = append(c.feeds[j], f...)
 		}
-		if err := s.writeEpisode(tx, it.slug, p.files); err != nil {
+		if err := s.writeEpisode(tx, it.slug, s.takeEntry(p.files)); err != nil {
 			return err
 		}
 		if err := s.linkAudio(tx, it); err != nil {

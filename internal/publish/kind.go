@@ -37,6 +37,8 @@ var (
 		".vtt":  {"text/vtt; charset=utf-8", AssetCache, true},
 		".srt":  {"application/x-subrip; charset=utf-8", AssetCache, true},
 		".html": {"text/html; charset=utf-8", AssetCache, true},
+		".css":  {"text/css; charset=utf-8", AssetCache, true},
+		".js":   {"text/javascript; charset=utf-8", AssetCache, true},
 		".txt":  {"text/plain; charset=utf-8", AssetCache, true},
 		".xml":  {"application/xml; charset=utf-8", AssetCache, true},
 		".png":  {"image/png", MediaCache, false},

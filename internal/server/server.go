@@ -170,6 +170,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /-/refresh", s.refresh)
 	mux.HandleFunc("GET /-/refresh", s.refresh)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		if s.hasSite() {
+			s.serveFile(w, r, s.opt.Dir, "index.html")
+			return
+		}
 		http.Redirect(w, r, "/feed.xml", http.StatusFound)
 	})
 	s.handleFiles(mux, "/", s.opt.Dir)
@@ -191,8 +195,20 @@ func (s *Server) Handler() http.Handler {
 // handleFiles serves dir under prefix (GET and HEAD).
 func (s *Server) handleFiles(mux *http.ServeMux, prefix, dir string) {
 	mux.HandleFunc("GET "+prefix, func(w http.ResponseWriter, r *http.Request) {
-		s.serveFile(w, r, dir, strings.TrimPrefix(r.URL.Path, prefix))
+		name := strings.TrimPrefix(r.URL.Path, prefix)
+		if strings.HasSuffix(name, "/") {
+			// A folder of the site is its page, as on any static host.
+			name += "index.html"
+		}
+		s.serveFile(w, r, dir, name)
 	})
+}
+
+// hasSite reports whether the published folder has the show's page;
+// without one, / leads to the feed.
+func (s *Server) hasSite() bool {
+	_, err := os.Stat(filepath.Join(s.opt.Dir, "index.html"))
+	return err == nil
 }
 
 // preflights answers CORS preflights (OPTIONS) before routing, so that

@@ -35,6 +35,8 @@ var wantKinds = []struct{ suffix, contentType, cacheControl string }{
 	{".vtt", "text/vtt; charset=utf-8", "public, max-age=3600"},
 	{".srt", "application/x-subrip; charset=utf-8", "public, max-age=3600"},
 	{".html", "text/html; charset=utf-8", "public, max-age=3600"},
+	{".css", "text/css; charset=utf-8", "public, max-age=3600"},
+	{".js", "text/javascript; charset=utf-8", "public, max-age=3600"},
 	{".json", "application/json; charset=utf-8", "public, max-age=3600"},
 	{".png", "image/png", "public, max-age=86400"},
 	{".mp3", "audio/mpeg", "public, max-age=86400"},

@@ -1,0 +1,188 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/castfeed/castfeed/chapters"
+	"github.com/castfeed/castfeed/episode"
+	"github.com/castfeed/castfeed/feed"
+	"github.com/castfeed/castfeed/internal/publish"
+	"github.com/castfeed/castfeed/site"
+	"github.com/castfeed/castfeed/transcript"
+)
+
+// pages writes the show's web pages (site.enabled) during one refresh:
+// each episode's pages as the episode is written, on every core, and the
+// show's pages, which list every episode, once all are.
+type pages struct {
+	site    *site.Site
+	mu      sync.Mutex
+	entries []site.Entry
+}
+
+// startSite prepares the site's writer; with site.enabled off, s.pages
+// stays nil and nothing of the site is written.
+func (s *show) startSite() error {
+	if !s.cfg.Site.Enabled {
+		return nil
+	}
+	c := s.cfg.Site
+	p := s.podcast()
+	w, err := site.New(site.Show{
+		Title: p.Title, Description: p.Description, Language: p.Language,
+		BaseURL: s.cfg.Podcast.BaseURL, FeedURL: p.FeedURL, Image: p.Image,
+		Author: p.Author, Copyright: p.Copyright, Link: s.cfg.Podcast.Link,
+		Subscribe: site.Directories{ApplePodcasts: c.ApplePodcasts, Spotify: c.Spotify, PocketCasts: c.PocketCasts,
+			Overcast: c.Overcast, AntennaPod: c.AntennaPod, YouTube: c.YouTube},
+	})
+	if err != nil {
+		return err
+	}
+	s.pages = &pages{site: w}
+	return nil
+}
+
+// showLink is the channel's <link>: podcast.link, else the site.
+func (s *show) showLink() string {
+	if s.cfg.Podcast.Link == "" && s.cfg.Site.Enabled {
+		return s.url("index.html")
+	}
+	return s.cfg.Podcast.Link
+}
+
+// episodePages returns an episode's page and embed, and points the feed
+// item's <link> at the page (its YouTube video is linked from there).
+func (s *show) episodePages(it *item, ep *episode.Episode, fi *feed.Item, cs []chapters.Chapter) ([]outFile, error) {
+	if s.pages == nil {
+		return nil, nil
+	}
+	// index.html by name: object storage behind a CDN serves no folder.
+	fi.Link = s.url("episodes", it.slug, "index.html")
+	page := &site.Episode{
+		Slug: it.slug, Title: fi.Title, PubDate: fi.PubDate,
+		Duration: fi.Duration, Summary: fi.Summary, NotesHTML: fi.ContentHTML, Image: fi.Image,
+		AudioURL: fi.Enclosure.URL, AudioType: fi.Enclosure.Type, YouTube: ep.YouTube,
+		Guests: people(ep.Guests), Hosts: people(ep.Hosts),
+	}
+	for _, c := range cs {
+		page.Chapters = append(page.Chapters, site.Chapter{Start: c.Start, Title: c.Title, URL: c.URL})
+	}
+	// The build keeps only a digest of each transcript: read it again,
+	// as transcriptFiles does (a failure there is logged there).
+	if et, ok := s.transcripts[it.slug]; ok && et.has {
+		if t, err := s.opt.Transcripts.Load(et.req, et.res); err == nil {
+			t, _ = t.Shift(ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset)))
+			// The captions are in the language spoken: the page's.
+			if t.Language != "" && len(t.Cues) > 0 {
+				page.Language = t.Language
+			}
+			page.Cues = cues(t, append(page.Guests, page.Hosts...))
+		}
+	}
+	if len(cs) > 0 {
+		page.Downloads = append(page.Downloads,
+			site.Download{Label: "Chapters (JSON)", URL: "chapters.json", Type: "application/json+chapters"},
+			site.Download{Label: "Chapters (WebVTT)", URL: "chapters.vtt", Type: "text/vtt"})
+	}
+	// The files beside the page, linked relatively like the rest of the
+	// site.
+	for _, t := range fi.Transcripts {
+		name := t.URL[strings.LastIndexByte(t.URL, '/')+1:]
+		page.Downloads = append(page.Downloads, site.Download{Label: "Transcript (" + formatNames[path.Ext(name)] + ")", URL: name, Type: t.Type})
+	}
+	files, err := s.pages.site.EpisodePages(page)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.pages.site.Entry(page)
+	if err != nil {
+		return nil, err
+	}
+	entry, err := json.Marshal(e)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]outFile, len(files), len(files)+1)
+	for i, f := range files {
+		// Episode files are written under episodes/<slug>/.
+		out[i] = outFile{name: f.Name[strings.LastIndexByte(f.Name, '/')+1:], data: f.Data}
+	}
+	return append(out, outFile{name: entryFile, data: entry}), nil
+}
+
+// entryFile carries, among an episode's files, how the show's pages list
+// it: the item cache keeps it with the pages, so an episode that is not
+// encoded again is still listed. It is never published (takeEntry).
+const entryFile = ".site-entry.json"
+
+// takeEntry records the show's-page entry among an episode's files and
+// returns the files to publish.
+func (s *show) takeEntry(files []outFile) []outFile {
+	i := slices.IndexFunc(files, func(f outFile) bool { return f.name == entryFile })
+	if i < 0 {
+		return files
+	}
+	var e site.Entry
+	if err := json.Unmarshal(files[i].data, &e); err == nil && s.pages != nil {
+		s.pages.mu.Lock()
+		s.pages.entries = append(s.pages.entries, e)
+		s.pages.mu.Unlock()
+	}
+	return slices.Delete(slices.Clone(files), i, i+1)
+}
+
+// formatNames name the transcript formats for people.
+var formatNames = map[string]string{".vtt": "WebVTT", ".srt": "SubRip", ".json": "JSON", ".html": "HTML"}
+
+// writeSite writes the show's pages and the site's assets, once every
+// episode's pages are written.
+func (s *show) writeSite(tx *publish.Tx) error {
+	if s.pages == nil {
+		return nil
+	}
+	files, err := s.pages.site.ShowPages(s.pages.entries)
+	if err != nil {
+		return err
+	}
+	for _, f := range append(s.pages.site.Assets(), files...) {
+		if err := tx.WriteFile(f.Name, f.Data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func people(ps []episode.Person) []site.Person {
+	out := make([]site.Person, len(ps))
+	for i, p := range ps {
+		out[i] = site.Person{Name: p.Name, URL: p.URL}
+	}
+	return out
+}
+
+// cues turns a transcript into the page's cues. A cue that starts with
+// the name of one of the episode's people and a colon ("Salma: …") has
+// that person as its speaker; YouTube's captions carry no other mark of
+// who speaks that survives their parsing.
+func cues(t *transcript.Transcript, speakers []site.Person) []site.Cue {
+	out := make([]site.Cue, len(t.Cues))
+	for i, c := range t.Cues {
+		out[i] = site.Cue{Start: c.Start, End: c.End, Text: c.Text}
+		name, rest, ok := strings.Cut(c.Text, ": ")
+		if !ok || len(name) > 60 {
+			continue
+		}
+		for _, p := range speakers {
+			first, _, _ := strings.Cut(p.Name, " ")
+			if name == p.Name || name == first {
+				out[i].Speaker, out[i].Text = name, strings.TrimSpace(rest)
+				break
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,56 @@
+package pipeline
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+)
+
+// BenchmarkSiteCold10k is a first build of 10,000 episodes with the
+// site off and on: the difference is what the site costs (target: at
+// most 30% more). Besides the wall time it reports the CPU time the
+// process spent (user+sys), steadier than wall time on a shared machine.
+func BenchmarkSiteCold10k(b *testing.B) {
+	for _, on := range []bool{false, true} {
+		b.Run(map[bool]string{false: "site=off", true: "site=on"}[on], func(b *testing.B) {
+			opt := syntheticShow(b, 10000)
+			opt.Config.Site.Enabled = on
+			var cpu time.Duration
+			for b.Loop() {
+				os.RemoveAll(opt.Config.Output.Dir)
+				os.RemoveAll(opt.Config.State.Dir)
+				start := cpuTime()
+				if _, err := Run(context.Background(), opt); err != nil {
+					b.Fatal(err)
+				}
+				cpu += cpuTime() - start
+			}
+			b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
+
+// BenchmarkSiteNoChange10k is a refresh where nothing changed, with the
+// site off and on (target: no difference).
+func BenchmarkSiteNoChange10k(b *testing.B) {
+	for _, on := range []bool{false, true} {
+		b.Run(map[bool]string{false: "site=off", true: "site=on"}[on], func(b *testing.B) {
+			opt := syntheticShow(b, 10000)
+			opt.Config.Site.Enabled = on
+			if _, err := Run(context.Background(), opt); err != nil {
+				b.Fatal(err)
+			}
+			var cpu time.Duration
+			for b.Loop() {
+				start := cpuTime()
+				res, err := Run(context.Background(), opt)
+				if err != nil || !res.UpToDate {
+					b.Fatal(err, res)
+				}
+				cpu += cpuTime() - start
+			}
+			b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/op")
+		})
+	}
+}

@@ -1,0 +1,24 @@
+// Package site writes the show's own web pages: the show (index.html,
+// paginated as page/2/index.html…), one page per episode
+// (episodes/<slug>/index.html) with a player that navigates chapters and
+// follows the transcript, and a compact player per episode for other
+// sites' iframes (episodes/<slug>/embed.html).
+//
+// The model is ours (Show, Episode, Entry); the pipeline fills it.
+// Pages are html/template over templates embedded in the binary, parsed
+// once by New, so every title, name, cue and URL from outside is escaped
+// by the template engine; only Episode.NotesHTML, which the episode
+// package has already sanitised, is inserted as HTML.
+//
+// One stylesheet and one script serve every page. They are embedded and
+// written under assets/ with a hash of their content in the name, so a
+// host may cache them forever and a new version is a new URL. No
+// framework, font, third-party script or CDN is loaded, and every page is
+// complete without JavaScript: chapters and transcript are plain lists of
+// #t=SECONDS links; the script only adds seeking, highlighting and
+// copying on top.
+//
+// Output depends on the input only (no clock, no map order), so the same
+// show gives byte-identical pages and an unchanged page is not
+// republished.
+package site

@@ -22,7 +22,9 @@ need=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have xmllint || need+=(libxml2-utils)
 have ffprobe || need+=(ffmpeg)
-python3 -c 'import mutagen' >/dev/null 2>&1 || need+=(python3-mutagen)
+# Debian's mutagen is for Debian's python3, which a pyenv python3 on PATH
+# may hide; the tests look at both.
+{ /usr/bin/python3 -c 'import mutagen' || python3 -c 'import mutagen'; } >/dev/null 2>&1 || need+=(python3-mutagen)
 have chromium || need+=(chromium)
 have rclone || need+=(rclone)
 have npm || need+=(nodejs npm)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
 )
 
@@ -357,20 +358,8 @@ func embedMP3(dst io.WriteSeeker, src io.ReaderAt, size int64, tags Tags, chs []
 	// copied as it is, junk before the first frame included: castfeed
 	// never re-muxes audio.
 	s := &frameScanner{src: src, end: l.payloadEnd, head: l.head, pos: l.first, synced: true}
-	buf := make([]byte, copyBuf)
-	for off := l.tagEnd; off < l.payloadEnd; {
-		n := int(min(int64(len(buf)), l.payloadEnd-off))
-		if k, err := src.ReadAt(buf[:n], off); k < n {
-			if errors.Is(err, io.EOF) {
-				return Info{}, fmt.Errorf("%w: the file ended at byte %d while being copied", ErrTruncated, off+int64(k))
-			}
-			return Info{}, fmt.Errorf("read audio at byte %d: %w", off, err)
-		}
-		s.scan(buf[:n], off)
-		if _, err := dst.Write(buf[:n]); err != nil {
-			return Info{}, err
-		}
-		off += int64(n)
+	if err := copyScanned(dst, src, l.tagEnd, l.payloadEnd, s); err != nil {
+		return Info{}, err
 	}
 	frames := s.frames
 	if l.xingFrames != 0 {
@@ -398,6 +387,54 @@ func embedMP3(dst io.WriteSeeker, src io.ReaderAt, size int64, tags Tags, chs []
 		}
 	}
 	return Info{Duration: d, Size: int64(len(tag)) + l.payloadEnd - l.tagEnd}, nil
+}
+
+// copyScanned copies src's bytes [from, to) to dst, each chunk through the
+// frame scanner on its way. Reading and scanning one chunk overlap with
+// writing the ones before (three buffers, one writer goroutine), so that
+// verifying every frame costs about what a plain copy does rather than
+// adding to it.
+func copyScanned(dst io.Writer, src io.ReaderAt, from, to int64, s *frameScanner) error {
+	free := make(chan []byte, 3)
+	full := make(chan []byte, 3)
+	for range 3 {
+		free <- make([]byte, copyBuf)
+	}
+	var (
+		werr   error
+		failed atomic.Bool
+		done   = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		for b := range full {
+			if werr == nil {
+				if _, werr = dst.Write(b); werr != nil {
+					failed.Store(true)
+				}
+			}
+			free <- b[:cap(b)]
+		}
+	}()
+	var rerr error
+	for off := from; off < to && !failed.Load(); {
+		buf := <-free
+		n := int(min(int64(len(buf)), to-off))
+		if k, err := src.ReadAt(buf[:n], off); k < n {
+			if errors.Is(err, io.EOF) {
+				rerr = fmt.Errorf("%w: the file ended at byte %d while being copied", ErrTruncated, off+int64(k))
+			} else {
+				rerr = fmt.Errorf("read audio at byte %d: %w", off, err)
+			}
+			break
+		}
+		s.scan(buf[:n], off)
+		full <- buf[:n]
+		off += int64(n)
+	}
+	close(full)
+	<-done
+	return errors.Join(rerr, werr)
 }
 
 // patch overwrites b at off in dst and returns to the end.

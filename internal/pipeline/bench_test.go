@@ -142,8 +142,8 @@ func BenchmarkUpgrade(b *testing.B) {
 				}
 			})
 			mustRun(b, opt)
+			v := 0 // across calls of the closure: each must be a new version
 			b.Run("upgrade", func(b *testing.B) {
-				v := 0
 				for b.Loop() {
 					v++
 					opt.Version = fmt.Sprintf("test-%d", v)

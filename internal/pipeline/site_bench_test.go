@@ -18,8 +18,15 @@ func BenchmarkSiteCold10k(b *testing.B) {
 			opt.Config.Site.Enabled = on
 			var cpu time.Duration
 			for b.Loop() {
-				os.RemoveAll(opt.Config.Output.Dir)
-				os.RemoveAll(opt.Config.State.Dir)
+				// Clearing the last build's 20,000 or 40,000 files is not
+				// the build's cost.
+				b.StopTimer()
+				for _, dir := range []string{opt.Config.Output.Dir, opt.Config.State.Dir} {
+					if err := os.RemoveAll(dir); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StartTimer()
 				start := cpuTime()
 				if _, err := Run(context.Background(), opt); err != nil {
 					b.Fatal(err)

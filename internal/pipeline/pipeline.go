@@ -181,6 +181,10 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 
 	changed, err := s.publish(ctx, items)
+	if s.published != nil {
+		// The swapped-out folder is deleted while the state is saved.
+		defer s.published.Wait()
+	}
 	lap("publish")
 	if err != nil {
 		return res, err
@@ -265,14 +269,17 @@ type show struct {
 	encoded     atomic.Int64
 	audio       *audioCache   // tagged copies of local audio (audio.go); nil until needed
 	youtube     *youtubeAudio // downloads of videos' audio (youtube_audio.go); nil until needed
+	published   *publish.Tx   // the output folder's publication; nil until publish
 }
 
-// publish writes the output folder.
+// publish writes the output folder. s.published.Wait waits for the
+// deletion of the version it replaced.
 func (s *show) publish(ctx context.Context, items []item) (bool, error) {
 	tx, err := publish.Begin(s.cfg.Output.Dir)
 	if err != nil {
 		return false, err
 	}
+	s.published = tx
 	defer func() {
 		if ctx.Err() != nil {
 			// Stopping must not wait for the partial folder to be

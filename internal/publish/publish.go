@@ -48,6 +48,12 @@ type Tx struct {
 
 	dirMu sync.Mutex
 	dirs  map[string]bool // folders already made in tmp
+
+	buffers sync.Pool // *[]byte, for reading published files (see same)
+
+	// removed is closed once the previous version, swapped out by
+	// Commit, is deleted and the lock released (see Wait).
+	removed chan struct{}
 }
 
 // Begin opens a publication of dir. It takes an exclusive lock beside dir
@@ -219,7 +225,23 @@ func (t *Tx) same(name string, data []byte) bool {
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
 		return false
 	}
-	old, err := os.ReadFile(p)
+	// Every file of a rebuild is compared, 36,000 of them for a
+	// 10,000-episode show: read into a reused buffer, with the size
+	// known, rather than by os.ReadFile (an allocation and two more
+	// system calls each).
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	buf, _ := t.buffers.Get().(*[]byte)
+	if buf == nil || cap(*buf) < len(data) {
+		b := make([]byte, len(data))
+		buf = &b
+	}
+	defer t.buffers.Put(buf)
+	old := (*buf)[:len(data)]
+	_, err = io.ReadFull(f, old)
 	return err == nil && bytes.Equal(old, data)
 }
 
@@ -351,8 +373,28 @@ func (t *Tx) Commit() (changed bool, err error) {
 	if err := swap(t.tmp, t.dir); err != nil {
 		return false, fmt.Errorf("publish %s: %w", t.dir, err)
 	}
-	// t.tmp now holds the previous version (or nothing); finish removes it.
+	// t.tmp now holds the previous version (or nothing). Deleting it is
+	// the caller's time too: 36,000 files of a 10,000-episode show take
+	// 0.15 s, 8% of its build. So it goes on in the background while the
+	// caller saves its state, and Wait waits for it.
+	t.done = true
+	t.removed = make(chan struct{})
+	go func(old string) {
+		os.RemoveAll(old)
+		t.lock.Close()
+		close(t.removed)
+	}(t.tmp)
+	t.tmp = ""
 	return true, nil
+}
+
+// Wait returns once what Commit swapped out is deleted and the lock is
+// released, so that the next Begin finds neither. It returns at once
+// after an Abort or a Commit that published nothing.
+func (t *Tx) Wait() {
+	if t.removed != nil {
+		<-t.removed
+	}
 }
 
 // Abort discards the new version; the published folder is untouched.
@@ -375,6 +417,9 @@ func (t *Tx) Abandon() {
 }
 
 func (t *Tx) finish() {
+	if t.removed != nil {
+		return // Commit swapped and hands the rest to the background
+	}
 	t.done = true
 	if t.tmp != "" {
 		os.RemoveAll(t.tmp)

@@ -33,6 +33,7 @@ func publish(t *testing.T, dir string, files map[string]string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tx.Wait()
 	return changed
 }
 
@@ -275,6 +276,7 @@ func stream(t *testing.T, dir string, files map[string]string, streamed ...strin
 	if err != nil {
 		t.Fatal(err)
 	}
+	tx.Wait()
 	return changed
 }
 

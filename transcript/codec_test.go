@@ -261,6 +261,41 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
+// TestIsNormal: the fast path takes clean cues, in any script, and
+// nothing that normalizing would change.
+func TestIsNormal(t *testing.T) {
+	for s, want := range map[string]bool{
+		"hello world": true, "مرحبا بكم في الحلقة": true, "line one\nline two": true, "- Salam, cv?": true,
+		"": true, " lead": false, "trail ": false, "two  spaces": false, "a\n\nb": false, "a\n": false,
+		"tab\there": false, "nbsp\u00a0here": false, "<00:00:01.000>word": false, "x --> y": false,
+		"bad \xff byte": false, "nul\x00": false,
+	} {
+		if got := isNormal(s); got != want {
+			t.Errorf("isNormal(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// FuzzNormalizeText: text isNormal passes as it is is text the full
+// normalization leaves as it is, and normalizing twice is normalizing once.
+func FuzzNormalizeText(f *testing.F) {
+	for _, s := range []string{"", "hello world", " lead", "trail ", "two  spaces", "a\nb", "a\n\nb", "a\n", "tab\there",
+		"nbsp\u00a0here", "<00:00:01.000>word", "x --> y", "bad \xff byte", "nul\x00", "مرحبا بكم", "a\u0085b", "<b>bold</b>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if isNormal(s) {
+			if got := renormalize(s); got != s {
+				t.Fatalf("isNormal(%q), but normalized it is %q", s, got)
+			}
+		}
+		once := normalizeText(s)
+		if twice := normalizeText(once); twice != once {
+			t.Fatalf("normalizeText(%q) = %q, again %q", s, once, twice)
+		}
+	})
+}
+
 func FuzzClean(f *testing.F) {
 	f.Add(int64(0), int64(2000), "a", int64(2000), int64(2010), "a", int64(2010), int64(4000), "a\nb")
 	f.Add(int64(5), int64(1), " x ", int64(-3), int64(9), "y", int64(5), int64(5), "")

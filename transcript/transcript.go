@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/asticode/go-astisub"
@@ -165,6 +166,14 @@ func decodeRefs(data []byte) []byte {
 // no inline timestamps (<00:00:01.000>), one space between words, no empty
 // lines, and no "-->", which would end a cue in WebVTT and SRT.
 func normalizeText(s string) string {
+	if isNormal(s) {
+		return s // most cues, and every cue the second time (Clean)
+	}
+	return renormalize(s)
+}
+
+// renormalize is normalizeText for text that needs it.
+func renormalize(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
@@ -181,6 +190,50 @@ func normalizeText(s string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// isNormal reports whether normalizeText would return s as it is: valid
+// UTF-8 without '<', NUL, "-->", empty lines, or spaces other than single
+// ' ' between words. It allocates nothing, where normalizeText splits
+// every line into words: a one-hour transcript has a thousand cues, and a
+// build reads every episode's.
+func isNormal(s string) bool {
+	if s == "" || strings.Contains(s, "-->") {
+		return s == ""
+	}
+	prevSpace := true // no space at the start of a line
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '<' || c == 0:
+				return false
+			case c == '\n':
+				if prevSpace { // an empty line, or a space before the break
+					return false
+				}
+				prevSpace = true
+			case c == ' ':
+				if prevSpace {
+					return false
+				}
+				prevSpace = true
+			case unicode.IsSpace(rune(c)):
+				return false
+			default:
+				prevSpace = false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || unicode.IsSpace(r) {
+			return false
+		}
+		prevSpace = false
+		i += n
+	}
+	return !prevSpace
 }
 
 // stripTimestampTags removes WebVTT timestamp tags such as <00:01:02.345>,

@@ -76,9 +76,9 @@ func (s *show) complete(it *item) (fi feed.Item, cs []chapters.Chapter, files []
 	for _, p := range ep.Hosts {
 		fi.Persons = append(fi.Persons, feed.Person{Name: p.Name, Role: "host", Href: p.URL})
 	}
-	files, tags, cacheable := s.transcriptFiles(it.slug, ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset)))
+	t, files, tags, cacheable := s.transcriptFiles(it.slug, ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset)))
 	fi.Transcripts = tags
-	pages, err := s.episodePages(it, ep, &fi, l.chapters)
+	pages, err := s.episodePages(it, ep, &fi, l.chapters, t)
 	if err != nil {
 		return feed.Item{}, nil, nil, false, err
 	}

@@ -55,8 +55,9 @@ func (s *show) showLink() string {
 }
 
 // episodePages returns an episode's page and embed, and points the feed
-// item's <link> at the page (its YouTube video is linked from there).
-func (s *show) episodePages(it *item, ep *episode.Episode, fi *feed.Item, cs []chapters.Chapter) ([]outFile, error) {
+// item's <link> at the page (its YouTube video is linked from there). t
+// is the episode's transcript, shifted by its audio offset; nil for none.
+func (s *show) episodePages(it *item, ep *episode.Episode, fi *feed.Item, cs []chapters.Chapter, t *transcript.Transcript) ([]outFile, error) {
 	if s.pages == nil {
 		return nil, nil
 	}
@@ -71,17 +72,12 @@ func (s *show) episodePages(it *item, ep *episode.Episode, fi *feed.Item, cs []c
 	for _, c := range cs {
 		page.Chapters = append(page.Chapters, site.Chapter{Start: c.Start, Title: c.Title, URL: c.URL})
 	}
-	// The build keeps only a digest of each transcript: read it again,
-	// as transcriptFiles does (a failure there is logged there).
-	if et, ok := s.transcripts[it.slug]; ok && et.has {
-		if t, err := s.opt.Transcripts.Load(et.req, et.res); err == nil {
-			t, _ = t.Shift(ep.Offset(secondsToDuration(s.cfg.Media.AudioOffset)))
-			// The captions are in the language spoken: the page's.
-			if t.Language != "" && len(t.Cues) > 0 {
-				page.Language = t.Language
-			}
-			page.Cues = cues(t, append(page.Guests, page.Hosts...))
+	if t != nil {
+		// The captions are in the language spoken: the page's.
+		if t.Language != "" && len(t.Cues) > 0 {
+			page.Language = t.Language
 		}
+		page.Cues = cues(t, append(page.Guests, page.Hosts...))
 	}
 	if len(cs) > 0 {
 		page.Downloads = append(page.Downloads,

@@ -117,20 +117,21 @@ func (s *show) transcriptDiags(l *loaded) diag.List {
 }
 
 // transcriptFiles loads an episode's transcript again, shifts it by its
-// audio offset and encodes it in every format. It returns the files and
-// the feed's tags. It runs when the episode is encoded, so a large show
-// never holds every episode's transcript at once. ok is false when the
-// transcript cannot be loaded again: the item is then published without
-// it this time, and not cached.
-func (s *show) transcriptFiles(slug string, offset time.Duration) (files []outFile, tags []feed.Transcript, ok bool) {
+// audio offset and encodes it in every format. It returns the shifted
+// transcript (nil without one; the episode's page shows it), the files
+// and the feed's tags. It runs when the episode is encoded, so a large
+// show never holds every episode's transcript at once. ok is false when
+// the transcript cannot be loaded again: the item is then published
+// without it this time, and not cached.
+func (s *show) transcriptFiles(slug string, offset time.Duration) (t *transcript.Transcript, files []outFile, tags []feed.Transcript, ok bool) {
 	et, found := s.transcripts[slug]
 	if !found || !et.has {
-		return nil, nil, true
+		return nil, nil, nil, true
 	}
 	t, err := s.opt.Transcripts.Load(et.req, et.res)
 	if err != nil {
 		s.log.Warn("cannot read a transcript again to publish it", "episode", slug, "error", err)
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	if digestTranscript(t) != et.digest {
 		// Changed since the sync (a local file edited during the build):
@@ -141,7 +142,7 @@ func (s *show) transcriptFiles(slug string, offset time.Duration) (files []outFi
 	}
 	t, _ = t.Shift(offset)
 	if len(t.Cues) == 0 {
-		return nil, nil, ok
+		return nil, nil, nil, ok
 	}
 	var buf bytes.Buffer
 	for _, f := range transcriptFormats {
@@ -161,7 +162,7 @@ func (s *show) transcriptFiles(slug string, offset time.Duration) (files []outFi
 		}
 		tags = append(tags, tag)
 	}
-	return files, tags, ok
+	return t, files, tags, ok
 }
 
 type outFile struct {

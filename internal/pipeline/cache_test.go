@@ -232,3 +232,46 @@ func FuzzDecodePieces(f *testing.F) {
 		}
 	})
 }
+
+// TestRestoredOutputIsCompared: a cached item's files are kept unread
+// only while the output folder is the one the cache was committed with.
+// Here an older copy of the folder is put back after an edit of the same
+// length (so every changed file keeps its size): the next refresh must
+// find the stale files and write exactly what a cold build writes.
+func TestRestoredOutputIsCompared(t *testing.T) {
+	opt := exampleShow(t)
+	mustRun(t, opt)
+	backup := copyDir(t, opt.Config.Output.Dir, filepath.Join(t.TempDir(), "backup"))
+
+	files, err := listEpisodes(opt.Config.Episodes.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Upper-case the first lower-case letter of the notes: the feed
+	// items and the pages change, and no file's size does.
+	body := bytes.Index(data[4:], []byte("\n---\n")) + 4 + 5
+	i := bytes.IndexFunc(data[body:], func(r rune) bool { return r >= 'a' && r <= 'z' })
+	if body < 9 || i < 0 {
+		t.Fatalf("%s: no front matter or no lower-case letter after it", files[0])
+	}
+	data[body+i] -= 'a' - 'A'
+	if err := os.WriteFile(files[0], data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, opt)
+
+	if err := os.RemoveAll(opt.Config.Output.Dir); err != nil {
+		t.Fatal(err)
+	}
+	copyDir(t, backup, opt.Config.Output.Dir)
+	if res := mustRun(t, opt); res.UpToDate || !res.Changed {
+		t.Fatalf("after the old folder was put back: up to date %v, changed %v; want a build that changes it", res.UpToDate, res.Changed)
+	}
+	cold := coldTwin(t, opt)
+	mustRun(t, cold)
+	sameOutput(t, "restored folder", opt.Config.Output.Dir, cold.Config.Output.Dir)
+}

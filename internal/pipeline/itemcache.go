@@ -41,11 +41,14 @@ type pieces struct {
 // with no used record is deleted, and when garbage outgrows the used
 // records, the used ones are copied into a new pack and the old packs go.
 //
-// The index is a header line, then per record: key, pack number (4
-// bytes), offset (8), length (4) and CRC-32 (4) of the record, big-endian.
+// The index is a header line, a line with the stamp (outputStamp) of the
+// output folder the build published with these records, then per record:
+// key, pack number (4 bytes), offset (8), length (4) and CRC-32 (4) of
+// the record, big-endian.
 const (
 	itemCacheDir    = "items"
-	itemIndexHeader = "castfeed item index 1\n"
+	itemIndexHeader = "castfeed item index 2\n"
+	stampLineSize   = len("output ") + 2*sha256.Size + 1
 	indexEntrySize  = sha256.Size + 4 + 8 + 4 + 4
 )
 
@@ -59,6 +62,10 @@ type recordLoc struct {
 // itemCache is safe for concurrent use by the encoding workers.
 type itemCache struct {
 	dir string
+	// stamp is the output folder's stamp when the last build committed
+	// the index: while the folder is still that one, a hit's files are
+	// the published ones (see published).
+	stamp string
 
 	mu    sync.Mutex
 	index map[itemKey]recordLoc // as the last build left it
@@ -87,10 +94,16 @@ func openItemCache(stateDir string) *itemCache {
 		}
 	}
 	data, err := os.ReadFile(filepath.Join(c.dir, "index"))
-	if err != nil || !bytes.HasPrefix(data, []byte(itemIndexHeader)) || (len(data)-len(itemIndexHeader))%indexEntrySize != 0 {
+	head := len(itemIndexHeader) + stampLineSize
+	if err != nil || !bytes.HasPrefix(data, []byte(itemIndexHeader)) || len(data) < head || (len(data)-head)%indexEntrySize != 0 {
 		return c
 	}
-	for b := data[len(itemIndexHeader):]; len(b) > 0; b = b[indexEntrySize:] {
+	stamp := string(data[len(itemIndexHeader):head])
+	if !strings.HasPrefix(stamp, "output ") || !strings.HasSuffix(stamp, "\n") {
+		return c
+	}
+	c.stamp = stamp[len("output ") : len(stamp)-1]
+	for b := data[head:]; len(b) > 0; b = b[indexEntrySize:] {
 		var k itemKey
 		copy(k[:], b)
 		e := b[len(k):]
@@ -179,10 +192,18 @@ func (c *itemCache) put(k itemKey, p *pieces) error {
 	return nil
 }
 
+// published reports whether the records of the index are the files of
+// the output folder as it is now, whose stamp is stamp: then a hit's
+// files need not be compared with the published ones.
+func (c *itemCache) published(stamp string) bool {
+	return c != nil && c.stamp != "" && c.stamp == stamp
+}
+
 // commit makes what this build used the cache of the next one: it
 // finishes this build's pack, compacts when garbage outgrows the used
-// records, writes the index and deletes the packs nothing uses.
-func (c *itemCache) commit() error {
+// records, writes the index, with stamp, the output folder this build
+// published, and deletes the packs nothing uses.
+func (c *itemCache) commit(stamp string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.w != nil {
@@ -209,7 +230,7 @@ func (c *itemCache) commit() error {
 			return err
 		}
 	}
-	if err := c.writeIndex(); err != nil {
+	if err := c.writeIndex(stamp); err != nil {
 		return err
 	}
 	live = map[uint32]int64{}
@@ -274,7 +295,7 @@ func (c *itemCache) compact() error {
 	return nil
 }
 
-func (c *itemCache) writeIndex() error {
+func (c *itemCache) writeIndex(stamp string) error {
 	keys := make([]itemKey, 0, len(c.used))
 	for k := range c.used {
 		keys = append(keys, k)
@@ -282,6 +303,12 @@ func (c *itemCache) writeIndex() error {
 	slices.SortFunc(keys, func(a, b itemKey) int { return bytes.Compare(a[:], b[:]) })
 	return atomicfile.Write(filepath.Join(c.dir, "index"), func(w io.Writer) error {
 		if _, err := io.WriteString(w, itemIndexHeader); err != nil {
+			return err
+		}
+		if len(stamp) != 2*sha256.Size {
+			stamp = strings.Repeat("0", 2*sha256.Size) // no folder: never trusted
+		}
+		if _, err := io.WriteString(w, "output "+stamp+"\n"); err != nil {
 			return err
 		}
 		var e [indexEntrySize]byte

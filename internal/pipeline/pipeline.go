@@ -144,6 +144,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	s := &show{opt: opt, cfg: cfg, log: log, now: now(), state: st, reader: reader, media: media,
 		salt: salt, cache: openItemCache(cfg.State.Dir)}
 	defer s.cache.close()
+	s.cachePublished = s.cache.published(outputStamp(cfg.Output.Dir))
 	var transcriptsDue time.Time
 	if opt.Transcripts != nil {
 		s.transcripts, transcriptsDue = s.syncTranscripts(ctx, eps)
@@ -211,7 +212,8 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := s.youtube.save(); err != nil {
 		return res, fmt.Errorf("save state: %w", err)
 	}
-	if err := s.cache.commit(); err != nil {
+	stamp := outputStamp(cfg.Output.Dir)
+	if err := s.cache.commit(stamp); err != nil {
 		log.Warn("cannot keep the encoded items for the next refresh", "error", err)
 	}
 	lap("state")
@@ -219,7 +221,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	// saved, so that the next refresh finds exactly these inputs; the
 	// episode files count as they were before reading (inputsDigest).
 	fp = fingerprint(inputs, opt)
-	st.build = buildRecord{Inputs: fp, Output: outputStamp(cfg.Output.Dir), NextDue: nextDue,
+	st.build = buildRecord{Inputs: fp, Output: stamp, NextDue: nextDue,
 		TranscriptsDue: transcriptsDue, AudioDue: audioDue, Published: len(items)}
 	if err := st.saveBuild(); err != nil {
 		return res, fmt.Errorf("save state: %w", err)
@@ -270,6 +272,9 @@ type show struct {
 	audio       *audioCache   // tagged copies of local audio (audio.go); nil until needed
 	youtube     *youtubeAudio // downloads of videos' audio (youtube_audio.go); nil until needed
 	published   *publish.Tx   // the output folder's publication; nil until publish
+	// cachePublished: the output folder is the one the item cache was
+	// committed with, so a cached item's files are published as they are.
+	cachePublished bool
 }
 
 // publish writes the output folder. s.published.Wait waits for the

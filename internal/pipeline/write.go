@@ -127,7 +127,7 @@ func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encode
 			return err
 		}
 		it := &items[k]
-		p, err := s.pieces(encs, it)
+		p, cached, err := s.pieces(encs, it)
 		if err != nil {
 			return err
 		}
@@ -138,7 +138,13 @@ func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encode
 			}
 			c.feeds[j] = append(c.feeds[j], f...)
 		}
-		if err := s.writeEpisode(tx, it.slug, s.takeEntry(p.files)); err != nil {
+		// A cached item's files are the published ones while the folder
+		// is the one the cache was committed with.
+		write := tx.WriteFile
+		if cached && s.cachePublished {
+			write = tx.WriteKnown
+		}
+		if err := s.writeEpisode(write, it.slug, s.takeEntry(p.files)); err != nil {
 			return err
 		}
 		if err := s.linkAudio(tx, it); err != nil {
@@ -148,21 +154,21 @@ func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encode
 	return nil
 }
 
-// pieces returns an item's pieces from the cache, or encodes them (and
-// caches them).
-func (s *show) pieces(encs feed.Encoders, it *item) (*pieces, error) {
+// pieces returns an item's pieces from the cache (cached), or encodes
+// them (and caches them).
+func (s *show) pieces(encs feed.Encoders, it *item) (p *pieces, cached bool, err error) {
 	key := s.itemKey(it)
 	if p, ok := s.cache.get(key); ok {
-		return p, nil
+		return p, true, nil
 	}
 	fi, cs, files, cacheable, err := s.complete(it)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	s.encoded.Add(1)
-	p := &pieces{}
+	p = &pieces{}
 	if err := encs.AppendItem(p.feeds[:], fi, true); err != nil {
-		return nil, fmt.Errorf("%s: %w", it.slug, err)
+		return nil, false, fmt.Errorf("%s: %w", it.slug, err)
 	}
 	if len(cs) > 0 {
 		var buf bytes.Buffer
@@ -175,20 +181,20 @@ func (s *show) pieces(encs feed.Encoders, it *item) (*pieces, error) {
 		} {
 			buf.Reset()
 			if err := f.write(&buf, cs); err != nil {
-				return nil, fmt.Errorf("%s: %w", it.slug, err)
+				return nil, false, fmt.Errorf("%s: %w", it.slug, err)
 			}
 			p.files = append(p.files, outFile{name: f.name, data: bytes.Clone(buf.Bytes())})
 		}
 	}
 	p.files = append(p.files, files...)
 	if !cacheable {
-		return p, nil
+		return p, false, nil
 	}
 	if err := s.cache.put(key, p); err != nil {
 		// The cache only saves work; this build's output is complete.
 		s.log.Warn("cannot cache an encoded item", "episode", it.slug, "error", err)
 	}
-	return p, nil
+	return p, false, nil
 }
 
 // itemKey digests everything an item's pieces depend on: the build's
@@ -215,11 +221,12 @@ func (s *show) itemKey(it *item) itemKey {
 	return k
 }
 
-// writeEpisode writes an episode's own files: chapters and transcripts.
-func (s *show) writeEpisode(tx *publish.Tx, slug string, files []outFile) error {
+// writeEpisode writes an episode's own files (chapters, transcripts,
+// pages) with write, the Tx's WriteFile or WriteKnown.
+func (s *show) writeEpisode(write func(name string, data []byte) error, slug string, files []outFile) error {
 	dir := "episodes/" + slug + "/"
 	for _, f := range files {
-		if err := tx.WriteFile(dir+f.name, f.data); err != nil {
+		if err := write(dir+f.name, f.data); err != nil {
 			return err
 		}
 	}

@@ -99,6 +99,26 @@ func (t *Tx) WriteFile(name string, data []byte) error {
 	return t.write(name, data)
 }
 
+// WriteKnown is WriteFile for a file the caller knows the published
+// folder holds with these very bytes, because its last publication wrote
+// them there and the folder is still that one: a published regular file
+// of the same size is kept without being read. A rebuild after one edit
+// so reads none of the 36,000 unchanged files of a 10,000-episode show.
+func (t *Tx) WriteKnown(name string, data []byte) error {
+	if err := t.claim(name); err != nil {
+		return err
+	}
+	same := false
+	if !t.fresh {
+		fi, err := os.Lstat(filepath.Join(t.dir, filepath.FromSlash(name)))
+		same = err == nil && fi.Mode().IsRegular() && fi.Size() == int64(len(data))
+	}
+	if done, err := t.add(name, same); done {
+		return err
+	}
+	return t.write(name, data)
+}
+
 // claim checks name and records that the new version has it.
 func (t *Tx) claim(name string) error {
 	t.mu.Lock()

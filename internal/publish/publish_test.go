@@ -343,3 +343,32 @@ func TestCommitWithOpenFile(t *testing.T) {
 		t.Errorf("published folder changed: %v", got)
 	}
 }
+
+// TestWriteKnown: a file the caller vouches for is kept, unread, when the
+// published one has its size, and written otherwise, like WriteFile.
+func TestWriteKnown(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	publish(t, dir, map[string]string{"a.html": "aaaa", "b.html": "bbbb", "feed.xml": "v1"})
+	tx, err := Begin(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{
+		"a.html":   "AAAA",  // same size: taken as published, as the caller says
+		"b.html":   "bbbbb", // another size: written
+		"c.html":   "cc",    // new: written
+		"feed.xml": "v2",
+	} {
+		if err := tx.WriteKnown(name, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	tx.Wait()
+	want := map[string]string{"a.html": "aaaa", "b.html": "bbbbb", "c.html": "cc", "feed.xml": "v1"}
+	if got := readAll(t, dir); !equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}

@@ -2,6 +2,7 @@ package transcript
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,13 +42,18 @@ const (
 // Result is Sync's answer for one Request.
 type Result struct {
 	Slug string
-	// Transcript to publish, unshifted; nil means none. After a failure it
-	// is the one fetched before, if any.
+	// Transcript to publish, unshifted; nil means none, but for a local
+	// file unchanged since the last Sync, which is not read again: then
+	// Outcome is OutcomeLocal, Digest says what it holds, and Load reads
+	// it. After a failure it is the one fetched before, if any.
 	Transcript *Transcript
-	Source     string // a Source* name, "state", or the local file's path
-	Outcome    Outcome
-	Err        error     // why this run did not fetch; nil when fine
-	Retry      time.Time // for failures: when the next attempt is due
+	// Digest is the transcript's (Transcript.Digest), whether it is in
+	// Transcript or left in a local file; zero without one.
+	Digest  [sha256.Size]byte
+	Source  string // a Source* name, "state", or the local file's path
+	Outcome Outcome
+	Err     error     // why this run did not fetch; nil when fine
+	Retry   time.Time // for failures: when the next attempt is due
 	// Next is when a later Sync would next ask YouTube about this episode
 	// (zero: never, e.g. uploaded captions or a local file). A scheduler
 	// may skip work until then.
@@ -173,6 +179,7 @@ func (s *Syncer) SyncEach(ctx context.Context, reqs []Request, each func(i int, 
 	sem := make(chan struct{}, n)
 	var halted atomic.Pointer[error] // set when YouTube blocks us or cannot be reached
 	var wg sync.WaitGroup
+	known := openLocalIndex(s.StateDir)
 	for i, req := range reqs {
 		select {
 		case sem <- struct{}{}:
@@ -185,10 +192,18 @@ func (s *Syncer) SyncEach(ctx context.Context, reqs []Request, each func(i int, 
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			report(i, s.one(ctx, req, &halted))
+			r := s.one(ctx, req, &halted, known)
+			if r.Transcript != nil && r.Digest == ([sha256.Size]byte{}) {
+				r.Digest = r.Transcript.Digest()
+			}
+			report(i, r)
 		})
 	}
 	wg.Wait()
+	if err := known.save(); err != nil {
+		// Only costs the next Sync a read of every local file.
+		s.logger().Warn("cannot keep the index of local caption files", "file", known.path, "error", err)
+	}
 }
 
 // Load reads again the transcript that Sync gave for req as r, from the
@@ -247,12 +262,12 @@ func (s *Syncer) decide(st *state, now time.Time, halted error) (fetch bool, why
 // one keeps one episode's transcript: a local caption file wins; else the
 // state decides (decide) whether YouTube is asked now, and the answer is
 // recorded (record).
-func (s *Syncer) one(ctx context.Context, req Request, halted *atomic.Pointer[error]) Result {
+func (s *Syncer) one(ctx context.Context, req Request, halted *atomic.Pointer[error], known *localIndex) Result {
 	log := s.logger().With("episode", req.Slug)
 	if !validSlug(req.Slug) {
 		return Result{Slug: req.Slug, Outcome: OutcomeFailed, Err: fmt.Errorf("episode slug %q cannot name a file", req.Slug)}
 	}
-	res, localErr, found := s.fromLocal(req, log)
+	res, localErr, found := s.fromLocal(req, log, known)
 	if found {
 		return res
 	}
@@ -294,7 +309,7 @@ func (s *Syncer) one(ctx context.Context, req Request, halted *atomic.Pointer[er
 // one (found). A broken one is reported in localErr and the episode goes
 // on to YouTube: the author fixes the file, and meanwhile listeners get
 // what YouTube has.
-func (s *Syncer) fromLocal(req Request, log *slog.Logger) (res Result, localErr error, found bool) {
+func (s *Syncer) fromLocal(req Request, log *slog.Logger, known *localIndex) (res Result, localErr error, found bool) {
 	res = Result{Slug: req.Slug}
 	var langs []string
 	if s.Fetcher != nil {
@@ -304,12 +319,23 @@ func (s *Syncer) fromLocal(req Request, log *slog.Logger) (res Result, localErr 
 	if !ok {
 		return res, nil, false
 	}
+	res.Source, res.Outcome = path, OutcomeLocal
+	fi, statErr := os.Stat(path) // before reading: a change while reading shows next time
+	if statErr == nil {
+		if d, ok := known.lookup(path, lang, fi); ok {
+			res.Digest = d // unchanged since the last Sync: Load reads it when needed
+			return res, nil, true
+		}
+	}
 	t, err := readLocal(path, lang)
 	if err != nil {
 		log.Warn("local transcript unreadable", "file", path, "error", err)
-		return res, err, false
+		return Result{Slug: req.Slug}, err, false
 	}
-	res.Transcript, res.Source, res.Outcome = t, path, OutcomeLocal
+	res.Transcript, res.Digest = t, t.Digest()
+	if statErr == nil {
+		known.remember(path, lang, fi, res.Digest, s.now())
+	}
 	return res, nil, true
 }
 

@@ -177,3 +177,60 @@ func TestReadStatus(t *testing.T) {
 		t.Errorf("ep20: %+v", sts[1])
 	}
 }
+
+// TestLocalFileReadOnce: a local caption file is read by the first Sync
+// and not again while its size and time stay; Load still gives it, and a
+// changed file, or one changed too recently to trust its time, is read.
+func TestLocalFileReadOnce(t *testing.T) {
+	eps, state := t.TempDir(), t.TempDir()
+	c := &fakeClock{time.Now()}
+	s := syncer(newFakeYouTube(t), state, c)
+	req := Request{Slug: "ep21", EpisodeDir: eps}
+	file := filepath.Join(eps, "ep21.en.vtt")
+	write := func(text string, age time.Duration) {
+		t.Helper()
+		if err := os.WriteFile(file, []byte("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n"+text+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		when := c.now.Add(-age)
+		if err := os.Chtimes(file, when, when); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("First words", time.Hour)
+
+	first := one(t, s, req)
+	if first.Outcome != OutcomeLocal || first.Transcript == nil || first.Digest != first.Transcript.Digest() {
+		t.Fatalf("first sync: %+v", first)
+	}
+	again := one(t, s, req)
+	if again.Outcome != OutcomeLocal || again.Transcript != nil || again.Digest != first.Digest || again.Source != file {
+		t.Fatalf("second sync read the unchanged file again, or lost it: %+v", again)
+	}
+	loaded, err := s.Load(req, again)
+	if err != nil || loaded.Digest() != first.Digest || loaded.Cues[0].Text != "First words" {
+		t.Fatalf("Load after an unread sync: %v, %+v", err, loaded)
+	}
+
+	write("Other words", 30*time.Minute)
+	changed := one(t, s, req)
+	if changed.Transcript == nil || changed.Transcript.Cues[0].Text != "Other words" || changed.Digest == first.Digest {
+		t.Fatalf("a changed file was not read again: %+v", changed)
+	}
+
+	write("Fresh words", 0) // modified just now: its time may not show the next change
+	for range 2 {
+		if r := one(t, s, req); r.Transcript == nil || r.Transcript.Cues[0].Text != "Fresh words" {
+			t.Fatalf("a file modified just now was trusted unread: %+v", r)
+		}
+	}
+
+	write("Kept words", time.Hour)
+	one(t, s, req)
+	if err := os.WriteFile(filepath.Join(state, localIndexFile), []byte("{damaged"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := one(t, s, req); r.Transcript == nil || r.Transcript.Cues[0].Text != "Kept words" {
+		t.Fatalf("with a damaged index the file was not read: %+v", r)
+	}
+}

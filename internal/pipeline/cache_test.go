@@ -9,7 +9,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/castfeed/castfeed/diag"
 	"github.com/castfeed/castfeed/internal/corpus"
 )
 
@@ -274,4 +276,43 @@ func TestRestoredOutputIsCompared(t *testing.T) {
 	cold := coldTwin(t, opt)
 	mustRun(t, cold)
 	sameOutput(t, "restored folder", opt.Config.Output.Dir, cold.Config.Output.Dir)
+}
+
+// TestUnreadCaptionsKeepTheirWarning: on a refresh the syncer does not
+// read a local caption file again, yet an episode with an audio offset
+// still reports its cues that fall before the audio, and the output is a
+// cold build's.
+func TestUnreadCaptionsKeepTheirWarning(t *testing.T) {
+	opt := exampleShow(t)
+	// Old enough for the syncer to trust the files' times.
+	hourAgo := time.Now().Add(-time.Hour)
+	ents, err := os.ReadDir(opt.Config.Episodes.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if err := os.Chtimes(filepath.Join(opt.Config.Episodes.Dir, e.Name()), hourAgo, hourAgo); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dropped := func(res *Result) bool {
+		return slices.ContainsFunc(res.Diagnostics, func(d diag.Diagnostic) bool {
+			return d.File == "episodes/episode-0004.md" && strings.Contains(d.Message, "transcript cues fall before the start")
+		})
+	}
+	if res := mustRun(t, opt); !dropped(res) {
+		t.Fatalf("first build: no warning about episode 4's dropped caption: %v", res.Diagnostics)
+	}
+	// The syncer's index of local files, by which it skips them next time.
+	index, err := os.ReadFile(filepath.Join(opt.Config.State.Dir, "transcripts", ".local-files"))
+	if err != nil || !bytes.Contains(index, []byte("episode-0004")) {
+		t.Fatalf("no index of the local caption files after the first build: %v %q", err, index)
+	}
+	edit(t, filepath.Join(opt.Config.Episodes.Dir, "episode-0001.md"), "## Notes", "An edit.\n\n## Notes")
+	if res := mustRun(t, opt); !dropped(res) {
+		t.Fatalf("refresh: no warning about episode 4's dropped caption: %v", res.Diagnostics)
+	}
+	cold := coldTwin(t, opt)
+	mustRun(t, cold)
+	sameOutput(t, "refresh with unread captions", opt.Config.Output.Dir, cold.Config.Output.Dir)
 }

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"time"
@@ -66,9 +64,25 @@ func (s *show) syncTranscripts(ctx context.Context, eps []*loaded) (map[string]*
 	outcomes := map[transcript.Outcome]int{}
 	s.opt.Transcripts.SyncEach(ctx, reqs, func(i int, r transcript.Result) {
 		et := &episodeTranscript{req: reqs[i], offset: offsets[i]}
-		if t := r.Transcript; t != nil {
-			et.has, et.digest = true, digestTranscript(t)
-			_, et.dropped = t.Shift(offsets[i])
+		t, digest, none := r.Transcript, r.Digest, [sha256.Size]byte{}
+		if t != nil && digest == none {
+			digest = t.Digest()
+		}
+		if t == nil && digest != none && offsets[i] != 0 {
+			// A local file the syncer did not read again: only an audio
+			// offset needs its cues now, to tell which fall before the
+			// audio's start.
+			var err error
+			if t, err = s.opt.Transcripts.Load(reqs[i], r); err != nil {
+				s.log.Warn("cannot read a transcript", "episode", r.Slug, "error", err)
+				digest = none
+			}
+		}
+		if digest != none {
+			et.has, et.digest = true, digest
+			if t != nil {
+				_, et.dropped = t.Shift(offsets[i])
+			}
 			r.Transcript = nil // Load reads it again when the item is encoded
 		}
 		et.res = r
@@ -85,23 +99,6 @@ func (s *show) syncTranscripts(ctx context.Context, eps []*loaded) (map[string]*
 		s.log.Debug("transcripts", "outcome", k, "episodes", outcomes[k])
 	}
 	return out, due
-}
-
-// digestTranscript identifies a transcript's content, for item keys.
-func digestTranscript(t *transcript.Transcript) (d [sha256.Size]byte) {
-	h := sha256.New()
-	str := func(v string) {
-		h.Write(binary.AppendUvarint(nil, uint64(len(v))))
-		io.WriteString(h, v)
-	}
-	str(t.Language)
-	str(string(t.Kind))
-	for _, c := range t.Cues {
-		h.Write(binary.AppendVarint(binary.AppendVarint(nil, int64(c.Start)), int64(c.End)))
-		str(c.Text)
-	}
-	h.Sum(d[:0])
-	return d
 }
 
 // transcriptDiags reports the cues of an episode's transcript that fall
@@ -133,7 +130,7 @@ func (s *show) transcriptFiles(slug string, offset time.Duration) (t *transcript
 		s.log.Warn("cannot read a transcript again to publish it", "episode", slug, "error", err)
 		return nil, nil, nil, false
 	}
-	if digestTranscript(t) != et.digest {
+	if t.Digest() != et.digest {
 		// Changed since the sync (a local file edited during the build):
 		// publish it, but do not cache it under the old digest.
 		ok = false

@@ -197,24 +197,25 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	for _, it := range items {
 		st.published[it.slug] = publishedEpisode{GUID: it.guid, Title: it.title}
 	}
-	if err := st.keepLastGood(ctx, items); ctx.Err() != nil {
+	// The last good texts (a zip of every episode file, rewritten when
+	// one changed: 0.1 s at 10,000 episodes) are kept while the rest of
+	// the state is saved; neither reads what the other writes.
+	kept := make(chan error, 1)
+	go func() { kept <- st.keepLastGood(ctx, items) }()
+	saved := errors.Join(st.save(), s.audio.save(), s.youtube.save())
+	stamp := outputStamp(cfg.Output.Dir)
+	cached := s.cache.commit(stamp)
+	if err := <-kept; ctx.Err() != nil {
 		// Published, but not remembered: the next refresh builds again.
 		return res, ctx.Err()
 	} else if err != nil {
 		log.Warn("cannot keep the last good versions of the episodes", "error", err)
 	}
-	if err := st.save(); err != nil {
-		return res, fmt.Errorf("save state: %w", err)
+	if saved != nil {
+		return res, fmt.Errorf("save state: %w", saved)
 	}
-	if err := s.audio.save(); err != nil {
-		return res, fmt.Errorf("save state: %w", err)
-	}
-	if err := s.youtube.save(); err != nil {
-		return res, fmt.Errorf("save state: %w", err)
-	}
-	stamp := outputStamp(cfg.Output.Dir)
-	if err := s.cache.commit(stamp); err != nil {
-		log.Warn("cannot keep the encoded items for the next refresh", "error", err)
+	if cached != nil {
+		log.Warn("cannot keep the encoded items for the next refresh", "error", cached)
 	}
 	lap("state")
 	// The fingerprint is taken again now that transcripts and lengths are

@@ -193,7 +193,11 @@ func (s *show) tagAudio(ctx context.Context, it *item, l *loaded) diag.List {
 	c.seen[l.slug] = true
 	// items holds episodes without their summary and chapters (see
 	// loaded.forget): this one is parsed again, as complete does.
-	full := &loaded{name: l.name, slug: l.slug, data: []byte(ep.Source)}
+	notes, err := l.source(s.spool)
+	if err != nil {
+		return diag.List{{File: l.name, Severity: diag.Error, Message: err.Error(), Hint: "check the state folder's disk"}}
+	}
+	full := &loaded{name: l.name, slug: l.slug, data: []byte(notes)}
 	full.parse(s.reader, secondsToDuration(s.cfg.Media.AudioOffset))
 	if full.ep == nil {
 		return nil
@@ -203,7 +207,6 @@ func (s *show) tagAudio(ctx context.Context, it *item, l *loaded) diag.List {
 	tags, chs := audioTags(s.cfg, ep, l.chapters, c.cover)
 	rec, had := c.byEp[l.slug]
 	out := c.path(l.slug, rec.Ext)
-	var err error
 	// The size and mtime are media.dir's listing at the start of the
 	// refresh, which the build fingerprint saw too.
 	digest := digestOf(tags, c.coverSum, chs)

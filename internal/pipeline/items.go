@@ -24,7 +24,7 @@ import (
 // written (writeFeeds), one chunk of items at a time.
 type item struct {
 	slug, name  string
-	source      string // the episode's text: parsed again, and kept as the last good version
+	text        text   // the episode's text, in the spool: parsed again, and kept as the last good version
 	guid, title string
 	pubDate     time.Time
 	enclosure   feed.Enclosure
@@ -39,7 +39,11 @@ type item struct {
 // its transcript files. cacheable is false when the transcript could not
 // be read again as it was synced (see transcriptFiles).
 func (s *show) complete(it *item) (fi feed.Item, cs []chapters.Chapter, files []outFile, cacheable bool, err error) {
-	l := &loaded{name: it.name, slug: it.slug, data: []byte(it.source)}
+	src, err := s.spool.get(it.text)
+	if err != nil {
+		return feed.Item{}, nil, nil, false, err
+	}
+	l := &loaded{name: it.name, slug: it.slug, data: []byte(src)}
 	l.parse(s.reader, secondsToDuration(s.cfg.Media.AudioOffset))
 	ep := l.ep
 	if ep == nil {
@@ -125,6 +129,9 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 			if prev.ep == nil {
 				continue
 			}
+			if err := prev.keep(s.spool); err != nil {
+				return nil, time.Time{}, nil, err
+			}
 			diags = append(diags, keptLastGood(l))
 			l = prev
 		}
@@ -147,7 +154,7 @@ func (s *show) items(ctx context.Context, eps []*loaded) ([]item, time.Time, dia
 		}
 		enc, d := s.enclosure(ctx, l, tmpl, lens)
 		diags = append(diags, d...)
-		it := item{slug: l.slug, name: l.name, source: ep.Source, guid: guid, title: ep.Title, pubDate: pub, enclosure: enc}
+		it := item{slug: l.slug, name: l.name, text: l.text, guid: guid, title: ep.Title, pubDate: pub, enclosure: enc}
 		diags = append(diags, s.tagAudio(ctx, &it, l)...)
 		diags = append(diags, s.transcriptDiags(l)...)
 		items = append(items, it)

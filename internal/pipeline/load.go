@@ -23,6 +23,7 @@ type loaded struct {
 	name     string // file name as shown in messages
 	slug     string
 	data     []byte // the file's bytes, until parsed
+	text     text   // the episode's text, in the build's spool (see loadAll)
 	ep       *episode.Episode
 	chapters []chapters.Chapter
 	diags    diag.List
@@ -49,28 +50,37 @@ func listEpisodes(dir string) ([]string, error) {
 
 // loadAll reads and parses files on every core. The result keeps the
 // order of files. progress, if not nil, is told each finished file. With
-// forget, each loaded episode keeps only what choosing the feed's items
-// needs (see loaded.forget).
-func loadAll(ctx context.Context, r *episode.Reader, cfg *config.Config, files []string, display func(string) string, progress func(done, total int), forget bool) ([]*loaded, error) {
+// a spool, each episode's text goes there and the loaded episode keeps
+// only what choosing the feed's items needs (see loaded.forget); without
+// one (lint), it keeps everything.
+func loadAll(ctx context.Context, r *episode.Reader, cfg *config.Config, files []string, display func(string) string, progress func(done, total int), sp *spool) ([]*loaded, error) {
 	offset := secondsToDuration(cfg.Media.AudioOffset)
 	out := make([]*loaded, len(files))
 	var (
 		wg   sync.WaitGroup
 		next = make(chan int)
-		mu   sync.Mutex
-		done int
+		mu      sync.Mutex
+		done    int
+		spooled error // the first failure to keep a text
 	)
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				out[i] = loadOne(r, files[i], display(files[i]), offset)
-				if forget {
-					out[i].forget()
+				l := loadOne(r, files[i], display(files[i]), offset)
+				out[i] = l
+				var err error
+				if sp != nil {
+					err = l.keep(sp)
 				}
-				if progress != nil {
+				if progress != nil || err != nil {
 					mu.Lock()
 					done++
-					progress(done, len(files))
+					if progress != nil {
+						progress(done, len(files))
+					}
+					if spooled == nil {
+						spooled = err
+					}
 					mu.Unlock()
 				}
 			}
@@ -88,6 +98,9 @@ feed:
 	}
 	close(next)
 	wg.Wait()
+	if err == nil {
+		err = spooled
+	}
 	return out, err
 }
 
@@ -127,15 +140,28 @@ func Chapters(ep *episode.Episode, offset time.Duration) ([]chapters.Chapter, di
 	return chapters.Build(notes, chapters.Options{Duration: ep.Duration, Offset: offset})
 }
 
-// forget drops what only writing an episode needs, which the build
-// parses again then (show.complete): a show of 100,000 episodes holds
-// every loaded episode until its items are chosen. The episode's
-// diagnostics are kept.
-func (l *loaded) forget() {
+// keep puts the episode's text in sp and forgets what only writing the
+// episode needs, which the build parses again from the text then
+// (show.complete): a show of 100,000 episodes holds every loaded episode
+// until its items are chosen. The episode's diagnostics are kept.
+func (l *loaded) keep(sp *spool) error {
 	l.chapters = nil
-	if ep := l.ep; ep != nil {
-		ep.Summary, ep.Guests, ep.Hosts, ep.Links, ep.Tags = "", nil, nil, nil, nil
+	if l.ep == nil {
+		return nil
 	}
+	t, err := sp.put(l.ep.Source)
+	l.text = t
+	l.ep.Detach()
+	return err
+}
+
+// source returns the episode's text: the spool's, or the episode's own
+// when it was read without a spool.
+func (l *loaded) source(sp *spool) (string, error) {
+	if l.text.kept {
+		return sp.get(l.text)
+	}
+	return l.ep.Source, nil
 }
 
 func secondsToDuration(s float64) time.Duration {

@@ -133,7 +133,12 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	// Episodes are read without HTML: each one's is rendered when the
 	// episode is written (see writeFeeds), never all at once.
 	reader := episode.NewReader().WithoutHTML()
-	eps, err := loadAll(ctx, reader, cfg, files, displayName(cfg.Episodes.Dir, opt.WorkDir), opt.Progress, true)
+	sp, err := openSpool(cfg.State.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer sp.close()
+	eps, err := loadAll(ctx, reader, cfg, files, displayName(cfg.Episodes.Dir, opt.WorkDir), opt.Progress, sp)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +147,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 	s := &show{opt: opt, cfg: cfg, log: log, now: now(), state: st, reader: reader, media: media,
-		salt: salt, cache: openItemCache(cfg.State.Dir)}
+		salt: salt, cache: openItemCache(cfg.State.Dir), spool: sp}
 	defer s.cache.close()
 	s.cachePublished = s.cache.published(outputStamp(cfg.Output.Dir))
 	var transcriptsDue time.Time
@@ -201,7 +206,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	// one changed: 0.1 s at 10,000 episodes) are kept while the rest of
 	// the state is saved; neither reads what the other writes.
 	kept := make(chan error, 1)
-	go func() { kept <- st.keepLastGood(ctx, items) }()
+	go func() { kept <- st.keepLastGood(ctx, items, sp) }()
 	saved := errors.Join(st.save(), s.audio.save(), s.youtube.save())
 	stamp := outputStamp(cfg.Output.Dir)
 	cached := s.cache.commit(stamp)
@@ -276,6 +281,7 @@ type show struct {
 	// cachePublished: the output folder is the one the item cache was
 	// committed with, so a cached item's files are published as they are.
 	cachePublished bool
+	spool          *spool // the episodes' texts (see loadAll)
 }
 
 // publish writes the output folder. s.published.Wait waits for the

@@ -738,17 +738,26 @@ func TestWriteFailsMidway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sp, err := openSpool(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.close()
 	// Enough items to fill every chunk in flight, one bad in the middle.
 	var items []item
 	for i := range 40 * chunkSize {
-		it := item{slug: fmt.Sprintf("e%05d", i), name: "e.md", source: string(good), guid: fmt.Sprint(i),
-			pubDate: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Duration(i) * time.Hour)}
+		src := string(good)
 		if i == 20*chunkSize {
-			it.source = "not an episode"
+			src = "not an episode"
 		}
-		items = append(items, it)
+		text, err := sp.put(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, item{slug: fmt.Sprintf("e%05d", i), name: "e.md", text: text, guid: fmt.Sprint(i),
+			pubDate: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Duration(i) * time.Hour)})
 	}
-	s := &show{opt: opt, cfg: opt.Config, log: slog.New(slog.DiscardHandler), state: openState(opt.Config.State.Dir), reader: episode.NewReader().WithoutHTML()}
+	s := &show{opt: opt, cfg: opt.Config, log: slog.New(slog.DiscardHandler), state: openState(opt.Config.State.Dir), reader: episode.NewReader().WithoutHTML(), spool: sp}
 	done := make(chan error, 1)
 	go func() {
 		_, err := s.publish(context.Background(), items)

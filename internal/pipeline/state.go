@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -169,7 +168,7 @@ func (s *state) lastGood(slug string) []byte {
 // good versions. It writes only when one of them changed, and copies the
 // unchanged entries as they are.
 // It stops, writing nothing, when ctx is done.
-func (s *state) keepLastGood(ctx context.Context, items []item) error {
+func (s *state) keepLastGood(ctx context.Context, items []item, sp *spool) error {
 	name := filepath.Join(s.dir, lastGoodFile)
 	old := map[string]*zip.File{}
 	if z := s.goods.reader(); z != nil {
@@ -183,19 +182,14 @@ func (s *state) keepLastGood(ctx context.Context, items []item) error {
 		sorted[i] = &items[i]
 	}
 	slices.SortFunc(sorted, func(a, b *item) int { return strings.Compare(a.slug, b.slug) })
-	sums := make([]uint32, len(sorted))
+	same := func(f *zip.File, it *item) bool {
+		return f != nil && f.CRC32 == it.text.crc && f.UncompressedSize64 == uint64(it.text.n)
+	}
 	changed := len(old) != len(sorted)
-	crc := crc32.NewIEEE()
-	for i, it := range sorted {
-		if i%checkEvery == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		crc.Reset()
-		io.WriteString(crc, it.source)
-		sums[i] = crc.Sum32()
-		f := old[it.slug+".md"]
-		if f == nil || f.CRC32 != sums[i] || f.UncompressedSize64 != uint64(len(it.source)) {
+	for _, it := range sorted {
+		if !same(old[it.slug+".md"], it) {
 			changed = true
+			break
 		}
 	}
 	if !changed {
@@ -207,7 +201,7 @@ func (s *state) keepLastGood(ctx context.Context, items []item) error {
 			if i%checkEvery == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
-			if f := old[it.slug+".md"]; f != nil && f.CRC32 == sums[i] && f.UncompressedSize64 == uint64(len(it.source)) {
+			if f := old[it.slug+".md"]; same(f, it) {
 				if err := z.Copy(f); err != nil {
 					return err
 				}
@@ -218,7 +212,11 @@ func (s *state) keepLastGood(ctx context.Context, items []item) error {
 			if err != nil {
 				return err
 			}
-			if _, err := io.WriteString(e, it.source); err != nil {
+			src, err := sp.get(it.text)
+			if err != nil {
+				return err
+			}
+			if _, err := io.WriteString(e, src); err != nil {
 				return err
 			}
 		}

@@ -208,9 +208,10 @@ func (s *show) itemKey(it *item) itemKey {
 		h.Write(binary.AppendUvarint(nil, uint64(len(v))))
 		io.WriteString(h, v)
 	}
-	for _, v := range []string{it.slug, it.name, it.guid, it.pubDate.Format(time.RFC3339Nano), it.enclosure.URL, it.enclosure.Type, it.source} {
+	for _, v := range []string{it.slug, it.name, it.guid, it.pubDate.Format(time.RFC3339Nano), it.enclosure.URL, it.enclosure.Type} {
 		str(v)
 	}
+	h.Write(it.text.sum[:])
 	h.Write(binary.AppendVarint(nil, it.enclosure.Length))
 	h.Write(binary.AppendVarint(nil, int64(it.duration))) // a tagged copy's, see audioInto
 	if et, ok := s.transcripts[it.slug]; ok && et.has {

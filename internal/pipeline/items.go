@@ -24,7 +24,7 @@ import (
 // written (writeFeeds), one chunk of items at a time.
 type item struct {
 	slug, name  string
-	text        text   // the episode's text, in the spool: parsed again, and kept as the last good version
+	text        text // the episode's text, in the spool: parsed again, and kept as the last good version
 	guid, title string
 	pubDate     time.Time
 	enclosure   feed.Enclosure

@@ -57,8 +57,8 @@ func loadAll(ctx context.Context, r *episode.Reader, cfg *config.Config, files [
 	offset := secondsToDuration(cfg.Media.AudioOffset)
 	out := make([]*loaded, len(files))
 	var (
-		wg   sync.WaitGroup
-		next = make(chan int)
+		wg      sync.WaitGroup
+		next    = make(chan int)
 		mu      sync.Mutex
 		done    int
 		spooled error // the first failure to keep a text

@@ -1,10 +1,13 @@
 package transcript
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/castfeed/castfeed/internal/readfile"
 )
 
 // findLocal looks beside an episode for a transcript the author supplied,
@@ -37,16 +40,15 @@ func findLocal(dir, slug string, langs []string) (path, lang string, ok bool) {
 // ReadFile reads a caption file of the show's own, WebVTT or (by its .srt
 // extension) SRT, cleaned of rolling repeats.
 func ReadFile(path string) (*Transcript, error) {
-	f, err := os.Open(path)
+	data, err := readfile.Read(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	format := "vtt"
 	if strings.EqualFold(filepath.Ext(path), ".srt") {
 		format = "srt"
 	}
-	t, err := Parse(f, format)
+	t, err := Parse(bytes.NewReader(data), format)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/castfeed/castfeed/diag"
 	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/internal/config"
+	"github.com/castfeed/castfeed/internal/readfile"
 )
 
 // loaded is one episode file after reading: the parsed episode (nil when
@@ -106,7 +107,7 @@ feed:
 
 func loadOne(r *episode.Reader, path, name string, defaultOffset time.Duration) *loaded {
 	l := &loaded{name: name, slug: strings.TrimSuffix(filepath.Base(path), ".md")}
-	data, err := os.ReadFile(path)
+	data, err := readfile.Read(path)
 	if err != nil {
 		l.diags = diag.List{{File: name, Severity: diag.Error, Message: fmt.Sprintf("cannot read the file: %v", err), Hint: "check its permissions"}}
 		return l

@@ -248,10 +248,16 @@ func displayName(dir, workDir string) func(string) string {
 			return p
 		}
 	}
+	// filepath.Abs asks for the working folder each time, two stat calls
+	// a file: it is asked once.
+	cwd, cwdErr := os.Getwd()
 	return func(p string) string {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return filepath.ToSlash(p)
+		abs := p
+		if !filepath.IsAbs(p) {
+			if cwdErr != nil {
+				return filepath.ToSlash(p)
+			}
+			abs = filepath.Join(cwd, p)
 		}
 		if rel, err := filepath.Rel(workDir, abs); err == nil && len(rel) <= len(abs) {
 			return filepath.ToSlash(rel)

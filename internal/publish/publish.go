@@ -28,6 +28,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/castfeed/castfeed/internal/readfile"
 )
 
 // Tx is one publication of the folder. WriteFile and Create are safe for
@@ -48,8 +50,6 @@ type Tx struct {
 
 	dirMu sync.Mutex
 	dirs  map[string]bool // folders already made in tmp
-
-	buffers sync.Pool // *[]byte, for reading published files (see same)
 
 	// removed is closed once the previous version, swapped out by
 	// Commit, is deleted and the lock released (see Wait).
@@ -246,22 +246,9 @@ func (t *Tx) same(name string, data []byte) bool {
 		return false
 	}
 	// Every file of a rebuild is compared, 36,000 of them for a
-	// 10,000-episode show: read into a reused buffer, with the size
-	// known, rather than by os.ReadFile (an allocation and two more
-	// system calls each).
-	f, err := os.Open(p)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	buf, _ := t.buffers.Get().(*[]byte)
-	if buf == nil || cap(*buf) < len(data) {
-		b := make([]byte, len(data))
-		buf = &b
-	}
-	defer t.buffers.Put(buf)
-	old := (*buf)[:len(data)]
-	_, err = io.ReadFull(f, old)
+	// 10,000-episode show: read with the size known and without
+	// os.Open's poller calls (see readfile).
+	old, err := readfile.ReadSized(p, fi.Size())
 	return err == nil && bytes.Equal(old, data)
 }
 

@@ -1,0 +1,12 @@
+//go:build !unix
+
+package readfile
+
+import "os"
+
+// Read returns the contents of the file name (os.ReadFile: the poller's
+// calls are a Linux cost).
+func Read(name string) ([]byte, error) { return os.ReadFile(name) }
+
+// ReadSized is Read; the size is a hint the other systems need not.
+func ReadSized(name string, size int64) ([]byte, error) { return os.ReadFile(name) }

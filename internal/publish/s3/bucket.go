@@ -3,6 +3,9 @@ package s3
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -416,7 +419,7 @@ func (b *Bucket) getManifest(ctx context.Context) ([]byte, error) {
 
 func (b *Bucket) putManifest(ctx context.Context, data []byte) error {
 	err := b.retry(ctx, "put", manifestName, func() error {
-		_, err := b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(manifestName), bytes.NewReader(data), int64(len(data)), b.putOptions(publish.Kind{ContentType: "application/json", CacheControl: "no-store"}, sum(data)))
+		_, err := b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(manifestName), bytes.NewReader(data), int64(len(data)), b.putOptions(publish.Kind{ContentType: "application/json", CacheControl: "no-store"}, sum(data), true))
 		return err
 	})
 	return b.explain("write", manifestName, err)
@@ -427,17 +430,38 @@ func (b *Bucket) putManifest(ctx context.Context, data []byte) error {
 // single-part uploads without SSE-KMS).
 const metaSHA256 = "Castfeed-Sha256"
 
-func (b *Bucket) putOptions(k publish.Kind, digest string) minio.PutObjectOptions {
+// checksumSHA256 is the header by which the store checks a single PUT's
+// bytes against the SHA-256 the scan computed (AWS S3's additional
+// checksums; versitygw checks it, as TestStoreChecksTheDigest shows; a
+// store that does not know the header ignores it). It
+// replaces Content-MD5, which made minio-go read each file once more for
+// an MD5, and signing the payload, which would read it again for a
+// SHA-256: a file is read once for its digest, once to send it. Spelled
+// in this case, minio-go passes it on as a header without asking for
+// trailing checksums (a request in chunks, which not every store reads).
+const checksumSHA256 = "X-Amz-Checksum-Sha256"
+
+// putOptions are the options of one upload of digest (hex SHA-256): in
+// one PUT checked by its SHA-256, or in parts each checked by its MD5
+// (the API has no checksum of a whole multipart object that every store
+// takes).
+func (b *Bucket) putOptions(k publish.Kind, digest string, single bool) minio.PutObjectOptions {
 	opts := minio.PutObjectOptions{
-		ContentType:    k.ContentType,
-		CacheControl:   k.CacheControl,
-		UserMetadata:   map[string]string{metaSHA256: digest},
-		SendContentMd5: true, // the store refuses bytes that differ from what we read
-		// Content-MD5 already guards the bytes; signing a SHA-256 of the
-		// payload too (minio-go does on plain HTTP) reads it once more.
-		DisableContentSha256: true,
+		ContentType:          k.ContentType,
+		CacheControl:         k.CacheControl,
+		UserMetadata:         map[string]string{metaSHA256: digest},
+		DisableContentSha256: true, // see checksumSHA256
+		DisableMultipart:     single,
+		SendContentMd5:       !single,
 		PartSize:             b.cfg.PartSize,
 		NumThreads:           2,
+	}
+	if single {
+		raw, err := hex.DecodeString(digest)
+		if err != nil || len(raw) != sha256.Size {
+			panic("s3: digest " + digest + " is not a hex SHA-256") // scan and sum make only those
+		}
+		opts.UserMetadata[checksumSHA256] = base64.StdEncoding.EncodeToString(raw)
 	}
 	if b.cfg.ACL != "" {
 		opts.UserMetadata["x-amz-acl"] = b.cfg.ACL
@@ -448,8 +472,8 @@ func (b *Bucket) putOptions(k publish.Kind, digest string) minio.PutObjectOption
 // put uploads f and returns its ETag, after checking that the file is
 // the one scanned (its size and mtime: the folder never rewrites a file
 // in place, so a change means a new version was swapped in meanwhile).
-// The file is streamed, not held: minio-go reads it once for Content-MD5,
-// then again to send it; each retry opens it again.
+// The file is streamed, not held, and read once (see checksumSHA256);
+// each retry opens it again.
 func (b *Bucket) put(ctx context.Context, f file) (string, error) {
 	var info minio.UploadInfo
 	err := b.retry(ctx, "put", f.key, func() error {
@@ -465,9 +489,7 @@ func (b *Bucket) put(ctx context.Context, f file) (string, error) {
 		if fi.Size() != f.size || fi.ModTime().UnixNano() != f.mtime {
 			return fmt.Errorf("%w: %s; publish again", ErrChanged, f.path)
 		}
-		opts := b.putOptions(f.kind, f.sum)
-		opts.DisableMultipart = f.size <= b.cfg.SinglePutMax
-		info, err = b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(f.key), r, f.size, opts)
+		info, err = b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(f.key), r, f.size, b.putOptions(f.kind, f.sum, f.size <= b.cfg.SinglePutMax))
 		return err
 	})
 	if err != nil {

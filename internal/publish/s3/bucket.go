@@ -178,8 +178,8 @@ func (b *Bucket) objectKey(name string) string {
 }
 
 // Sync makes the bucket serve src; see the package comment for the order
-// and the promises. The order is the promise (media, pages, feeds,
-// feed.xml, manifest, then deletions), so the phases stay in sequence
+// and the promises. The order is the promise (media, pages, archive
+// pages, feeds, manifest, then deletions), so the phases stay in sequence
 // here rather than behind calls that would hide it.
 func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Report, err error) {
 	start := b.now()
@@ -235,8 +235,8 @@ func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Repo
 		return rep, nil
 	}
 
-	// Assets and media, pages, feed.json and feed.atom, feed.xml: each
-	// phase starts when the one before is all up.
+	// Assets and media, pages, archive pages, feeds: each phase starts
+	// when the one before is all up.
 	for phase := range phases {
 		var batch []upload
 		for _, u := range p.uploads {
@@ -299,14 +299,15 @@ func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Repo
 const phases = 4
 
 // phaseOf is when name is uploaded: what the feeds and pages name comes
-// first, feed.xml (what nearly every app reads) last.
+// first, the feeds last. feed.xml, feed.atom and feed.json name the same
+// objects and not one another, so they go up together.
 func phaseOf(name string) int {
 	switch {
-	case name == "feed.xml":
+	case name == "feed.xml" || name == "feed.json" || name == "feed.atom":
 		return 3
-	case name == "feed.json" || name == "feed.atom" || strings.HasPrefix(name, "archive/feed-"):
+	case strings.HasPrefix(name, "archive/feed-"):
 		// The archive pages (feed.limit) name episodes too, and
-		// feed.xml links to them.
+		// the feeds link to them.
 		return 2
 	case path.Ext(name) == ".html":
 		return 1

@@ -13,7 +13,8 @@
 //     nothing makes one GET and no PUT.
 //   - Uploads go in an order that never lets a reader see a feed naming an
 //     object that is not there yet: media and episode assets, then pages,
-//     then feed.json and feed.atom, then feed.xml, then the manifest.
+//     then the archive pages, then feed.xml, feed.atom and feed.json
+//     together, then the manifest.
 //   - An object no version names any more is marked in the manifest with
 //     the time it became unreferenced, and deleted only after the new
 //     feeds are up and once it has been unreferenced for DeleteAfter, so

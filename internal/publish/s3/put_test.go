@@ -97,11 +97,11 @@ func TestPhaseOf(t *testing.T) {
 		{"cover.png", 0},
 		{"index.html", 1},
 		{"episodes/episode-0001/index.html", 1},
-		{"feed.json", 2},
-		{"feed.atom", 2},
 		{"archive/feed-0001.xml", 2},
 		{"archive/feed-0002.atom", 2},
 		{"feed.xml", 3},
+		{"feed.json", 3},
+		{"feed.atom", 3},
 	} {
 		if got := phaseOf(tc.name); got != tc.phase {
 			t.Errorf("phaseOf(%q) = %d; want %d", tc.name, got, tc.phase)

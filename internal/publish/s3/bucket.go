@@ -339,7 +339,7 @@ type plan struct {
 
 // plan compares the local files with what the bucket holds.
 func (b *Bucket) plan(files []file, remote map[string]object, now time.Time) *plan {
-	p := &plan{next: &manifest{Version: manifestVersion, Bucket: b.cfg.Bucket, Prefix: b.cfg.Prefix, Objects: map[string]object{}}}
+	p := &plan{next: &manifest{Version: manifestVersion, Bucket: b.cfg.Bucket, Prefix: b.cfg.Prefix, Objects: make(map[string]object, len(files))}}
 	local := make(map[string]bool, len(files))
 	for _, f := range files {
 		local[f.key] = true
@@ -420,7 +420,7 @@ func (b *Bucket) getManifest(ctx context.Context) ([]byte, error) {
 
 func (b *Bucket) putManifest(ctx context.Context, data []byte) error {
 	err := b.retry(ctx, "put", manifestName, func() error {
-		_, err := b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(manifestName), bytes.NewReader(data), int64(len(data)), b.putOptions(publish.Kind{ContentType: "application/json", CacheControl: "no-store"}, sum(data), true))
+		_, err := b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(manifestName), bytes.NewReader(data), int64(len(data)), b.putOptions(publish.Kind{ContentType: "text/plain; charset=utf-8", CacheControl: "no-store"}, sum(data), true))
 		return err
 	})
 	return b.explain("write", manifestName, err)

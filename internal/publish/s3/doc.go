@@ -7,7 +7,8 @@
 //
 //   - What the bucket holds is known from a manifest object castfeed
 //     writes, .castfeed/manifest.json (name → size, SHA-256, content type,
-//     cache control). When it is missing or cannot be read, a listing of
+//     cache control; a line of text each since version 2, see
+//     manifestHeader). When it is missing or cannot be read, a listing of
 //     the prefix and a HEAD of each object of the right size tell instead.
 //     Only new or changed files are uploaded: a refresh that changes
 //     nothing makes one GET and no PUT.

@@ -196,25 +196,24 @@ func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Repo
 		b.log.Debug("sync stage", "stage", name, "duration_ms", time.Since(stage).Milliseconds())
 		stage = time.Now()
 	}
-	// The manifest is fetched while the folder is scanned: neither needs
-	// the other, and on a large show both take a while.
-	type fetched struct {
-		data []byte
-		err  error
-	}
+	// The manifest is fetched and decoded, and the digest cache read,
+	// while the folder is walked: none needs the others, and on a large
+	// show each takes a while.
 	got := make(chan fetched, 1)
-	go func() {
-		data, err := b.getManifest(ctx)
-		got <- fetched{data, err}
-	}()
-	cache := openDigestCache(b.cfg.DigestCache)
-	files, err := scan(src, cache)
+	go func() { got <- b.fetch(ctx) }()
+	cached := make(chan *digestCache, 1)
+	go func() { cached <- openDigestCache(b.cfg.DigestCache) }()
+	files, err := local(src)
+	cache := <-cached
+	if err == nil {
+		err = cache.fill(files)
+	}
 	m := <-got
 	if err != nil {
 		return rep, err
 	}
 	lap("scan")
-	remote, oldBytes, err := b.remote(ctx, files, m.data, m.err)
+	remote, oldBytes, err := b.remote(ctx, files, m)
 	if err != nil {
 		return rep, err
 	}
@@ -234,6 +233,15 @@ func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Repo
 	if b.cfg.DryRun {
 		return rep, nil
 	}
+	// The digests are the local files', whatever becomes of the uploads:
+	// the cache is written while they go.
+	saved := make(chan error, 1)
+	go func() { saved <- cache.save(files) }()
+	defer func() {
+		if err := <-saved; err != nil {
+			b.log.Warn("cannot save the digest cache; the next publish reads every file again", "error", err)
+		}
+	}()
 
 	// Assets and media, pages, archive pages, feeds: each phase starts
 	// when the one before is all up.
@@ -285,9 +293,6 @@ func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Repo
 		if err != nil {
 			return rep, err
 		}
-	}
-	if err := cache.save(files); err != nil {
-		b.log.Warn("cannot save the digest cache; the next publish reads every file again", "error", err)
 	}
 	b.log.Info("bucket synced", "target", b.String(), "uploaded", rep.Uploaded, "skipped", rep.Skipped,
 		"deleted", rep.Deleted, "unreferenced", rep.Unreferenced, "bytes", rep.Bytes,
@@ -377,20 +382,34 @@ func (b *Bucket) plan(files []file, remote map[string]object, now time.Time) *pl
 	return p
 }
 
-// remote tells what the bucket holds from the manifest as getManifest
-// read it (data, err), or when it is missing or not to be trusted, from a
-// listing. It also returns the manifest's bytes, so an unchanged one is
-// not written again.
-func (b *Bucket) remote(ctx context.Context, files []file, data []byte, err error) (map[string]object, []byte, error) {
+// fetched is the bucket's manifest as fetch read it.
+type fetched struct {
+	data []byte
+	m    *manifest
+	err  error // from the request: errNoManifest, or not to be passed over
+	derr error // why m is not to be trusted
+}
+
+func (b *Bucket) fetch(ctx context.Context) fetched {
+	data, err := b.getManifest(ctx)
+	if err != nil {
+		return fetched{err: err}
+	}
+	m, derr := decodeManifest(data, b.cfg.Bucket, b.cfg.Prefix)
+	return fetched{data: data, m: m, derr: derr}
+}
+
+// remote tells what the bucket holds from the manifest f, or when it is
+// missing or not to be trusted, from a listing. It also returns the
+// manifest's bytes, so an unchanged one is not written again.
+func (b *Bucket) remote(ctx context.Context, files []file, f fetched) (map[string]object, []byte, error) {
 	switch {
-	case err == nil:
-		m, derr := decodeManifest(data, b.cfg.Bucket, b.cfg.Prefix)
-		if derr == nil {
-			return m.Objects, data, nil
-		}
-		b.log.Warn("the bucket's manifest is not trusted; listing the bucket instead", "target", b.String(), "reason", derr)
-	case !errors.Is(err, errNoManifest):
-		return nil, nil, err
+	case f.err == nil && f.derr == nil:
+		return f.m.Objects, f.data, nil
+	case f.err == nil:
+		b.log.Warn("the bucket's manifest is not trusted; listing the bucket instead", "target", b.String(), "reason", f.derr)
+	case !errors.Is(f.err, errNoManifest):
+		return nil, nil, f.err
 	}
 	objs, err := b.list(ctx, files)
 	return objs, nil, err

@@ -40,6 +40,18 @@ var octetStream = publish.Kind{ContentType: "application/octet-stream", CacheCon
 // with; the folder keeps an unchanged file's inode, hence its mtime, from
 // one version to the next.
 func scan(src publish.Source, cache *digestCache) ([]file, error) {
+	files, err := local(src)
+	if err != nil {
+		return nil, err
+	}
+	if err := cache.fill(files); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+// local lists the files of src as scan does, without their digests.
+func local(src publish.Source) ([]file, error) {
 	found, err := walk(src.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("read the published folder: %w", err)
@@ -79,9 +91,6 @@ func scan(src publish.Source, cache *digestCache) ([]file, error) {
 		}
 	}
 	slices.SortFunc(files, func(a, b file) int { return strings.Compare(a.key, b.key) })
-	if err := cache.fill(files); err != nil {
-		return nil, err
-	}
 	return files, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -83,7 +84,10 @@ type Bucket struct {
 	log      *slog.Logger
 	now      func() time.Time
 	requests atomic.Int64
-	endpoint string // for messages
+	// noChecksum: the store refused checksumSHA256, so single PUTs carry
+	// Content-MD5 instead.
+	noChecksum atomic.Bool
+	endpoint   string // for messages
 }
 
 var _ publish.Target = (*Bucket)(nil)
@@ -439,7 +443,7 @@ func (b *Bucket) getManifest(ctx context.Context) ([]byte, error) {
 
 func (b *Bucket) putManifest(ctx context.Context, data []byte) error {
 	err := b.retry(ctx, "put", manifestName, func() error {
-		_, err := b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(manifestName), bytes.NewReader(data), int64(len(data)), b.putOptions(publish.Kind{ContentType: "text/plain; charset=utf-8", CacheControl: "no-store"}, sum(data), true))
+		_, err := b.putObject(ctx, manifestName, bytes.NewReader(data), int64(len(data)), publish.Kind{ContentType: "text/plain; charset=utf-8", CacheControl: "no-store"}, sum(data))
 		return err
 	})
 	return b.explain("write", manifestName, err)
@@ -452,41 +456,69 @@ const metaSHA256 = "Castfeed-Sha256"
 
 // checksumSHA256 is the header by which the store checks a single PUT's
 // bytes against the SHA-256 the scan computed (AWS S3's additional
-// checksums; versitygw checks it, as TestStoreChecksTheDigest shows; a
-// store that does not know the header ignores it). It
+// checksums; versitygw checks it, as TestStoreChecksTheDigest shows). It
 // replaces Content-MD5, which made minio-go read each file once more for
 // an MD5, and signing the payload, which would read it again for a
 // SHA-256: a file is read once for its digest, once to send it. Spelled
 // in this case, minio-go passes it on as a header without asking for
 // trailing checksums (a request in chunks, which not every store reads).
+// A store that refuses the header (Backblaze B2 answers "Unsupported
+// header", R2 has answered "not implemented") gets Content-MD5 instead,
+// from its first refusal on; see checksumRefused.
 const checksumSHA256 = "X-Amz-Checksum-Sha256"
 
-// putOptions are the options of one upload of digest (hex SHA-256): in
-// one PUT checked by its SHA-256, or in parts each checked by its MD5
-// (the API has no checksum of a whole multipart object that every store
-// takes).
-func (b *Bucket) putOptions(k publish.Kind, digest string, single bool) minio.PutObjectOptions {
+// putObject uploads size bytes of r under name (relative to the prefix):
+// in one PUT up to SinglePutMax, checked by digest (hex SHA-256) or, at
+// a store that refuses checksumSHA256, by Content-MD5; larger, in parts
+// each checked by its MD5 (the API has no checksum of a whole multipart
+// object that every store takes).
+func (b *Bucket) putObject(ctx context.Context, name string, r io.ReadSeeker, size int64, k publish.Kind, digest string) (minio.UploadInfo, error) {
 	opts := minio.PutObjectOptions{
 		ContentType:          k.ContentType,
 		CacheControl:         k.CacheControl,
 		UserMetadata:         map[string]string{metaSHA256: digest},
 		DisableContentSha256: true, // see checksumSHA256
-		DisableMultipart:     single,
-		SendContentMd5:       !single,
+		DisableMultipart:     size <= b.cfg.SinglePutMax,
+		SendContentMd5:       true,
 		PartSize:             b.cfg.PartSize,
 		NumThreads:           2,
-	}
-	if single {
-		raw, err := hex.DecodeString(digest)
-		if err != nil || len(raw) != sha256.Size {
-			panic("s3: digest " + digest + " is not a hex SHA-256") // scan and sum make only those
-		}
-		opts.UserMetadata[checksumSHA256] = base64.StdEncoding.EncodeToString(raw)
 	}
 	if b.cfg.ACL != "" {
 		opts.UserMetadata["x-amz-acl"] = b.cfg.ACL
 	}
-	return opts
+	if opts.DisableMultipart && !b.noChecksum.Load() {
+		raw, err := hex.DecodeString(digest)
+		if err != nil || len(raw) != sha256.Size {
+			panic("s3: digest " + digest + " is not a hex SHA-256") // scan and sum make only those
+		}
+		with := opts
+		with.SendContentMd5 = false
+		with.UserMetadata = maps.Clone(opts.UserMetadata)
+		with.UserMetadata[checksumSHA256] = base64.StdEncoding.EncodeToString(raw)
+		info, err := b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(name), r, size, with)
+		if !b.checksumRefused(err) {
+			return info, err
+		}
+		if _, err := r.Seek(0, io.SeekStart); err != nil {
+			return info, err
+		}
+	}
+	return b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(name), r, size, opts)
+}
+
+// checksumRefused tells whether err is the store refusing checksumSHA256
+// (not the bytes: that is BadDigest), and if so, has the next uploads
+// carry Content-MD5 instead.
+func (b *Bucket) checksumRefused(err error) bool {
+	var er minio.ErrorResponse
+	if !errors.As(err, &er) || er.Code == "BadDigest" || (er.StatusCode != http.StatusBadRequest && er.StatusCode != http.StatusNotImplemented) ||
+		!strings.Contains(strings.ToLower(er.Message), strings.ToLower(checksumSHA256)) {
+		return false
+	}
+	if b.noChecksum.CompareAndSwap(false, true) {
+		b.log.Info("the storage does not take x-amz-checksum-sha256; uploads carry Content-MD5 instead", "target", b.String(), "error", err)
+	}
+	return true
 }
 
 // put uploads f and returns its ETag, after checking that the file is
@@ -509,7 +541,7 @@ func (b *Bucket) put(ctx context.Context, f file) (string, error) {
 		if fi.Size() != f.size || fi.ModTime().UnixNano() != f.mtime {
 			return fmt.Errorf("%w: %s; publish again", ErrChanged, f.path)
 		}
-		info, err = b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(f.key), r, f.size, b.putOptions(f.kind, f.sum, f.size <= b.cfg.SinglePutMax))
+		info, err = b.putObject(ctx, f.key, r, f.size, f.kind, f.sum)
 		return err
 	})
 	if err != nil {

@@ -29,7 +29,8 @@
 // Retries with capped backoff on 5xx, throttling and network errors live
 // here, not in the pipeline. Uploads carry the file's SHA-256 as
 // x-amz-checksum-sha256 (the store checks the bytes it received; parts
-// of a large file carry Content-MD5) and as metadata; a file whose
+// of a large file, and every upload to a store that refuses the header,
+// carry Content-MD5) and as metadata; a file whose
 // size or mtime changed since it was hashed is not uploaded under the old
 // digest. Files are streamed from disk: up to 64 MiB in one PUT, larger
 // ones in parts of 16 MiB, so memory stays near Concurrency × 2 parts.

@@ -632,3 +632,47 @@ func TestACL(t *testing.T) {
 		})
 	}
 }
+
+// TestChecksumRefused: a store that refuses x-amz-checksum-sha256 (as
+// Backblaze B2 and R2 have, in their words) gets every object all the
+// same, with Content-MD5, and after its first refusals no request with
+// the header again.
+func TestChecksumRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		refusal s3test.Refusal
+	}{
+		{"B2", s3test.Refusal{Status: http.StatusBadRequest, Code: "InvalidArgument", Message: "Unsupported header 'x-amz-checksum-sha256' received for this API call."}},
+		{"R2", s3test.Refusal{Status: http.StatusNotImplemented, Code: "NotImplemented", Message: "Header 'x-amz-checksum-sha256' with value 'AAAA' not implemented"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g, p, s := setup(t)
+			var refused, withMD5, other atomic.Int64
+			p.Refuse(func(r *http.Request) s3test.Refusal {
+				switch {
+				case r.Method != http.MethodPut:
+				case r.Header.Get("X-Amz-Checksum-Sha256") != "":
+					refused.Add(1)
+					return tc.refusal
+				case r.Header.Get("Content-Md5") != "":
+					withMD5.Add(1)
+				default:
+					other.Add(1)
+				}
+				return s3test.Refusal{}
+			})
+			const concurrency = 4
+			rep := mustSync(t, newBucket(t, p.URL, nil, func(c *s3.Config) { c.Concurrency = concurrency }), s.source())
+			want := s.files()
+			if d := sameFiles(bucketFiles(t, client(t, g)), want); d != "" {
+				t.Fatal(d)
+			}
+			if n := refused.Load(); n < 1 || n > concurrency {
+				t.Errorf("%d PUTs with the header refused; want 1 to %d (those under way at the first refusal)", n, concurrency)
+			}
+			if n := withMD5.Load(); n != int64(len(want))+1 || other.Load() != 0 || rep.Uploaded != len(want) {
+				t.Errorf("%d PUTs with Content-MD5, %d with neither, %d uploaded; want %d (the files and the manifest), 0, %d", n, other.Load(), rep.Uploaded, len(want)+1, len(want))
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ package s3test
 
 import (
 	"bytes"
+	"encoding/xml"
 	"io"
 	"net"
 	"net/http"
@@ -175,7 +176,14 @@ type Proxy struct {
 	URL  string
 	mu   sync.Mutex
 	n    map[string]int
-	hook func(r *http.Request) int
+	hook func(r *http.Request) Refusal
+}
+
+// Refusal is an S3 error the proxy answers instead of passing a request
+// on; the zero Refusal passes it on.
+type Refusal struct {
+	Status        int
+	Code, Message string
 }
 
 // NewProxy returns a proxy to target, closed when the test ends.
@@ -194,10 +202,14 @@ func NewProxy(t testing.TB, target string) *Proxy {
 		hook := p.hook
 		p.mu.Unlock()
 		if hook != nil {
-			if status := hook(r); status != 0 {
+			if re := hook(r); re.Status != 0 {
 				w.Header().Set("Content-Type", "application/xml")
-				w.WriteHeader(status)
-				io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>injected by the test</Message><RequestId>test</RequestId></Error>`)
+				w.WriteHeader(re.Status)
+				io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>`)
+				xml.EscapeText(w, []byte(re.Code))
+				io.WriteString(w, `</Code><Message>`)
+				xml.EscapeText(w, []byte(re.Message))
+				io.WriteString(w, `</Message><RequestId>test</RequestId></Error>`)
 				return
 			}
 		}
@@ -218,8 +230,24 @@ func (p *Proxy) Counts() map[string]int {
 }
 
 // SetHook has h see each request before it is passed on; a status other
-// than 0 is answered instead, with an S3 error body.
+// than 0 is answered instead, with an S3 InternalError. A nil h passes
+// every request on.
 func (p *Proxy) SetHook(h func(r *http.Request) int) {
+	if h == nil {
+		p.Refuse(nil)
+		return
+	}
+	p.Refuse(func(r *http.Request) Refusal {
+		if status := h(r); status != 0 {
+			return Refusal{status, "InternalError", "injected by the test"}
+		}
+		return Refusal{}
+	})
+}
+
+// Refuse has h see each request before it is passed on; a Refusal other
+// than the zero one is answered instead. A nil h passes every request on.
+func (p *Proxy) Refuse(h func(r *http.Request) Refusal) {
 	p.mu.Lock()
 	p.hook = h
 	p.mu.Unlock()

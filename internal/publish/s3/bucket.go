@@ -3,10 +3,14 @@ package s3
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -80,7 +84,10 @@ type Bucket struct {
 	log      *slog.Logger
 	now      func() time.Time
 	requests atomic.Int64
-	endpoint string // for messages
+	// noChecksum: the store refused checksumSHA256, so single PUTs carry
+	// Content-MD5 instead.
+	noChecksum atomic.Bool
+	endpoint   string // for messages
 }
 
 var _ publish.Target = (*Bucket)(nil)
@@ -175,8 +182,8 @@ func (b *Bucket) objectKey(name string) string {
 }
 
 // Sync makes the bucket serve src; see the package comment for the order
-// and the promises. The order is the promise (media, pages, feeds,
-// feed.xml, manifest, then deletions), so the phases stay in sequence
+// and the promises. The order is the promise (media, pages, archive
+// pages, feeds, manifest, then deletions), so the phases stay in sequence
 // here rather than behind calls that would hide it.
 func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Report, err error) {
 	start := b.now()
@@ -193,25 +200,24 @@ func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Repo
 		b.log.Debug("sync stage", "stage", name, "duration_ms", time.Since(stage).Milliseconds())
 		stage = time.Now()
 	}
-	// The manifest is fetched while the folder is scanned: neither needs
-	// the other, and on a large show both take a while.
-	type fetched struct {
-		data []byte
-		err  error
-	}
+	// The manifest is fetched and decoded, and the digest cache read,
+	// while the folder is walked: none needs the others, and on a large
+	// show each takes a while.
 	got := make(chan fetched, 1)
-	go func() {
-		data, err := b.getManifest(ctx)
-		got <- fetched{data, err}
-	}()
-	cache := openDigestCache(b.cfg.DigestCache)
-	files, err := scan(src, cache)
+	go func() { got <- b.fetch(ctx) }()
+	cached := make(chan *digestCache, 1)
+	go func() { cached <- openDigestCache(b.cfg.DigestCache) }()
+	files, err := local(src)
+	cache := <-cached
+	if err == nil {
+		err = cache.fill(files)
+	}
 	m := <-got
 	if err != nil {
 		return rep, err
 	}
 	lap("scan")
-	remote, oldBytes, err := b.remote(ctx, files, m.data, m.err)
+	remote, oldBytes, err := b.remote(ctx, files, m)
 	if err != nil {
 		return rep, err
 	}
@@ -231,9 +237,18 @@ func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Repo
 	if b.cfg.DryRun {
 		return rep, nil
 	}
+	// The digests are the local files', whatever becomes of the uploads:
+	// the cache is written while they go.
+	saved := make(chan error, 1)
+	go func() { saved <- cache.save(files) }()
+	defer func() {
+		if err := <-saved; err != nil {
+			b.log.Warn("cannot save the digest cache; the next publish reads every file again", "error", err)
+		}
+	}()
 
-	// Assets and media, pages, feed.json and feed.atom, feed.xml: each
-	// phase starts when the one before is all up.
+	// Assets and media, pages, archive pages, feeds: each phase starts
+	// when the one before is all up.
 	for phase := range phases {
 		var batch []upload
 		for _, u := range p.uploads {
@@ -283,9 +298,6 @@ func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Repo
 			return rep, err
 		}
 	}
-	if err := cache.save(files); err != nil {
-		b.log.Warn("cannot save the digest cache; the next publish reads every file again", "error", err)
-	}
 	b.log.Info("bucket synced", "target", b.String(), "uploaded", rep.Uploaded, "skipped", rep.Skipped,
 		"deleted", rep.Deleted, "unreferenced", rep.Unreferenced, "bytes", rep.Bytes,
 		"requests", b.requests.Load()-reqs, "duration_ms", time.Since(began).Milliseconds())
@@ -296,14 +308,15 @@ func (b *Bucket) Sync(ctx context.Context, src publish.Source) (rep publish.Repo
 const phases = 4
 
 // phaseOf is when name is uploaded: what the feeds and pages name comes
-// first, feed.xml (what nearly every app reads) last.
+// first, the feeds last. feed.xml, feed.atom and feed.json name the same
+// objects and not one another, so they go up together.
 func phaseOf(name string) int {
 	switch {
-	case name == "feed.xml":
+	case name == "feed.xml" || name == "feed.json" || name == "feed.atom":
 		return 3
-	case name == "feed.json" || name == "feed.atom" || strings.HasPrefix(name, "archive/feed-"):
+	case strings.HasPrefix(name, "archive/feed-"):
 		// The archive pages (feed.limit) name episodes too, and
-		// feed.xml links to them.
+		// the feeds link to them.
 		return 2
 	case path.Ext(name) == ".html":
 		return 1
@@ -335,7 +348,7 @@ type plan struct {
 
 // plan compares the local files with what the bucket holds.
 func (b *Bucket) plan(files []file, remote map[string]object, now time.Time) *plan {
-	p := &plan{next: &manifest{Version: manifestVersion, Bucket: b.cfg.Bucket, Prefix: b.cfg.Prefix, Objects: map[string]object{}}}
+	p := &plan{next: &manifest{Version: manifestVersion, Bucket: b.cfg.Bucket, Prefix: b.cfg.Prefix, Objects: make(map[string]object, len(files))}}
 	local := make(map[string]bool, len(files))
 	for _, f := range files {
 		local[f.key] = true
@@ -373,20 +386,34 @@ func (b *Bucket) plan(files []file, remote map[string]object, now time.Time) *pl
 	return p
 }
 
-// remote tells what the bucket holds from the manifest as getManifest
-// read it (data, err), or when it is missing or not to be trusted, from a
-// listing. It also returns the manifest's bytes, so an unchanged one is
-// not written again.
-func (b *Bucket) remote(ctx context.Context, files []file, data []byte, err error) (map[string]object, []byte, error) {
+// fetched is the bucket's manifest as fetch read it.
+type fetched struct {
+	data []byte
+	m    *manifest
+	err  error // from the request: errNoManifest, or not to be passed over
+	derr error // why m is not to be trusted
+}
+
+func (b *Bucket) fetch(ctx context.Context) fetched {
+	data, err := b.getManifest(ctx)
+	if err != nil {
+		return fetched{err: err}
+	}
+	m, derr := decodeManifest(data, b.cfg.Bucket, b.cfg.Prefix)
+	return fetched{data: data, m: m, derr: derr}
+}
+
+// remote tells what the bucket holds from the manifest f, or when it is
+// missing or not to be trusted, from a listing. It also returns the
+// manifest's bytes, so an unchanged one is not written again.
+func (b *Bucket) remote(ctx context.Context, files []file, f fetched) (map[string]object, []byte, error) {
 	switch {
-	case err == nil:
-		m, derr := decodeManifest(data, b.cfg.Bucket, b.cfg.Prefix)
-		if derr == nil {
-			return m.Objects, data, nil
-		}
-		b.log.Warn("the bucket's manifest is not trusted; listing the bucket instead", "target", b.String(), "reason", derr)
-	case !errors.Is(err, errNoManifest):
-		return nil, nil, err
+	case f.err == nil && f.derr == nil:
+		return f.m.Objects, f.data, nil
+	case f.err == nil:
+		b.log.Warn("the bucket's manifest is not trusted; listing the bucket instead", "target", b.String(), "reason", f.derr)
+	case !errors.Is(f.err, errNoManifest):
+		return nil, nil, f.err
 	}
 	objs, err := b.list(ctx, files)
 	return objs, nil, err
@@ -416,7 +443,7 @@ func (b *Bucket) getManifest(ctx context.Context) ([]byte, error) {
 
 func (b *Bucket) putManifest(ctx context.Context, data []byte) error {
 	err := b.retry(ctx, "put", manifestName, func() error {
-		_, err := b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(manifestName), bytes.NewReader(data), int64(len(data)), b.putOptions(publish.Kind{ContentType: "application/json", CacheControl: "no-store"}, sum(data)))
+		_, err := b.putObject(ctx, manifestName, bytes.NewReader(data), int64(len(data)), publish.Kind{ContentType: "text/plain; charset=utf-8", CacheControl: "no-store"}, sum(data))
 		return err
 	})
 	return b.explain("write", manifestName, err)
@@ -427,29 +454,78 @@ func (b *Bucket) putManifest(ctx context.Context, data []byte) error {
 // single-part uploads without SSE-KMS).
 const metaSHA256 = "Castfeed-Sha256"
 
-func (b *Bucket) putOptions(k publish.Kind, digest string) minio.PutObjectOptions {
+// checksumSHA256 is the header by which the store checks a single PUT's
+// bytes against the SHA-256 the scan computed (AWS S3's additional
+// checksums; versitygw checks it, as TestStoreChecksTheDigest shows). It
+// replaces Content-MD5, which made minio-go read each file once more for
+// an MD5, and signing the payload, which would read it again for a
+// SHA-256: a file is read once for its digest, once to send it. Spelled
+// in this case, minio-go passes it on as a header without asking for
+// trailing checksums (a request in chunks, which not every store reads).
+// A store that refuses the header (Backblaze B2 answers "Unsupported
+// header", R2 has answered "not implemented") gets Content-MD5 instead,
+// from its first refusal on; see checksumRefused.
+const checksumSHA256 = "X-Amz-Checksum-Sha256"
+
+// putObject uploads size bytes of r under name (relative to the prefix):
+// in one PUT up to SinglePutMax, checked by digest (hex SHA-256) or, at
+// a store that refuses checksumSHA256, by Content-MD5; larger, in parts
+// each checked by its MD5 (the API has no checksum of a whole multipart
+// object that every store takes).
+func (b *Bucket) putObject(ctx context.Context, name string, r io.ReadSeeker, size int64, k publish.Kind, digest string) (minio.UploadInfo, error) {
 	opts := minio.PutObjectOptions{
-		ContentType:    k.ContentType,
-		CacheControl:   k.CacheControl,
-		UserMetadata:   map[string]string{metaSHA256: digest},
-		SendContentMd5: true, // the store refuses bytes that differ from what we read
-		// Content-MD5 already guards the bytes; signing a SHA-256 of the
-		// payload too (minio-go does on plain HTTP) reads it once more.
-		DisableContentSha256: true,
+		ContentType:          k.ContentType,
+		CacheControl:         k.CacheControl,
+		UserMetadata:         map[string]string{metaSHA256: digest},
+		DisableContentSha256: true, // see checksumSHA256
+		DisableMultipart:     size <= b.cfg.SinglePutMax,
+		SendContentMd5:       true,
 		PartSize:             b.cfg.PartSize,
 		NumThreads:           2,
 	}
 	if b.cfg.ACL != "" {
 		opts.UserMetadata["x-amz-acl"] = b.cfg.ACL
 	}
-	return opts
+	if opts.DisableMultipart && !b.noChecksum.Load() {
+		raw, err := hex.DecodeString(digest)
+		if err != nil || len(raw) != sha256.Size {
+			panic("s3: digest " + digest + " is not a hex SHA-256") // scan and sum make only those
+		}
+		with := opts
+		with.SendContentMd5 = false
+		with.UserMetadata = maps.Clone(opts.UserMetadata)
+		with.UserMetadata[checksumSHA256] = base64.StdEncoding.EncodeToString(raw)
+		info, err := b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(name), r, size, with)
+		if !b.checksumRefused(err) {
+			return info, err
+		}
+		if _, err := r.Seek(0, io.SeekStart); err != nil {
+			return info, err
+		}
+	}
+	return b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(name), r, size, opts)
+}
+
+// checksumRefused tells whether err is the store refusing checksumSHA256
+// (not the bytes: that is BadDigest), and if so, has the next uploads
+// carry Content-MD5 instead.
+func (b *Bucket) checksumRefused(err error) bool {
+	var er minio.ErrorResponse
+	if !errors.As(err, &er) || er.Code == "BadDigest" || (er.StatusCode != http.StatusBadRequest && er.StatusCode != http.StatusNotImplemented) ||
+		!strings.Contains(strings.ToLower(er.Message), strings.ToLower(checksumSHA256)) {
+		return false
+	}
+	if b.noChecksum.CompareAndSwap(false, true) {
+		b.log.Info("the storage does not take x-amz-checksum-sha256; uploads carry Content-MD5 instead", "target", b.String(), "error", err)
+	}
+	return true
 }
 
 // put uploads f and returns its ETag, after checking that the file is
 // the one scanned (its size and mtime: the folder never rewrites a file
 // in place, so a change means a new version was swapped in meanwhile).
-// The file is streamed, not held: minio-go reads it once for Content-MD5,
-// then again to send it; each retry opens it again.
+// The file is streamed, not held, and read once (see checksumSHA256);
+// each retry opens it again.
 func (b *Bucket) put(ctx context.Context, f file) (string, error) {
 	var info minio.UploadInfo
 	err := b.retry(ctx, "put", f.key, func() error {
@@ -465,9 +541,7 @@ func (b *Bucket) put(ctx context.Context, f file) (string, error) {
 		if fi.Size() != f.size || fi.ModTime().UnixNano() != f.mtime {
 			return fmt.Errorf("%w: %s; publish again", ErrChanged, f.path)
 		}
-		opts := b.putOptions(f.kind, f.sum)
-		opts.DisableMultipart = f.size <= b.cfg.SinglePutMax
-		info, err = b.client.PutObject(ctx, b.cfg.Bucket, b.objectKey(f.key), r, f.size, opts)
+		info, err = b.putObject(ctx, f.key, r, f.size, f.kind, f.sum)
 		return err
 	})
 	if err != nil {

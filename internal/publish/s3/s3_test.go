@@ -279,7 +279,8 @@ func TestRemovedEpisodeKeptForTheGracePeriod(t *testing.T) {
 }
 
 // TestUploadOrder has a reader poll the bucket while an episode is added:
-// every feed.xml it ever reads names only objects that are there.
+// every feed.xml, feed.atom and feed.json it ever reads names only objects
+// that are there (the three go up together, so none may name another).
 func TestUploadOrder(t *testing.T) {
 	g, p, s := setup(t)
 	b := newBucket(t, p.URL, nil, func(c *s3.Config) { c.Concurrency = 2 })
@@ -290,21 +291,22 @@ func TestUploadOrder(t *testing.T) {
 		return 0
 	})
 	mc := client(t, g)
+	feeds := []string{"feed.xml", "feed.atom", "feed.json"}
 	var (
 		stop    = make(chan struct{})
 		wg      sync.WaitGroup
-		reads   atomic.Int64
+		reads   [3]atomic.Int64 // of each of feeds
 		failure atomic.Value
 	)
 	wg.Go(func() {
 		seen := map[string]bool{}
-		for {
+		for i := 0; ; i = (i + 1) % len(feeds) {
 			select {
 			case <-stop:
 				return
 			default:
 			}
-			obj, err := mc.GetObject(context.Background(), "show", "podcast/feed.xml", minio.GetObjectOptions{})
+			obj, err := mc.GetObject(context.Background(), "show", "podcast/"+feeds[i], minio.GetObjectOptions{})
 			if err != nil {
 				continue
 			}
@@ -314,14 +316,14 @@ func TestUploadOrder(t *testing.T) {
 			if err != nil {
 				continue // not there yet
 			}
-			reads.Add(1)
+			reads[i].Add(1)
 			for _, m := range regexp.MustCompile(`http://localhost:8080/([^"<\s]+)`).FindAllSubmatch(buf.Bytes(), -1) {
 				key := string(m[1])
 				if seen[key] {
 					continue
 				}
 				if _, err := mc.StatObject(context.Background(), "show", "podcast/"+key, minio.StatObjectOptions{}); err != nil {
-					failure.CompareAndSwap(nil, "a feed.xml read from the bucket names "+key+", which is not there: "+err.Error())
+					failure.CompareAndSwap(nil, "a "+feeds[i]+" read from the bucket names "+key+", which is not there: "+err.Error())
 				} else {
 					seen[key] = true
 				}
@@ -337,10 +339,13 @@ func TestUploadOrder(t *testing.T) {
 	if f := failure.Load(); f != nil {
 		t.Fatal(f)
 	}
-	if reads.Load() < 2 {
-		t.Fatalf("the reader read feed.xml %d times; the test proves nothing", reads.Load())
+	for i, name := range feeds {
+		if n := reads[i].Load(); n < 2 {
+			t.Errorf("the reader read %s %d times; the test proves nothing of it", name, n)
+		} else {
+			t.Logf("%s read %d times during the publishes", name, n)
+		}
 	}
-	t.Logf("feed.xml read %d times during the publishes", reads.Load())
 }
 
 // addEpisode adds an episode, with audio, copied from episode-0006.
@@ -623,6 +628,50 @@ func TestACL(t *testing.T) {
 			mustSync(t, newBucket(t, p.URL, nil, func(c *s3.Config) { c.ACL = acl }), s.source())
 			if want := len(s.files()) + 1; sent[acl] != want || len(sent) != 1 {
 				t.Errorf("PUTs by x-amz-acl: %v; want all %d with %q", sent, want, acl)
+			}
+		})
+	}
+}
+
+// TestChecksumRefused: a store that refuses x-amz-checksum-sha256 (as
+// Backblaze B2 and R2 have, in their words) gets every object all the
+// same, with Content-MD5, and after its first refusals no request with
+// the header again.
+func TestChecksumRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		refusal s3test.Refusal
+	}{
+		{"B2", s3test.Refusal{Status: http.StatusBadRequest, Code: "InvalidArgument", Message: "Unsupported header 'x-amz-checksum-sha256' received for this API call."}},
+		{"R2", s3test.Refusal{Status: http.StatusNotImplemented, Code: "NotImplemented", Message: "Header 'x-amz-checksum-sha256' with value 'AAAA' not implemented"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g, p, s := setup(t)
+			var refused, withMD5, other atomic.Int64
+			p.Refuse(func(r *http.Request) s3test.Refusal {
+				switch {
+				case r.Method != http.MethodPut:
+				case r.Header.Get("X-Amz-Checksum-Sha256") != "":
+					refused.Add(1)
+					return tc.refusal
+				case r.Header.Get("Content-Md5") != "":
+					withMD5.Add(1)
+				default:
+					other.Add(1)
+				}
+				return s3test.Refusal{}
+			})
+			const concurrency = 4
+			rep := mustSync(t, newBucket(t, p.URL, nil, func(c *s3.Config) { c.Concurrency = concurrency }), s.source())
+			want := s.files()
+			if d := sameFiles(bucketFiles(t, client(t, g)), want); d != "" {
+				t.Fatal(d)
+			}
+			if n := refused.Load(); n < 1 || n > concurrency {
+				t.Errorf("%d PUTs with the header refused; want 1 to %d (those under way at the first refusal)", n, concurrency)
+			}
+			if n := withMD5.Load(); n != int64(len(want))+1 || other.Load() != 0 || rep.Uploaded != len(want) {
+				t.Errorf("%d PUTs with Content-MD5, %d with neither, %d uploaded; want %d (the files and the manifest), 0, %d", n, other.Load(), rep.Uploaded, len(want)+1, len(want))
 			}
 		})
 	}

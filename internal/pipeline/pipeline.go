@@ -298,14 +298,19 @@ func (s *show) publish(ctx context.Context, items []item) (bool, error) {
 		return false, err
 	}
 	s.published = tx
+	committed := false
 	defer func() {
-		if ctx.Err() != nil {
+		switch {
+		case committed:
+			// Run waits for the old folder's deletion once the state
+			// is saved (s.published.Wait).
+		case ctx.Err() != nil:
 			// Stopping must not wait for the partial folder to be
 			// deleted; the next refresh's Begin removes it.
 			tx.Abandon()
-			return
+		default:
+			tx.Abort()
 		}
-		tx.Abort()
 	}()
 	if img := s.cfg.Podcast.Image; img != "" && !strings.Contains(img, "://") {
 		data, err := os.ReadFile(img)
@@ -325,7 +330,9 @@ func (s *show) publish(ctx context.Context, items []item) (bool, error) {
 	if err := s.writeSite(tx); err != nil {
 		return false, err
 	}
-	return tx.Commit()
+	changed, err := tx.Commit()
+	committed = true
+	return changed, err
 }
 
 // podcast fills the feed model's channel from the config.

@@ -405,8 +405,13 @@ func (t *Tx) Wait() {
 }
 
 // Abort discards the new version; the published folder is untouched.
+// After a Commit it only waits, as Wait does, so that `defer tx.Abort()`
+// is right whatever happened.
 func (t *Tx) Abort() {
-	if !t.done {
+	switch {
+	case t.removed != nil:
+		t.Wait()
+	case !t.done:
 		t.finish()
 	}
 }

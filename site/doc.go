@@ -1,5 +1,6 @@
-// Package site writes the show's own web pages: the show (index.html,
-// paginated as page/2/index.html…), one page per episode
+// Package site writes the show's own web pages: the show (index.html
+// with the newest episodes, and archive pages page/K/index.html numbered
+// from the oldest, see Site.ShowPages), one page per episode
 // (episodes/<slug>/index.html) with a player that navigates chapters and
 // follows the transcript, and a compact player per episode for other
 // sites' iframes (episodes/<slug>/embed.html).

@@ -164,8 +164,9 @@ type showPage struct {
 	Hosts      template.HTML // "" for none
 	Subscribe  []button
 	Listing    []template.HTML // the episodes, newest first
-	Number     int             // of this page of the show, from 1
-	Prev, Next string
+	Number     int             // of an archive page, from 1 (the oldest); 0 for index.html
+	Newest     string          // index.html, from an archive page
+	Older      string          // the page of the next older episode
 }
 
 type button struct{ Name, URL string }
@@ -185,61 +186,81 @@ func (s *Show) buttons() []button {
 	return out
 }
 
-// ShowPages returns the show's pages: index.html with the newest PerPage
-// episodes, then page/2/index.html and on. Entries may come in any order;
-// they are listed newest first, equal dates by slug.
+// ShowPages returns the show's pages: index.html with the newest
+// PerPage episodes, and the archive pages page/K/index.html. Entries may
+// come in any order; every page lists its episodes newest first, equal
+// dates by slug.
+//
+// Archive pages are numbered from the oldest episode, as RFC 5005 numbers
+// archived feed pages: page K holds the episodes (K-1)×PerPage+1 to
+// K×PerPage in date order, and only full pages are written, so a page,
+// once written, never changes when newer episodes arrive (unless one of
+// its own is edited or removed): a new episode rewrites index.html and
+// at most writes the next page (issue 12). The episodes of a partial
+// newest page are all on index.html, which links "Older episodes" to the
+// page of the next older episode; a page links the one before it and
+// index.html. It cannot link the page after it: that one does not exist
+// when the page is written, and linking it later would change the page.
 func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 	entries = slices.Clone(entries)
 	slices.SortStableFunc(entries, func(a, b Entry) int {
 		return cmp.Or(b.PubDate.Compare(a.PubDate), strings.Compare(a.Slug, b.Slug))
 	})
-	pages := max(1, (len(entries)+PerPage-1)/PerPage)
-	name := func(n int) string {
-		if n == 1 {
-			return "index.html"
-		}
-		return "page/" + strconv.Itoa(n) + "/index.html"
-	}
-	people := s.show.Hosts
-	if len(people) == 0 {
-		people = mostHosts(entries, 6)
-	}
-	var hosts markup
-	hosts.people(people)
-	out := make([]File, 0, pages)
-	for n := 1; n <= pages; n++ {
-		root := ""
-		if n > 1 {
-			root = "../../"
-		}
+	n := len(entries)
+	name := func(k int) string { return "page/" + strconv.Itoa(k) + "/index.html" }
+	var out []File
+	write := func(file, root string, p *showPage, listed []Entry, hosts []Entry) error {
 		h := head{root: root, lang: s.show.Language, title: s.show.Title, description: excerpt(s.show.Description),
-			url: s.show.BaseURL + "/" + name(n), image: s.show.Image, ogType: "website", ogTitle: s.show.Title}
-		if n > 1 {
-			h.title = fmt.Sprintf("%s · page %d of %d", s.show.Title, n, pages)
+			url: s.show.BaseURL + "/" + file, image: s.show.Image, ogType: "website", ogTitle: s.show.Title}
+		if p.Number > 0 {
+			h.title = fmt.Sprintf("%s · page %d", s.show.Title, p.Number)
 		}
 		var m markup
 		s.writeHead(&m, &h)
-		p := &showPage{Head: template.HTML(m), Foot: template.HTML(s.footer), Show: &s.show, Hosts: template.HTML(hosts),
-			Subscribe: s.show.buttons(), Number: n}
-		for _, e := range entries[(n-1)*PerPage : min(n*PerPage, len(entries))] {
-			item := e.Item
-			if n == 1 {
-				item = e.First
+		p.Head, p.Foot, p.Show, p.Subscribe = template.HTML(m), template.HTML(s.footer), &s.show, s.show.buttons()
+		people := s.show.Hosts
+		if len(people) == 0 {
+			people = mostHosts(hosts, 6)
+		}
+		if len(people) > 0 {
+			var m markup
+			m.people(people)
+			p.Hosts = template.HTML(m)
+		}
+		for _, e := range listed {
+			if root == "" {
+				p.Listing = append(p.Listing, e.First)
+			} else {
+				p.Listing = append(p.Listing, e.Item)
 			}
-			p.Listing = append(p.Listing, item)
-		}
-		// Links name index.html: object storage serves no folder.
-		if n > 1 {
-			p.Prev = root + name(n-1)
-		}
-		if n < pages {
-			p.Next = root + name(n+1)
 		}
 		var b bytes.Buffer
 		if err := s.index.Execute(&b, p); err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		out = append(out, File{Name: file, Data: b.Bytes()})
+		return nil
+	}
+	// Links name index.html: object storage serves no folder.
+	index := &showPage{}
+	if n > PerPage {
+		// The next older episode, entries[PerPage], is number n-PerPage
+		// from the oldest: always on a full page.
+		index.Older = name((n-PerPage-1)/PerPage + 1)
+	}
+	if err := write("index.html", "", index, entries[:min(n, PerPage)], entries); err != nil {
+		return nil, err
+	}
+	for k := 1; k <= n/PerPage; k++ {
+		p := &showPage{Number: k, Newest: "../../index.html"}
+		if k > 1 {
+			p.Older = "../../" + name(k-1)
+		}
+		// The hosts of the episodes up to this page's newest: those of
+		// all episodes would change the page when newer ones arrive.
+		if err := write(name(k), "../../", p, entries[n-k*PerPage:n-(k-1)*PerPage], entries[n-k*PerPage:]); err != nil {
 			return nil, err
 		}
-		out = append(out, File{Name: name(n), Data: b.Bytes()})
 	}
 	return out, nil
 }

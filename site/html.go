@@ -345,7 +345,7 @@ func (m *markup) section(open string, body markup) {
 func (s *Site) EpisodePages(ep *Episode) []File {
 	dirName := "episodes/" + ep.Slug + "/"
 	h := head{root: "../../", lang: s.show.Language, title: ep.Title + " · " + s.show.Title,
-		description: excerpt(s.show.Description), url: s.show.BaseURL + "/" + dirName + "index.html",
+		description: s.description, url: s.show.BaseURL + "/" + dirName + "index.html",
 		image: s.show.Image, ogType: "music.song", ogTitle: ep.Title, audioURL: ep.AudioURL, audioType: ep.AudioType}
 	if ep.Language != "" {
 		h.lang = ep.Language
@@ -442,14 +442,12 @@ func (s *Site) EpisodePages(ep *Episode) []File {
 	return []File{{Name: dirName + "index.html", Data: page}, {Name: dirName + "embed.html", Data: embed}}
 }
 
-// Entry renders how the show's pages list ep.
+// Entry renders how the show's pages list ep: written once, for
+// index.html, then the same with the link to the episode starting with
+// "../../" for the pages under page/. url writes "../../" + u as "../../"
+// and then u: the prefix has nothing to escape, and the two start
+// relative, so neither has a scheme to filter.
 func (s *Site) Entry(ep *Episode) Entry {
-	return Entry{Slug: ep.Slug, PubDate: ep.PubDate, Hosts: ep.Hosts,
-		First: template.HTML(s.entry(ep, "")), Item: template.HTML(s.entry(ep, "../../"))}
-}
-
-// entry is ep's item in a list of episodes on a page at root.
-func (s *Site) entry(ep *Episode, root string) string {
 	m := make(markup, 0, 512+len(ep.Summary))
 	m.raw("<li")
 	if ep.Language != "" && ep.Language != s.show.Language {
@@ -458,7 +456,8 @@ func (s *Site) entry(ep *Episode, root string) string {
 		m.raw(`" dir="`, dir(ep.Language), `"`)
 	}
 	m.raw(">\n<h3><a href=\"")
-	m.url(root + "episodes/" + ep.Slug + "/index.html")
+	link := len(m)
+	m.url("episodes/" + ep.Slug + "/index.html")
 	m.raw(`" dir="auto">`)
 	m.text(ep.Title)
 	m.raw("</a></h3>\n<p class=\"meta\" dir=\"auto\">")
@@ -474,5 +473,7 @@ func (s *Site) entry(ep *Episode, root string) string {
 		m.raw("</p>")
 	}
 	m.raw("\n</li>")
-	return string(m)
+	first := string(m)
+	return Entry{Slug: ep.Slug, PubDate: ep.PubDate, Hosts: ep.Hosts,
+		First: template.HTML(first), Item: template.HTML(first[:link] + "../../" + first[link:])}
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -125,6 +126,9 @@ type Site struct {
 	index   *template.Template // the show's pages
 	css, js File
 	footer  string // the same on every page
+	// description is the show's description as the pages' meta tags
+	// have it, unless an episode has its own.
+	description string
 	// links are the head's links, the same on every page at one depth,
 	// by the page's root.
 	links map[string]string
@@ -139,7 +143,7 @@ func New(show Show) (*Site, error) {
 		return nil, fmt.Errorf("site template: %w", err)
 	}
 	s := &Site{show: show, index: t, css: fingerprint("assets/site", ".css", css), js: fingerprint("assets/site", ".js", js)}
-	s.footer = s.foot()
+	s.footer, s.description = s.foot(), excerpt(show.Description)
 	s.links = map[string]string{}
 	for _, root := range []string{"", "../../"} {
 		s.links[root] = s.headLinks(root)
@@ -208,9 +212,13 @@ func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 	})
 	n := len(entries)
 	name := func(k int) string { return "page/" + strconv.Itoa(k) + "/index.html" }
-	var out []File
-	write := func(file, root string, p *showPage, listed []Entry, hosts []Entry) error {
-		h := head{root: root, lang: s.show.Language, title: s.show.Title, description: excerpt(s.show.Description),
+	// The hosts of a page, when counted, are those of the episodes up to
+	// its newest: those of all episodes would change the page when newer
+	// ones arrive. Pages are written from the oldest, so that each counts
+	// only its own episodes.
+	counted := hosts{}
+	page := func(file, root string, p *showPage, listed []Entry) (File, error) {
+		h := head{root: root, lang: s.show.Language, title: s.show.Title, description: s.description,
 			url: s.show.BaseURL + "/" + file, image: s.show.Image, ogType: "website", ogTitle: s.show.Title}
 		if p.Number > 0 {
 			h.title = fmt.Sprintf("%s · page %d", s.show.Title, p.Number)
@@ -220,7 +228,7 @@ func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 		p.Head, p.Foot, p.Show, p.Subscribe = template.HTML(m), template.HTML(s.footer), &s.show, s.show.buttons()
 		people := s.show.Hosts
 		if len(people) == 0 {
-			people = mostHosts(hosts, 6)
+			people = counted.most(6)
 		}
 		if len(people) > 0 {
 			var m markup
@@ -236,10 +244,25 @@ func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 		}
 		var b bytes.Buffer
 		if err := s.index.Execute(&b, p); err != nil {
-			return fmt.Errorf("%s: %w", file, err)
+			return File{}, fmt.Errorf("%s: %w", file, err)
 		}
-		out = append(out, File{Name: file, Data: b.Bytes()})
-		return nil
+		return File{Name: file, Data: b.Bytes()}, nil
+	}
+	// index.html first, written last: it counts the hosts of every
+	// episode.
+	out := make([]File, 1, 1+n/PerPage)
+	for k := 1; k <= n/PerPage; k++ {
+		p := &showPage{Number: k, Newest: "../../index.html"}
+		if k > 1 {
+			p.Older = "../../" + name(k-1)
+		}
+		listed := entries[n-k*PerPage : n-(k-1)*PerPage]
+		counted.add(listed)
+		f, err := page(name(k), "../../", p, listed)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
 	}
 	// Links name index.html: object storage serves no folder.
 	index := &showPage{}
@@ -248,40 +271,50 @@ func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 		// from the oldest: always on a full page.
 		index.Older = name((n-PerPage-1)/PerPage + 1)
 	}
-	if err := write("index.html", "", index, entries[:min(n, PerPage)], entries); err != nil {
+	counted.add(entries[:n-n/PerPage*PerPage])
+	f, err := page("index.html", "", index, entries[:min(n, PerPage)])
+	if err != nil {
 		return nil, err
 	}
-	for k := 1; k <= n/PerPage; k++ {
-		p := &showPage{Number: k, Newest: "../../index.html"}
-		if k > 1 {
-			p.Older = "../../" + name(k-1)
-		}
-		// The hosts of the episodes up to this page's newest: those of
-		// all episodes would change the page when newer ones arrive.
-		if err := write(name(k), "../../", p, entries[n-k*PerPage:n-(k-1)*PerPage], entries[n-k*PerPage:]); err != nil {
-			return nil, err
-		}
-	}
+	out[0] = f
 	return out, nil
 }
 
-// mostHosts returns the n people who host the most entries, most first,
-// equal counts by name.
-func mostHosts(entries []Entry, n int) []Person {
-	counts := map[string]int{}
-	var people []Person
-	for _, e := range entries {
+// hosts counts the entries each person hosts, for the show's hosts
+// when Show.Hosts is empty.
+type hosts map[string]*hostCount
+
+type hostCount struct {
+	Person // as the newest entry counted has it
+	n      int
+}
+
+// add counts entries, oldest first.
+func (hs hosts) add(entries []Entry) {
+	for _, e := range slices.Backward(entries) {
 		for _, h := range e.Hosts {
-			if counts[h.Name] == 0 {
-				people = append(people, h)
+			c := hs[h.Name]
+			if c == nil {
+				c = &hostCount{}
+				hs[h.Name] = c
 			}
-			counts[h.Name]++
+			c.Person = h
+			c.n++
 		}
 	}
-	slices.SortStableFunc(people, func(a, b Person) int {
-		return cmp.Or(counts[b.Name]-counts[a.Name], strings.Compare(a.Name, b.Name))
+}
+
+// most returns the n people who host the most entries, most first,
+// equal counts by name.
+func (hs hosts) most(n int) []Person {
+	counts := slices.SortedFunc(maps.Values(hs), func(a, b *hostCount) int {
+		return cmp.Or(b.n-a.n, strings.Compare(a.Name, b.Name))
 	})
-	return people[:min(n, len(people))]
+	people := make([]Person, min(n, len(counts)))
+	for i := range people {
+		people[i] = counts[i].Person
+	}
+	return people
 }
 
 // appendClock appends a time in the audio as people read it: 4:05,

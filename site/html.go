@@ -236,14 +236,16 @@ func (m *markup) player(ep *Episode) {
 	m.raw(`<div class="player">`)
 	if ep.AudioURL != "" {
 		m.raw("\n<audio controls preload=\"metadata\" src=\"")
+		start := len(*m)
 		m.url(ep.AudioURL)
+		audio := (*m)[start:] // written once, copied twice
 		m.raw("\" data-player>\n<a href=\"")
-		m.url(ep.AudioURL)
+		*m = append(*m, audio...)
 		m.raw("\">Download the episode</a>\n</audio>\n<div class=\"controls\" hidden>\n" +
 			"<button type=\"button\" data-skip=\"-15\">Back 15 s</button>\n" +
 			"<button type=\"button\" data-skip=\"30\">Forward 30 s</button>\n" +
 			"<span data-now aria-live=\"off\" dir=\"ltr\"></span>\n</div>\n<p class=\"download\"><a href=\"")
-		m.url(ep.AudioURL)
+		*m = append(*m, audio...)
 		m.raw(`" type="`)
 		m.text(ep.AudioType)
 		m.raw(`" download>Download the audio</a></p>`)
@@ -369,7 +371,8 @@ func (s *Site) EpisodePages(ep *Episode) []File {
 	}
 	shared := struct{ player, chapters, cues markup }{parts[:player], parts[player:chapters], parts[chapters:]}
 
-	page := make(markup, 0, len(parts)+len(ep.NotesHTML)+8192)
+	// Sized for the lot: growing the page would copy it.
+	page := make(markup, 0, 3072+len(parts)+len(ep.NotesHTML)+len(ep.Summary)+200*(len(ep.Guests)+len(ep.Hosts)+len(ep.Downloads)))
 	s.writeHead(&page, &h)
 	headLen := len(page)
 	page.raw("<body>\n<a class=\"skip\" href=\"#main\">Skip to the episode</a>\n<nav class=\"top\"><a href=\"")

@@ -67,8 +67,9 @@ func (s *show) episodePages(it *item, ep *episode.Episode, fi *feed.Item, cs []c
 		AudioURL: fi.Enclosure.URL, AudioType: fi.Enclosure.Type, YouTube: ep.YouTube,
 		Guests: people(ep.Guests), Hosts: people(ep.Hosts),
 	}
-	for _, c := range cs {
-		page.Chapters = append(page.Chapters, site.Chapter{Start: c.Start, Title: c.Title, URL: c.URL})
+	page.Chapters = make([]site.Chapter, len(cs))
+	for i, c := range cs {
+		page.Chapters[i] = site.Chapter{Start: c.Start, Title: c.Title, URL: c.URL}
 	}
 	// The build keeps only a digest of each transcript: read it again,
 	// as transcriptFiles does (a failure there is logged there).

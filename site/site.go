@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"cmp"
 	"crypto/sha256"
-	"embed"
+	_ "embed" // the template and assets
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -99,43 +100,6 @@ type Entry struct {
 	Item, First template.HTML
 }
 
-// entryView is what the "entry" template shows of an episode.
-type entryView struct {
-	Root, Slug, Title string
-	Lang, Dir         string // only when not the show's
-	Date              dateView
-	Duration          *timeView
-	Summary           string
-	Guests            template.HTML
-}
-
-// Entry renders how the show's pages list ep.
-func (s *Site) Entry(ep *Episode) (Entry, error) {
-	v := entryView{Slug: ep.Slug, Title: ep.Title, Summary: ep.Summary, Date: newDateView(ep.PubDate)}
-	if ep.Language != "" && ep.Language != s.show.Language {
-		v.Lang, v.Dir = ep.Language, dir(ep.Language)
-	}
-	if ep.Duration > 0 {
-		d := newTimeView(ep.Duration)
-		v.Duration = &d
-	}
-	e := Entry{Slug: ep.Slug, PubDate: ep.PubDate, Hosts: ep.Hosts}
-	var err error
-	if len(ep.Guests) > 0 {
-		if v.Guests, err = s.fragment("people", ep.Guests); err != nil {
-			return Entry{}, err
-		}
-	}
-	if e.First, err = s.fragment("entry", v); err != nil {
-		return Entry{}, err
-	}
-	v.Root = "../../"
-	if e.Item, err = s.fragment("entry", v); err != nil {
-		return Entry{}, err
-	}
-	return e, nil
-}
-
 // File is one file of the site; Name is slash-separated and relative to
 // the output folder.
 type File struct {
@@ -146,8 +110,8 @@ type File struct {
 // PerPage is how many episodes one page of the show lists.
 const PerPage = 50
 
-//go:embed templates/*.html
-var templateFS embed.FS
+//go:embed templates/index.html
+var indexTemplate string
 
 //go:embed assets/site.css
 var css []byte
@@ -159,44 +123,30 @@ var js []byte
 // pipeline writes episode pages on every core.
 type Site struct {
 	show    Show
-	tmpl    *template.Template
+	index   *template.Template // the show's pages
 	css, js File
-	foot    template.HTML // the same on every page
-	// links and script are the head's links and script, the same on
-	// every page at one depth, by the page's Root.
-	links, script map[string]template.HTML
+	footer  string // the same on every page
+	// description is the show's description as the pages' meta tags
+	// have it, unless an episode has its own.
+	description string
+	// links are the head's links, the same on every page at one depth,
+	// by the page's root.
+	links map[string]string
 }
 
-// New parses the templates and fingerprints the assets of show's site.
+// New parses the show pages' template and fingerprints the assets of
+// show's site.
 func New(show Show) (*Site, error) {
 	show.BaseURL = strings.TrimSuffix(show.BaseURL, "/")
-	t, err := template.New("").Funcs(template.FuncMap{
-		"clock":   clock,
-		"seconds": seconds,
-		"iso":     isoDuration,
-		"date":    func(t time.Time) string { return t.Format("2 January 2006") },
-		"isodate": func(t time.Time) string { return t.Format("2006-01-02") },
-		"dir":     dir,
-		// sanitised marks the show notes, made safe by the episode
-		// package, as HTML to insert as it is.
-		"sanitised": func(s string) template.HTML { return template.HTML(s) },
-	}).ParseFS(templateFS, "templates/*.html")
+	t, err := template.New("index.html").Parse(indexTemplate)
 	if err != nil {
-		return nil, fmt.Errorf("site templates: %w", err)
+		return nil, fmt.Errorf("site template: %w", err)
 	}
-	s := &Site{show: show, tmpl: t, css: fingerprint("assets/site", ".css", css), js: fingerprint("assets/site", ".js", js)}
-	if s.foot, err = s.fragment("foot", &s.show); err != nil {
-		return nil, err
-	}
-	s.links, s.script = map[string]template.HTML{}, map[string]template.HTML{}
+	s := &Site{show: show, index: t, css: fingerprint("assets/site", ".css", css), js: fingerprint("assets/site", ".js", js)}
+	s.footer, s.description = s.foot(), excerpt(show.Description)
+	s.links = map[string]string{}
 	for _, root := range []string{"", "../../"} {
-		p := &page{Show: &s.show, CSS: root + s.css.Name, JS: root + s.js.Name}
-		if s.links[root], err = s.fragment("links", p); err != nil {
-			return nil, err
-		}
-		if s.script[root], err = s.fragment("script", p); err != nil {
-			return nil, err
-		}
+		s.links[root] = s.headLinks(root)
 	}
 	return s, nil
 }
@@ -211,106 +161,16 @@ func fingerprint(base, ext string, data []byte) File {
 // Assets returns the stylesheet and the script that every page links.
 func (s *Site) Assets() []File { return []File{s.css, s.js} }
 
-// page is what a template is executed with.
-type page struct {
-	Root        string // the output folder relative to the page: "" or "../../"
-	Lang, Dir   string
-	Title       string // of the document
-	Description string
-	URL         string // canonical, absolute
-	Image       string
-	OGType      string
-	CSS, JS     string
-	Show        *Show
-	Subscribe   []button
-	Episode     *Episode
-	Listing     []template.HTML // the episodes of a page of the show
-	Number      int             // of this page of the show, from 1
-	Prev, Next  string
-
-	// An episode's parts, each rendered once for its page and its embed:
-	// html/template costs a reflective call per action, and a large
-	// show has tens of thousands of pages.
-	Links, Script      template.HTML
-	Head, Foot, Player template.HTML
-	Chapters, Cues     template.HTML
-	Guests, Hosts      template.HTML
-	Date               dateView
-	Duration           *timeView
-}
-
-// timeView is a time in the audio as the pages write it.
-type timeView struct{ Seconds, ISO, Clock string }
-
-func newTimeView(d time.Duration) timeView {
-	return timeView{Seconds: seconds(d), ISO: isoDuration(d), Clock: clock(d)}
-}
-
-type dateView struct{ ISO, Text string }
-
-func newDateView(t time.Time) dateView {
-	return dateView{ISO: t.Format("2006-01-02"), Text: t.Format("2 January 2006")}
-}
-
-// chapterView is a chapter ready for the template. Lead is the opening
-// of the item up to the title: markup and times of our own making
-// (digits, ':' and '.'), written here rather than through five template
-// actions each. The title and URL, from outside, go through html/template.
-type chapterView struct {
-	Lead       template.HTML
-	Title, URL string
-}
-
-// cueList writes a transcript's cues as paragraphs. A transcript has
-// thousands of cues, each a few template actions, each a reflective
-// call: so the list is written here, its text (the speaker and the
-// words, from outside, always in element content) escaped by
-// html/template's own HTMLEscapeString, and inserted by the "cues"
-// template.
-func cueList(cues []Cue) template.HTML {
-	var b strings.Builder
-	b.Grow(len(cues) * 160)
-	for _, c := range cues {
-		b.WriteString("\n")
-		writeLead(&b, "p", c.Start, seconds(c.End))
-		b.WriteString(" ")
-		if c.Speaker != "" {
-			b.WriteString(`<b class="speaker" dir="auto">`)
-			template.HTMLEscape(&b, []byte(c.Speaker))
-			b.WriteString(":</b> ")
-		}
-		b.WriteString(`<span dir="auto">`)
-		template.HTMLEscape(&b, []byte(c.Text))
-		b.WriteString("</span></p>")
-	}
-	return template.HTML(b.String())
-}
-
-// lead opens a chapter's <li> or a cue's <p> with the link that seeks to
-// start: <li data-start="390"><a href="#t=390"><time …>6:30</time>.
-// A cue's link closes there; a chapter's goes on around its title.
-func lead(b *strings.Builder, element string, start time.Duration, end string) template.HTML {
-	b.Reset()
-	writeLead(b, element, start, end)
-	return template.HTML(b.String())
-}
-
-func writeLead(b *strings.Builder, element string, start time.Duration, end string) {
-	secs := seconds(start)
-	for _, s := range []string{"<", element, ` data-start="`, secs, `"`} {
-		b.WriteString(s)
-	}
-	if end != "" {
-		for _, s := range []string{` data-end="`, end, `"`} {
-			b.WriteString(s)
-		}
-	}
-	for _, s := range []string{`><a href="#t=`, secs, `"><time datetime="PT`, secs, `S" dir="ltr">`, clock(start), "</time>"} {
-		b.WriteString(s)
-	}
-	if element == "p" {
-		b.WriteString("</a>")
-	}
+// showPage is what the index.html template shows: a page of the show.
+type showPage struct {
+	Head, Foot template.HTML
+	Show       *Show
+	Hosts      template.HTML // "" for none
+	Subscribe  []button
+	Listing    []template.HTML // the episodes, newest first
+	Number     int             // of an archive page, from 1 (the oldest); 0 for index.html
+	Newest     string          // index.html, from an archive page
+	Older      string          // the page of the next older episode
 }
 
 type button struct{ Name, URL string }
@@ -330,193 +190,160 @@ func (s *Show) buttons() []button {
 	return out
 }
 
-func (s *Site) newPage(root, rel string) *page {
-	return &page{Root: root, Lang: s.show.Language, Dir: dir(s.show.Language), URL: s.show.BaseURL + "/" + rel,
-		Image: s.show.Image, OGType: "website", Description: excerpt(s.show.Description),
-		CSS: root + s.css.Name, JS: root + s.js.Name, Show: &s.show, Links: s.links[root], Script: s.script[root]}
-}
-
-// EpisodePages returns ep's page and its compact player for iframes.
-func (s *Site) EpisodePages(ep *Episode) ([]File, error) {
-	dirName := "episodes/" + ep.Slug + "/"
-	p := s.newPage("../../", dirName+"index.html")
-	if ep.Language != "" {
-		p.Lang, p.Dir = ep.Language, dir(ep.Language)
-	}
-	p.Title = ep.Title + " · " + s.show.Title
-	if ep.Summary != "" {
-		p.Description = excerpt(ep.Summary)
-	}
-	if ep.Image != "" {
-		p.Image = ep.Image
-	}
-	p.OGType = "music.song"
-	p.Episode = ep
-	p.Foot = s.foot
-	p.Date = newDateView(ep.PubDate)
-	if ep.Duration > 0 {
-		d := newTimeView(ep.Duration)
-		p.Duration = &d
-	}
-	var b strings.Builder
-	chapters := make([]chapterView, len(ep.Chapters))
-	for i, c := range ep.Chapters {
-		chapters[i] = chapterView{Lead: lead(&b, "li", c.Start, ""), Title: c.Title, URL: c.URL}
-	}
-	var err error
-	for _, f := range []struct {
-		html *template.HTML
-		name string
-		data any
-		skip bool
-	}{
-		{&p.Head, "head", p, false},
-		{&p.Player, "player", ep, false},
-		{&p.Chapters, "chapters", chapters, len(chapters) == 0},
-		{&p.Cues, "cues", cueList(ep.Cues), len(ep.Cues) == 0},
-		{&p.Guests, "people", ep.Guests, len(ep.Guests) == 0},
-		{&p.Hosts, "people", ep.Hosts, len(ep.Hosts) == 0},
-	} {
-		if f.skip {
-			continue
-		}
-		if *f.html, err = s.fragment(f.name, f.data); err != nil {
-			return nil, fmt.Errorf("episode %s: %w", ep.Slug, err)
-		}
-	}
-	var out []File
-	for _, f := range []struct{ name, tmpl string }{{"index.html", "episode.html"}, {"embed.html", "embed.html"}} {
-		data, err := s.execute(f.tmpl, p)
-		if err != nil {
-			return nil, fmt.Errorf("episode %s: %w", ep.Slug, err)
-		}
-		out = append(out, File{Name: dirName + f.name, Data: data})
-	}
-	return out, nil
-}
-
-// ShowPages returns the show's pages: index.html with the newest PerPage
-// episodes, then page/2/index.html and on. Entries may come in any order;
-// they are listed newest first, equal dates by slug.
+// ShowPages returns the show's pages: index.html with the newest
+// PerPage episodes, and the archive pages page/K/index.html. Entries may
+// come in any order; every page lists its episodes newest first, equal
+// dates by slug.
+//
+// Archive pages are numbered from the oldest episode, as RFC 5005 numbers
+// archived feed pages: page K holds the episodes (K-1)×PerPage+1 to
+// K×PerPage in date order, and only full pages are written, so a page,
+// once written, never changes when newer episodes arrive (unless one of
+// its own is edited or removed): a new episode rewrites index.html and
+// at most writes the next page (issue 12). The episodes of a partial
+// newest page are all on index.html, which links "Older episodes" to the
+// page of the next older episode; a page links the one before it and
+// index.html. It cannot link the page after it: that one does not exist
+// when the page is written, and linking it later would change the page.
 func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 	entries = slices.Clone(entries)
 	slices.SortStableFunc(entries, func(a, b Entry) int {
 		return cmp.Or(b.PubDate.Compare(a.PubDate), strings.Compare(a.Slug, b.Slug))
 	})
-	pages := max(1, (len(entries)+PerPage-1)/PerPage)
-	name := func(n int) string {
-		if n == 1 {
-			return "index.html"
+	n := len(entries)
+	name := func(k int) string { return "page/" + strconv.Itoa(k) + "/index.html" }
+	// The hosts of a page, when counted, are those of the episodes up to
+	// its newest: those of all episodes would change the page when newer
+	// ones arrive. Pages are written from the oldest, so that each counts
+	// only its own episodes.
+	counted := hosts{}
+	page := func(file, root string, p *showPage, listed []Entry) (File, error) {
+		h := head{root: root, lang: s.show.Language, title: s.show.Title, description: s.description,
+			url: s.show.BaseURL + "/" + file, image: s.show.Image, ogType: "website", ogTitle: s.show.Title}
+		if p.Number > 0 {
+			h.title = fmt.Sprintf("%s · page %d", s.show.Title, p.Number)
 		}
-		return "page/" + strconv.Itoa(n) + "/index.html"
-	}
-	show := s.show
-	if len(show.Hosts) == 0 {
-		show.Hosts = mostHosts(entries, 6)
-	}
-	out := make([]File, 0, pages)
-	for n := 1; n <= pages; n++ {
-		root := ""
-		if n > 1 {
-			root = "../../"
+		var m markup
+		s.writeHead(&m, &h)
+		p.Head, p.Foot, p.Show, p.Subscribe = template.HTML(m), template.HTML(s.footer), &s.show, s.show.buttons()
+		people := s.show.Hosts
+		if len(people) == 0 {
+			people = counted.most(6)
 		}
-		p := s.newPage(root, name(n))
-		p.Show = &show
-		p.Title = s.show.Title
-		if n > 1 {
-			p.Title = fmt.Sprintf("%s · page %d of %d", s.show.Title, n, pages)
+		if len(people) > 0 {
+			var m markup
+			m.people(people)
+			p.Hosts = template.HTML(m)
 		}
-		p.Subscribe = s.show.buttons()
-		for _, e := range entries[(n-1)*PerPage : min(n*PerPage, len(entries))] {
-			item := e.Item
-			if n == 1 {
-				item = e.First
+		for _, e := range listed {
+			if root == "" {
+				p.Listing = append(p.Listing, e.First)
+			} else {
+				p.Listing = append(p.Listing, e.Item)
 			}
-			p.Listing = append(p.Listing, item)
 		}
-		p.Number = n
-		p.Foot = s.foot
-		// Links name index.html: object storage serves no folder.
-		if n > 1 {
-			p.Prev = root + name(n-1)
+		var b bytes.Buffer
+		if err := s.index.Execute(&b, p); err != nil {
+			return File{}, fmt.Errorf("%s: %w", file, err)
 		}
-		if n < pages {
-			p.Next = root + name(n+1)
+		return File{Name: file, Data: b.Bytes()}, nil
+	}
+	// index.html first, written last: it counts the hosts of every
+	// episode.
+	out := make([]File, 1, 1+n/PerPage)
+	for k := 1; k <= n/PerPage; k++ {
+		p := &showPage{Number: k, Newest: "../../index.html"}
+		if k > 1 {
+			p.Older = "../../" + name(k-1)
 		}
-		data, err := s.execute("index.html", p)
+		listed := entries[n-k*PerPage : n-(k-1)*PerPage]
+		counted.add(listed)
+		f, err := page(name(k), "../../", p, listed)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, File{Name: name(n), Data: data})
+		out = append(out, f)
 	}
+	// Links name index.html: object storage serves no folder.
+	index := &showPage{}
+	if n > PerPage {
+		// The next older episode, entries[PerPage], is number n-PerPage
+		// from the oldest: always on a full page.
+		index.Older = name((n-PerPage-1)/PerPage + 1)
+	}
+	counted.add(entries[:n-n/PerPage*PerPage])
+	f, err := page("index.html", "", index, entries[:min(n, PerPage)])
+	if err != nil {
+		return nil, err
+	}
+	out[0] = f
 	return out, nil
 }
 
-// mostHosts returns the n people who host the most entries, most first,
-// equal counts by name.
-func mostHosts(entries []Entry, n int) []Person {
-	counts := map[string]int{}
-	var people []Person
-	for _, e := range entries {
+// hosts counts the entries each person hosts, for the show's hosts
+// when Show.Hosts is empty.
+type hosts map[string]*hostCount
+
+type hostCount struct {
+	Person // as the newest entry counted has it
+	n      int
+}
+
+// add counts entries, oldest first.
+func (hs hosts) add(entries []Entry) {
+	for _, e := range slices.Backward(entries) {
 		for _, h := range e.Hosts {
-			if counts[h.Name] == 0 {
-				people = append(people, h)
+			c := hs[h.Name]
+			if c == nil {
+				c = &hostCount{}
+				hs[h.Name] = c
 			}
-			counts[h.Name]++
+			c.Person = h
+			c.n++
 		}
 	}
-	slices.SortStableFunc(people, func(a, b Person) int {
-		return cmp.Or(counts[b.Name]-counts[a.Name], strings.Compare(a.Name, b.Name))
+}
+
+// most returns the n people who host the most entries, most first,
+// equal counts by name.
+func (hs hosts) most(n int) []Person {
+	counts := slices.SortedFunc(maps.Values(hs), func(a, b *hostCount) int {
+		return cmp.Or(b.n-a.n, strings.Compare(a.Name, b.Name))
 	})
-	return people[:min(n, len(people))]
-}
-
-// fragment renders a part of a page, to be inserted as it is.
-func (s *Site) fragment(name string, data any) (template.HTML, error) {
-	var b strings.Builder
-	if err := s.tmpl.ExecuteTemplate(&b, name, data); err != nil {
-		return "", err
+	people := make([]Person, min(n, len(counts)))
+	for i := range people {
+		people[i] = counts[i].Person
 	}
-	return template.HTML(b.String()), nil
+	return people
 }
 
-func (s *Site) execute(name string, p *page) ([]byte, error) {
-	var b bytes.Buffer
-	if err := s.tmpl.ExecuteTemplate(&b, name, p); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-// clock is a time in the audio as people read it: 4:05, 1:02:40.
-func clock(d time.Duration) string {
+// appendClock appends a time in the audio as people read it: 4:05,
+// 1:02:40.
+func appendClock(b []byte, d time.Duration) []byte {
 	s := int64(max(d, 0) / time.Second)
 	two := func(b []byte, n int64) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
-	var b []byte
 	if s >= 3600 {
-		b = two(append(strconv.AppendInt(make([]byte, 0, 10), s/3600, 10), ':'), s/60%60)
+		b = two(append(strconv.AppendInt(b, s/3600, 10), ':'), s/60%60)
 	} else {
-		b = strconv.AppendInt(make([]byte, 0, 10), s/60, 10)
+		b = strconv.AppendInt(b, s/60, 10)
 	}
-	return string(two(append(b, ':'), s%60))
+	return two(append(b, ':'), s%60)
 }
 
-// seconds is a time in the audio as #t= and the script read it: whole
-// seconds, or milliseconds when there are any ("12.5").
-func seconds(d time.Duration) string {
+// appendSeconds appends a time in the audio as #t= and the script read
+// it: whole seconds, or milliseconds when there are any ("12.5"); with
+// "PT" before and "S" after, it is a duration as <time datetime> wants it.
+func appendSeconds(b []byte, d time.Duration) []byte {
 	ms := max(d, 0).Milliseconds()
-	b := strconv.AppendInt(make([]byte, 0, 16), ms/1000, 10)
+	b = strconv.AppendInt(b, ms/1000, 10)
 	if f := ms % 1000; f != 0 {
 		b = append(b, '.', byte('0'+f/100), byte('0'+f/10%10), byte('0'+f%10))
 		for b[len(b)-1] == '0' {
 			b = b[:len(b)-1]
 		}
 	}
-	return string(b)
+	return b
 }
-
-// isoDuration is a duration as <time datetime> wants it.
-func isoDuration(d time.Duration) string { return "PT" + seconds(d) + "S" }
 
 // rtlLanguages are the languages written right to left, by primary subtag.
 var rtlLanguages = []string{"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr", "ug", "ur", "yi"}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,16 +64,8 @@ func render(t testing.TB, s *Site, eps []*Episode) map[string][]byte {
 	add(s.Assets())
 	var entries []Entry
 	for _, ep := range eps {
-		f, err := s.EpisodePages(ep)
-		if err != nil {
-			t.Fatal(err)
-		}
-		add(f)
-		e, err := s.Entry(ep)
-		if err != nil {
-			t.Fatal(err)
-		}
-		entries = append(entries, e)
+		add(s.EpisodePages(ep))
+		entries = append(entries, s.Entry(ep))
 	}
 	f, err := s.ShowPages(entries)
 	if err != nil {
@@ -197,20 +190,22 @@ func TestSameInputSamePages(t *testing.T) {
 	}
 }
 
-// TestPagination: 50 episodes a page, newest first, each page linking
-// its neighbours.
+// TestPagination: index.html lists the newest 50; page K the episodes
+// (K-1)×50+1 … K×50 counted from the oldest, newest first, and only
+// full pages are written; index.html links the page of the next older
+// episode, a page links the one before it and index.html.
 func TestPagination(t *testing.T) {
 	files := render(t, newSite(t, sampleShow()), manyEpisodes(2*PerPage+3))
 	for _, tc := range []struct {
-		name         string
-		first, last  string // titles
-		count        int
-		prev, next   string
-		stylesheetAt string
+		name          string
+		first, last   string // titles
+		count         int
+		newest, older string
+		stylesheetAt  string
 	}{
 		{"index.html", "Episode 103", "Episode 54", PerPage, "", `href="page/2/index.html"`, `href="assets/`},
-		{"page/2/index.html", "Episode 53", "Episode 4", PerPage, `href="../../index.html"`, `href="../../page/3/index.html"`, `href="../../assets/`},
-		{"page/3/index.html", "Episode 3", "Episode 1", 3, `href="../../page/2/index.html"`, "", `href="../../assets/`},
+		{"page/2/index.html", "Episode 100", "Episode 51", PerPage, `href="../../index.html"`, `href="../../page/1/index.html"`, `href="../../assets/`},
+		{"page/1/index.html", "Episode 50", "Episode 1", PerPage, `href="../../index.html"`, "", `href="../../assets/`},
 	} {
 		page := string(files[tc.name])
 		if page == "" {
@@ -224,19 +219,71 @@ func TestPagination(t *testing.T) {
 		if first < 0 || last < 0 || first > last {
 			t.Errorf("%s: %q (at %d) should come first and %q (at %d) last", tc.name, tc.first, first, tc.last, last)
 		}
-		for _, l := range []struct{ rel, want string }{{"prev", tc.prev}, {"next", tc.next}} {
-			has := strings.Contains(page, `rel="`+l.rel+`"`)
-			if l.want == "" && has || l.want != "" && !strings.Contains(page, `<a `+l.want+` rel="`+l.rel+`"`) {
-				t.Errorf("%s: rel=%s link wrong, want %q", tc.name, l.rel, l.want)
+		for _, l := range []struct{ link, want string }{{">Newest episodes<", tc.newest}, {` rel="next">Older episodes<`, tc.older}} {
+			has := strings.Contains(page, l.link)
+			if l.want == "" && has || l.want != "" && !strings.Contains(page, `<a `+l.want+l.link) {
+				t.Errorf("%s: link %q wrong, want %q", tc.name, l.link, l.want)
 			}
 		}
 		if !strings.Contains(page, tc.stylesheetAt) {
 			t.Errorf("%s does not link the stylesheet as %s…", tc.name, tc.stylesheetAt)
 		}
 	}
-	if _, ok := files["page/4/index.html"]; ok {
-		t.Error("page/4 written for 103 episodes")
+	if _, ok := files["page/3/index.html"]; ok {
+		t.Error("page/3 written for 103 episodes: its 3 episodes are on index.html")
 	}
+}
+
+// TestPagesStayPut: a new episode changes index.html and at most adds
+// the page it completes; no page already written changes (issue 12),
+// whatever the hosts of the new episodes.
+func TestPagesStayPut(t *testing.T) {
+	show := sampleShow()
+	show.Hosts = nil // the hosts counted from the episodes
+	for _, n := range []int{1, 49, 50, 51, 99, 100, 120, 149} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			eps := manyEpisodes(n + 1)
+			slices.SortFunc(eps, func(a, b *Episode) int { return a.PubDate.Compare(b.PubDate) })
+			// The newest episodes have a new host each, the newest first
+			// by name: counted over every episode, they would change the
+			// hosts of every page.
+			for i, ep := range eps[n-min(n, 5):] {
+				ep.Hosts = append(ep.Hosts, Person{Name: fmt.Sprintf("Host %d", 9-i)})
+			}
+			before := showPages(render(t, newSite(t, show), eps[:n]))
+			after := showPages(render(t, newSite(t, show), eps))
+			var changed, added []string
+			for name, data := range after {
+				if old, ok := before[name]; !ok {
+					added = append(added, name)
+				} else if !bytes.Equal(old, data) {
+					changed = append(changed, name)
+				}
+			}
+			slices.Sort(changed)
+			wantAdded := []string(nil)
+			if (n+1)%PerPage == 0 {
+				wantAdded = []string{fmt.Sprintf("page/%d/index.html", (n+1)/PerPage)}
+			}
+			if !slices.Equal(changed, []string{"index.html"}) || !slices.Equal(added, wantAdded) {
+				t.Errorf("episode %d added: changed %q, added %q; want [index.html] changed, %q added", n+1, changed, added, wantAdded)
+			}
+			if len(before) > len(after) {
+				t.Errorf("episode %d added: %d show pages, then %d", n+1, len(before), len(after))
+			}
+		})
+	}
+}
+
+// showPages are the show's pages among a site's files.
+func showPages(files map[string][]byte) map[string][]byte {
+	out := map[string][]byte{}
+	for name, data := range files {
+		if name == "index.html" || strings.HasPrefix(name, "page/") {
+			out[name] = data
+		}
+	}
+	return out
 }
 
 // TestAssets: small, shared, named after their content.
@@ -333,13 +380,13 @@ func TestTimes(t *testing.T) {
 		{3*time.Hour + 2*time.Minute + 1*time.Second + 7*time.Millisecond, "3:02:01", "10921.007", "PT10921.007S"},
 		{-time.Second, "0:00", "0", "PT0S"},
 	} {
-		if got := clock(tc.d); got != tc.clock {
+		if got := string(appendClock(nil, tc.d)); got != tc.clock {
 			t.Errorf("clock(%v) = %q, want %q", tc.d, got, tc.clock)
 		}
-		if got := seconds(tc.d); got != tc.secs {
+		if got := string(appendSeconds(nil, tc.d)); got != tc.secs {
 			t.Errorf("seconds(%v) = %q, want %q", tc.d, got, tc.secs)
 		}
-		if got := isoDuration(tc.d); got != tc.iso {
+		if got := "PT" + string(appendSeconds(nil, tc.d)) + "S"; got != tc.iso {
 			t.Errorf("isoDuration(%v) = %q, want %q", tc.d, got, tc.iso)
 		}
 	}

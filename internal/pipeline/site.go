@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"encoding/json"
 	"path"
 	"slices"
 	"strings"
@@ -69,8 +68,9 @@ func (s *show) episodePages(it *item, ep *episode.Episode, fi *feed.Item, cs []c
 		AudioURL: fi.Enclosure.URL, AudioType: fi.Enclosure.Type, YouTube: ep.YouTube,
 		Guests: people(ep.Guests), Hosts: people(ep.Hosts),
 	}
-	for _, c := range cs {
-		page.Chapters = append(page.Chapters, site.Chapter{Start: c.Start, Title: c.Title, URL: c.URL})
+	page.Chapters = make([]site.Chapter, len(cs))
+	for i, c := range cs {
+		page.Chapters[i] = site.Chapter{Start: c.Start, Title: c.Title, URL: c.URL}
 	}
 	if t != nil {
 		// The captions are in the language spoken: the page's.
@@ -90,15 +90,8 @@ func (s *show) episodePages(it *item, ep *episode.Episode, fi *feed.Item, cs []c
 		name := t.URL[strings.LastIndexByte(t.URL, '/')+1:]
 		page.Downloads = append(page.Downloads, site.Download{Label: "Transcript (" + formatNames[path.Ext(name)] + ")", URL: name, Type: t.Type})
 	}
-	files, err := s.pages.site.EpisodePages(page)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.pages.site.Entry(page)
-	if err != nil {
-		return nil, err
-	}
-	entry, err := json.Marshal(e)
+	files := s.pages.site.EpisodePages(page)
+	entry, err := s.pages.site.Entry(page).MarshalBinary()
 	if err != nil {
 		return nil, err
 	}
@@ -111,9 +104,10 @@ func (s *show) episodePages(it *item, ep *episode.Episode, fi *feed.Item, cs []c
 }
 
 // entryFile carries, among an episode's files, how the show's pages list
-// it: the item cache keeps it with the pages, so an episode that is not
-// encoded again is still listed. It is never published (takeEntry).
-const entryFile = ".site-entry.json"
+// it (site.Entry.MarshalBinary): the item cache keeps it with the pages,
+// so an episode that is not encoded again is still listed. It is never
+// published (takeEntry).
+const entryFile = ".site-entry"
 
 // takeEntry records the show's-page entry among an episode's files and
 // returns the files to publish.
@@ -123,7 +117,7 @@ func (s *show) takeEntry(files []outFile) []outFile {
 		return files
 	}
 	var e site.Entry
-	if err := json.Unmarshal(files[i].data, &e); err == nil && s.pages != nil {
+	if err := e.UnmarshalBinary(files[i].data); err == nil && s.pages != nil {
 		s.pages.mu.Lock()
 		s.pages.entries = append(s.pages.entries, e)
 		s.pages.mu.Unlock()

@@ -61,3 +61,26 @@ func BenchmarkSiteNoChange10k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSiteCorpus10k is BenchmarkCorpus/10k/cold, a first build of
+// the realistic show, with the site off and on: what the site costs on
+// episodes with real notes, guests and links (target: at most 30% more).
+func BenchmarkSiteCorpus10k(b *testing.B) {
+	opt := corpusShow(b, 10000, false)
+	for _, on := range []bool{false, true} {
+		b.Run(map[bool]string{false: "site=off", true: "site=on"}[on], func(b *testing.B) {
+			cfg := *opt.Config
+			cfg.Site.Enabled = on
+			o := opt
+			o.Config = &cfg
+			var cpu time.Duration
+			for b.Loop() {
+				twin := coldTwin(b, o)
+				start := cpuTime()
+				mustRun(b, twin)
+				cpu += cpuTime() - start
+			}
+			b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+		})
+	}
+}

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/castfeed/castfeed/internal/readfile"
+	"github.com/castfeed/castfeed/internal/rawfile"
 )
 
 // findLocal looks beside an episode for a transcript the author supplied,
@@ -40,7 +40,7 @@ func findLocal(dir, slug string, langs []string) (path, lang string, ok bool) {
 // ReadFile reads a caption file of the show's own, WebVTT or (by its .srt
 // extension) SRT, cleaned of rolling repeats.
 func ReadFile(path string) (*Transcript, error) {
-	data, err := readfile.Read(path)
+	data, err := rawfile.Read(path)
 	if err != nil {
 		return nil, err
 	}

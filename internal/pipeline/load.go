@@ -15,7 +15,7 @@ import (
 	"github.com/castfeed/castfeed/diag"
 	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/internal/config"
-	"github.com/castfeed/castfeed/internal/readfile"
+	"github.com/castfeed/castfeed/internal/rawfile"
 )
 
 // loaded is one episode file after reading: the parsed episode (nil when
@@ -107,7 +107,7 @@ feed:
 
 func loadOne(r *episode.Reader, path, name string, defaultOffset time.Duration) *loaded {
 	l := &loaded{name: name, slug: strings.TrimSuffix(filepath.Base(path), ".md")}
-	data, err := readfile.Read(path)
+	data, err := rawfile.Read(path)
 	if err != nil {
 		l.diags = diag.List{{File: name, Severity: diag.Error, Message: fmt.Sprintf("cannot read the file: %v", err), Hint: "check its permissions"}}
 		return l

@@ -1,6 +1,6 @@
 //go:build unix
 
-package readfile
+package rawfile
 
 import (
 	"io/fs"
@@ -54,4 +54,35 @@ func ReadSized(name string, size int64) ([]byte, error) {
 			buf = append(buf, 0)[:len(buf)] // grow
 		}
 	}
+}
+
+// WriteFile writes data to the file name, creating or truncating it with
+// perm, as os.WriteFile does, with open, write and close only.
+func WriteFile(name string, data []byte, perm uint32) error {
+	var fd int
+	var err error
+	for {
+		fd, err = syscall.Open(name, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_TRUNC|syscall.O_CLOEXEC, perm)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	for len(data) > 0 {
+		n, err := syscall.Write(fd, data)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			syscall.Close(fd)
+			return &fs.PathError{Op: "write", Path: name, Err: err}
+		}
+		data = data[n:]
+	}
+	if err := syscall.Close(fd); err != nil {
+		return &fs.PathError{Op: "close", Path: name, Err: err}
+	}
+	return nil
 }

@@ -140,7 +140,10 @@ func mutate(t *testing.T, rng *rand.Rand, opt *Options, files []string, next *in
 		cfg := *opt.Config
 		switch rng.IntN(3) {
 		case 0:
-			cfg.Podcast.Title += " (renamed)"
+			// Of the same length: a page that changes keeps its size, so only
+			// its bytes tell.
+			cfg.Podcast.Title = strings.ToUpper(cfg.Podcast.Title)
+			cfg.Digest = "renamed" // as a changed config.yaml would
 		case 1:
 			cfg.Podcast.BaseURL += "/v2"
 		default:
@@ -215,7 +218,7 @@ func TestDamagedItemCache(t *testing.T) {
 
 func FuzzDecodePieces(f *testing.F) {
 	f.Add(encodePieces(&pieces{feeds: [3][]byte{[]byte("<item/>"), []byte("<entry/>"), []byte("{}")},
-		files: []outFile{{"chapters.json", []byte("{}")}}}))
+		files: []outFile{{name: "chapters.json", data: []byte("{}")}}}))
 	f.Add([]byte{3, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, rec []byte) {
 		p, err := decodePieces(rec)
@@ -315,4 +318,51 @@ func TestUnreadCaptionsKeepTheirWarning(t *testing.T) {
 	cold := coldTwin(t, opt)
 	mustRun(t, cold)
 	sameOutput(t, "refresh with unread captions", opt.Config.Output.Dir, cold.Config.Output.Dir)
+}
+
+// TestReencodedItemsKeepUnchangedFiles: a config change encodes every
+// item again. The files that come out as the last build published them
+// (chapters) keep their inode, so their Last-Modified and ETag stay put,
+// without being read from the folder; those that changed (the pages,
+// which name the show) are written, though their size did not change;
+// and the folder is a cold build's.
+func TestReencodedItemsKeepUnchangedFiles(t *testing.T) {
+	opt := exampleShow(t)
+	mustRun(t, opt)
+	before := stats(t, opt.Config.Output.Dir)
+	cfg := *opt.Config
+	// Of the same length: a page that changes keeps its size, so only
+	// its bytes tell.
+	cfg.Podcast.Title = strings.ToUpper(cfg.Podcast.Title)
+	cfg.Digest = "renamed" // as a changed config.yaml would
+	opt.Config = &cfg
+	var encoded int64
+	opt.Logger = encodedBy(t, &encoded)
+	if res := mustRun(t, opt); !res.Changed {
+		t.Fatal("a new show title changed nothing")
+	}
+	if encoded != 6 {
+		t.Fatalf("%d items encoded after a config change, want all 6", encoded)
+	}
+	after := stats(t, opt.Config.Output.Dir)
+	kept, rewritten := 0, 0
+	for name, st := range after {
+		if !strings.HasPrefix(name, "episodes/") || strings.HasSuffix(name, "/") {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(name, "/chapters.json") && st.ino == before[name].ino:
+			kept++
+		case strings.HasSuffix(name, "/chapters.json"):
+			t.Errorf("%s was written again, though its bytes did not change", name)
+		case strings.HasSuffix(name, "/index.html") && st.ino != before[name].ino:
+			rewritten++
+		}
+	}
+	if kept == 0 || rewritten == 0 {
+		t.Fatalf("%d chapters files kept, %d pages rewritten; want some of each", kept, rewritten)
+	}
+	cold := coldTwin(t, opt)
+	mustRun(t, cold)
+	sameOutput(t, "config change", opt.Config.Output.Dir, cold.Config.Output.Dir)
 }

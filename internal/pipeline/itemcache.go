@@ -9,10 +9,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -70,19 +72,24 @@ type itemCache struct {
 	mu    sync.Mutex
 	index map[itemKey]recordLoc // as the last build left it
 	used  map[itemKey]recordLoc // what this build used or wrote
-	packs map[uint32]*os.File   // opened for reading
-	sizes map[uint32]int64      // every pack's size on disk
-	next  uint32                // the pack this build appends to
-	w     *os.File              // nil until the first record
-	bw    *bufio.Writer
-	off   int64
+	// Each episode's record in the last build, and in this one: a build
+	// that encodes an item again (a new castfeed, a config change)
+	// compares its files with the last ones here, not on disk.
+	lastBySlug, bySlug map[string]itemKey
+	packs              map[uint32]*os.File // opened for reading
+	sizes              map[uint32]int64    // every pack's size on disk
+	next               uint32              // the pack this build appends to
+	w                  *os.File            // nil until the first record
+	bw                 *bufio.Writer
+	off                int64
 }
 
 // openItemCache reads the index. A missing or damaged one is an empty
 // cache: the build then encodes every item, as a cold build does.
 func openItemCache(stateDir string) *itemCache {
 	c := &itemCache{dir: filepath.Join(stateDir, itemCacheDir), index: map[itemKey]recordLoc{},
-		used: map[itemKey]recordLoc{}, packs: map[uint32]*os.File{}, sizes: map[uint32]int64{}}
+		used: map[itemKey]recordLoc{}, packs: map[uint32]*os.File{}, sizes: map[uint32]int64{},
+		lastBySlug: map[string]itemKey{}, bySlug: map[string]itemKey{}}
 	ents, _ := os.ReadDir(c.dir)
 	for _, e := range ents {
 		var n uint32
@@ -113,12 +120,61 @@ func openItemCache(stateDir string) *itemCache {
 			c.index[k] = loc
 		}
 	}
+	c.readSlugs()
 	return c
+}
+
+// The slugs file lists, a line each, an episode's slug and the key of its
+// record in the build that wrote the index.
+const slugsFile = "slugs"
+
+func (c *itemCache) readSlugs() {
+	data, err := os.ReadFile(filepath.Join(c.dir, slugsFile))
+	if err != nil {
+		return
+	}
+	for line := range strings.Lines(string(data)) {
+		slug, key, ok := strings.Cut(strings.TrimSuffix(line, "\n"), " ")
+		var k itemKey
+		if b, err := hex.DecodeString(key); ok && err == nil && len(b) == len(k) {
+			copy(k[:], b)
+			if _, live := c.index[k]; live {
+				c.lastBySlug[slug] = k
+			}
+		}
+	}
+}
+
+// previous returns the pieces the last build published for slug, if the
+// cache has them.
+func (c *itemCache) previous(slug string) (*pieces, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	k, ok := c.lastBySlug[slug]
+	c.mu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	return c.read(k)
 }
 
 // get returns the pieces cached under k. A record that cannot be read or
 // does not check out is a miss: the item is encoded again.
-func (c *itemCache) get(k itemKey) (*pieces, bool) {
+func (c *itemCache) get(slug string, k itemKey) (*pieces, bool) {
+	p, ok := c.read(k)
+	if ok {
+		c.mu.Lock()
+		c.used[k] = c.index[k]
+		c.bySlug[slug] = k
+		c.mu.Unlock()
+	}
+	return p, ok
+}
+
+// read decodes the record under k of the last build's index.
+func (c *itemCache) read(k itemKey) (*pieces, bool) {
 	if c == nil {
 		return nil, false
 	}
@@ -140,9 +196,6 @@ func (c *itemCache) get(k itemKey) (*pieces, bool) {
 	if err != nil {
 		return nil, false
 	}
-	c.mu.Lock()
-	c.used[k] = loc
-	c.mu.Unlock()
 	return p, true
 }
 
@@ -164,13 +217,14 @@ func (c *itemCache) packName(n uint32) string {
 }
 
 // put appends p under k to this build's pack.
-func (c *itemCache) put(k itemKey, p *pieces) error {
+func (c *itemCache) put(slug string, k itemKey, p *pieces) error {
 	if c == nil {
 		return nil
 	}
 	rec := encodePieces(p)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.bySlug[slug] = k
 	if _, ok := c.used[k]; ok {
 		return nil // two equal items: one record
 	}
@@ -233,6 +287,9 @@ func (c *itemCache) commit(stamp string) error {
 	if err := c.writeIndex(stamp); err != nil {
 		return err
 	}
+	if err := c.writeSlugs(); err != nil {
+		return err
+	}
 	live = map[uint32]int64{}
 	for _, loc := range c.used {
 		live[loc.pack]++
@@ -293,6 +350,24 @@ func (c *itemCache) compact() error {
 	}
 	c.used, c.packs[n], c.sizes[n], c.next = moved, f, off, n
 	return nil
+}
+
+func (c *itemCache) writeSlugs() error {
+	slugs := slices.Sorted(maps.Keys(c.bySlug))
+	return atomicfile.Write(filepath.Join(c.dir, slugsFile), func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		for _, s := range slugs {
+			k := c.bySlug[s]
+			if _, ok := c.used[k]; !ok {
+				continue // not cached (see show.pieces)
+			}
+			bw.WriteString(s)
+			bw.WriteByte(' ')
+			bw.WriteString(hex.EncodeToString(k[:]))
+			bw.WriteByte('\n')
+		}
+		return bw.Flush()
+	})
 }
 
 func (c *itemCache) writeIndex(stamp string) error {

@@ -138,13 +138,7 @@ func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encode
 			}
 			c.feeds[j] = append(c.feeds[j], f...)
 		}
-		// A cached item's files are the published ones while the folder
-		// is the one the cache was committed with.
-		write := tx.WriteFile
-		if cached && s.cachePublished {
-			write = tx.WriteKnown
-		}
-		if err := s.writeEpisode(write, it.slug, s.takeEntry(p.files)); err != nil {
+		if err := s.writeEpisode(tx, it.slug, s.takeEntry(p.files), cached && s.cachePublished); err != nil {
 			return err
 		}
 		if err := s.linkAudio(tx, it); err != nil {
@@ -158,7 +152,7 @@ func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encode
 // them (and caches them).
 func (s *show) pieces(encs feed.Encoders, it *item) (p *pieces, cached bool, err error) {
 	key := s.itemKey(it)
-	if p, ok := s.cache.get(key); ok {
+	if p, ok := s.cache.get(it.slug, key); ok {
 		return p, true, nil
 	}
 	fi, cs, files, cacheable, err := s.complete(it)
@@ -187,14 +181,35 @@ func (s *show) pieces(encs feed.Encoders, it *item) (p *pieces, cached bool, err
 		}
 	}
 	p.files = append(p.files, files...)
+	s.markPublished(it.slug, p)
 	if !cacheable {
 		return p, false, nil
 	}
-	if err := s.cache.put(key, p); err != nil {
+	if err := s.cache.put(it.slug, key, p); err != nil {
 		// The cache only saves work; this build's output is complete.
 		s.log.Warn("cannot cache an encoded item", "episode", it.slug, "error", err)
 	}
 	return p, false, nil
+}
+
+// markPublished marks the files of an item encoded again that are byte
+// for byte the ones the last build published for it, found in its cache
+// record rather than read from the output folder: the first build after
+// a new castfeed or a config change encodes every item again, and most
+// of their 36,000 files (at 10,000 episodes) come out the same.
+func (s *show) markPublished(slug string, p *pieces) {
+	if !s.cachePublished {
+		return
+	}
+	old, ok := s.cache.previous(slug)
+	if !ok {
+		return
+	}
+	for i := range p.files {
+		f := &p.files[i]
+		j := slices.IndexFunc(old.files, func(o outFile) bool { return o.name == f.name })
+		f.published = j >= 0 && bytes.Equal(old.files[j].data, f.data)
+	}
 }
 
 // itemKey digests everything an item's pieces depend on: the build's
@@ -223,10 +238,16 @@ func (s *show) itemKey(it *item) itemKey {
 }
 
 // writeEpisode writes an episode's own files (chapters, transcripts,
-// pages) with write, the Tx's WriteFile or WriteKnown.
-func (s *show) writeEpisode(write func(name string, data []byte) error, slug string, files []outFile) error {
+// pages). A file the output folder is known to hold (all of a cached
+// item's, while the folder is the one the cache was committed with; see
+// markPublished) is kept without being read.
+func (s *show) writeEpisode(tx *publish.Tx, slug string, files []outFile, published bool) error {
 	dir := "episodes/" + slug + "/"
 	for _, f := range files {
+		write := tx.WriteFile
+		if published || f.published {
+			write = tx.WriteKnown
+		}
 		if err := write(dir+f.name, f.data); err != nil {
 			return err
 		}

@@ -25,6 +25,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -137,14 +138,51 @@ func (t *Tx) claim(name string) error {
 }
 
 // File is a file of the new version written as a stream (a feed too
-// large to hold in memory). It is written into the new folder at once;
-// Close compares it with the published file and, when they are equal,
-// keeps the published one, so its mtime and ETag stay put.
+// large to hold in memory). It is written into the new folder at once
+// and compared with the published file as it is (see comparer); when
+// they are equal, Close keeps the published one, so its mtime and ETag
+// stay put.
 type File struct {
 	tx   *Tx
 	name string
 	f    *os.File
+	cmp  *comparer // nil: nothing published to compare with
 	*bufio.Writer
+}
+
+// comparer writes to the new file and compares, as it goes, with the
+// published one: a feed of a large show is 50 MB, and comparing it after
+// it is written, in the goroutine that waits on the encoders, made the
+// first build after an upgrade (every feed the same) a tenth slower than
+// a cold build.
+type comparer struct {
+	f       *os.File
+	old     *os.File
+	differ  bool
+	scratch []byte
+}
+
+func (c *comparer) Write(p []byte) (int, error) {
+	if !c.differ {
+		if cap(c.scratch) < len(p) {
+			c.scratch = make([]byte, len(p))
+		}
+		b := c.scratch[:len(p)]
+		if _, err := io.ReadFull(c.old, b); err != nil || !bytes.Equal(b, p) {
+			c.differ = true
+		}
+	}
+	return c.f.Write(p)
+}
+
+// same reports whether what was written is the published file, whole.
+func (c *comparer) same() bool {
+	if c.differ {
+		return false
+	}
+	var one [1]byte
+	n, _ := c.old.Read(one[:])
+	return n == 0 // the published file has no more
 }
 
 // Create adds a file of the new version, written through the returned
@@ -168,13 +206,27 @@ func (t *Tx) Create(name string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &File{tx: t, name: name, f: f, Writer: bufio.NewWriterSize(f, 256<<10)}, nil
+	file := &File{tx: t, name: name, f: f, Writer: bufio.NewWriterSize(f, 256<<10)}
+	if !t.fresh {
+		src := filepath.Join(t.dir, filepath.FromSlash(name))
+		if fi, err := os.Lstat(src); err == nil && fi.Mode().IsRegular() {
+			if old, err := os.Open(src); err == nil {
+				file.cmp = &comparer{f: f, old: old}
+				file.Writer = bufio.NewWriterSize(file.cmp, 256<<10)
+			}
+		}
+	}
+	return file, nil
 }
 
 // Close finishes the file.
 func (f *File) Close() error {
 	t := f.tx
 	err := errors.Join(f.Flush(), f.f.Close())
+	same := f.cmp != nil && f.cmp.same()
+	if f.cmp != nil {
+		f.cmp.old.Close()
+	}
 	t.mu.Lock()
 	delete(t.open, f.name)
 	t.mu.Unlock()
@@ -183,7 +235,7 @@ func (f *File) Close() error {
 	}
 	dst := f.f.Name()
 	src := filepath.Join(t.dir, filepath.FromSlash(f.name))
-	if !t.fresh && sameFile(src, dst) {
+	if same {
 		// Keep the published file: its inode, hence mtime and ETag.
 		if os.Remove(dst) == nil && os.Link(src, dst) == nil {
 			return nil
@@ -387,12 +439,47 @@ func (t *Tx) Commit() (changed bool, err error) {
 	t.done = true
 	t.removed = make(chan struct{})
 	go func(old string) {
-		os.RemoveAll(old)
+		removeTree(old)
 		t.lock.Close()
 		close(t.removed)
 	}(t.tmp)
 	t.tmp = ""
 	return true, nil
+}
+
+// removeTree deletes dir as os.RemoveAll does, the entries of its
+// subfolders on every core: the caller waits for it, and one core takes
+// 0.15 s to delete the 36,000 files of a 10,000-episode show, a folder
+// per episode.
+func removeTree(dir string) {
+	var paths []string
+	top, _ := os.ReadDir(dir)
+	for _, e := range top {
+		p := filepath.Join(dir, e.Name())
+		sub, err := os.ReadDir(p)
+		if !e.IsDir() || err != nil {
+			paths = append(paths, p)
+			continue
+		}
+		for _, s := range sub {
+			paths = append(paths, filepath.Join(p, s.Name()))
+		}
+	}
+	var wg sync.WaitGroup
+	next := make(chan string)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for p := range next {
+				os.RemoveAll(p)
+			}
+		})
+	}
+	for _, p := range paths {
+		next <- p
+	}
+	close(next)
+	wg.Wait()
+	os.RemoveAll(dir)
 }
 
 // Wait returns once what Commit swapped out is deleted and the lock is

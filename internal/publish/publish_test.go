@@ -372,3 +372,63 @@ func TestWriteKnown(t *testing.T) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
 }
+
+// TestCreateCompares: a streamed file is compared with the published one
+// as it is written: the same bytes keep the published file (its inode),
+// and a shorter, longer or different file replaces it.
+func TestCreateCompares(t *testing.T) {
+	old := strings.Repeat("<item>same</item>\n", 40000) // over several 256 KB writes
+	for _, c := range []struct {
+		name, text string
+		kept       bool
+	}{
+		{"same", old, true},
+		{"shorter", old[:len(old)-1], false},
+		{"longer", old + "x", false},
+		{"last byte differs", old[:len(old)-1] + "!", false},
+		{"first byte differs", "!" + old[1:], false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "public")
+			publish(t, dir, map[string]string{"feed.xml": old})
+			before, err := os.Stat(filepath.Join(dir, "feed.xml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tx, err := Begin(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Abort()
+			f, err := tx.Create("feed.xml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for text := c.text; text != ""; {
+				n := min(len(text), 10000) // writes of another size than the buffer's
+				if _, err := f.Write([]byte(text[:n])); err != nil {
+					t.Fatal(err)
+				}
+				text = text[n:]
+			}
+			if err := f.Close(); err != nil {
+				t.Fatal(err)
+			}
+			changed, err := tx.Commit()
+			if err != nil {
+				t.Fatal(err)
+			}
+			tx.Wait()
+			after, err := os.Stat(filepath.Join(dir, "feed.xml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kept := os.SameFile(before, after); kept != c.kept || changed == c.kept {
+				t.Errorf("published file kept %v, folder changed %v; want kept %v", kept, changed, c.kept)
+			}
+			if got := readAll(t, dir)["feed.xml"]; got != c.text {
+				t.Errorf("feed.xml holds %d bytes, want %d", len(got), len(c.text))
+			}
+		})
+	}
+}

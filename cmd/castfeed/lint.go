@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -55,24 +56,30 @@ func runLint(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	// A large archive has thousands of problems: one write per line was
+	// a fifth of lint's time at 10,000 episodes.
+	out := bufio.NewWriterSize(e.stdout, 64<<10)
 	switch *format {
 	case "json":
 		if diags == nil {
 			diags = diag.List{}
 		}
-		enc := json.NewEncoder(e.stdout)
+		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(diags); err != nil {
 			return err
 		}
 	case "github":
 		for _, d := range diags {
-			fmt.Fprintln(e.stdout, d.GitHub())
+			fmt.Fprintln(out, d.GitHub())
 		}
 	default:
 		for _, d := range diags {
-			fmt.Fprintln(e.stdout, d.String())
+			fmt.Fprintln(out, d.String())
 		}
+	}
+	if err := out.Flush(); err != nil {
+		return err
 	}
 	if diags.HasErrors() {
 		return &exitError{code: 1}

@@ -50,10 +50,10 @@ func listEpisodes(dir string) ([]string, error) {
 }
 
 // loadAll reads and parses files on every core. The result keeps the
-// order of files. progress, if not nil, is told each finished file. With
-// a spool, each episode's text goes there and the loaded episode keeps
-// only what choosing the feed's items needs (see loaded.forget); without
-// one (lint), it keeps everything.
+// order of files. progress, if not nil, is told each finished file. Each
+// loaded episode keeps only what choosing the feed's items needs (see
+// loaded.keep), and its text goes to sp; without a spool (lint, which
+// needs no text afterwards) the text is dropped.
 func loadAll(ctx context.Context, r *episode.Reader, cfg *config.Config, files []string, display func(string) string, progress func(done, total int), sp *spool) ([]*loaded, error) {
 	offset := secondsToDuration(cfg.Media.AudioOffset)
 	out := make([]*loaded, len(files))
@@ -69,10 +69,7 @@ func loadAll(ctx context.Context, r *episode.Reader, cfg *config.Config, files [
 			for i := range next {
 				l := loadOne(r, files[i], display(files[i]), offset)
 				out[i] = l
-				var err error
-				if sp != nil {
-					err = l.keep(sp)
-				}
+				err := l.keep(sp)
 				if progress != nil || err != nil {
 					mu.Lock()
 					done++
@@ -141,17 +138,20 @@ func Chapters(ep *episode.Episode, offset time.Duration) ([]chapters.Chapter, di
 	return chapters.Build(notes, chapters.Options{Duration: ep.Duration, Offset: offset})
 }
 
-// keep puts the episode's text in sp and forgets what only writing the
-// episode needs, which the build parses again from the text then
-// (show.complete): a show of 100,000 episodes holds every loaded episode
-// until its items are chosen. The episode's diagnostics are kept.
+// keep puts the episode's text in sp (nil: nowhere) and forgets what
+// only writing the episode needs, which the build parses again from the
+// text then (show.complete): a show of 100,000 episodes holds every
+// loaded episode until its items are chosen. The episode's diagnostics
+// are kept.
 func (l *loaded) keep(sp *spool) error {
 	l.chapters = nil
 	if l.ep == nil {
 		return nil
 	}
-	t, err := sp.put(l.ep.Source)
-	l.text = t
+	var err error
+	if sp != nil {
+		l.text, err = sp.put(l.ep.Source)
+	}
 	l.ep.Detach()
 	return err
 }

@@ -16,7 +16,7 @@ func (e Entry) MarshalBinary() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := len(e.Slug) + len(date) + len(e.Item) + len(e.First) + 5*binary.MaxVarintLen64
+	n := len(e.Slug) + len(date) + len(e.First) + 5*binary.MaxVarintLen64
 	for _, h := range e.Hosts {
 		n += len(h.Name) + len(h.URL) + 2*binary.MaxVarintLen64
 	}
@@ -29,7 +29,7 @@ func (e Entry) MarshalBinary() ([]byte, error) {
 		str(h.Name)
 		str(h.URL)
 	}
-	str(string(e.Item))
+	b = binary.AppendUvarint(b, uint64(e.Link))
 	str(string(e.First))
 	return b, nil
 }
@@ -78,12 +78,12 @@ func (e *Entry) UnmarshalBinary(data []byte) error {
 		}
 		out.Hosts[i] = Person{Name: name, URL: url}
 	}
-	item, ok1 := str()
+	link, ok1 := uvarint()
 	first, ok2 := str()
-	if !ok1 || !ok2 || len(data) != 0 {
+	if !ok1 || !ok2 || len(data) != 0 || link > uint64(len(first)) {
 		return errEntry
 	}
-	out.Item, out.First = template.HTML(item), template.HTML(first)
+	out.Link, out.First = int(link), template.HTML(first)
 	*e = out
 	return nil
 }

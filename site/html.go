@@ -476,7 +476,5 @@ func (s *Site) Entry(ep *Episode) Entry {
 		m.raw("</p>")
 	}
 	m.raw("\n</li>")
-	first := string(m)
-	return Entry{Slug: ep.Slug, PubDate: ep.PubDate, Hosts: ep.Hosts,
-		First: template.HTML(first), Item: template.HTML(first[:link] + "../../" + first[link:])}
+	return Entry{Slug: ep.Slug, PubDate: ep.PubDate, Hosts: ep.Hosts, First: template.HTML(m), Link: link}
 }

@@ -145,7 +145,7 @@ func FuzzEpisodePage(f *testing.F) {
 			{gotFiles[1].Name, gotFiles[1].Data, wantFiles[1].Data},
 			// An entry, inside the list it belongs in.
 			{"entry", []byte("<ol>" + ge.First + "</ol>"), []byte("<ol>" + we.First + "</ol>")},
-			{"entry of page/", []byte("<ol>" + ge.Item + "</ol>"), []byte("<ol>" + we.Item + "</ol>")},
+			{"entry of page/", []byte("<ol>" + ge.Item() + "</ol>"), []byte("<ol>" + we.Item() + "</ol>")},
 		} {
 			if g, w := elements(t, p.got), elements(t, p.want); !slices.Equal(g, w) {
 				t.Errorf("%s with %q, %q, %q, %q has other elements than with harmless values:\ngot  %v\nwant %v", p.name, a, b, c, d, g, w)

@@ -93,11 +93,21 @@ type Entry struct {
 	Slug    string
 	PubDate time.Time
 	Hosts   []Person // for the show's hosts (see Show.Hosts)
-	// Item is the episode's item in the list of the pages under page/,
-	// rendered once, when the episode is, rather than all at once in
-	// ShowPages; First is the same for index.html, whose links start
-	// elsewhere.
-	Item, First template.HTML
+	// First is the episode's item in the list of index.html, rendered
+	// once, when the episode is, rather than all at once in ShowPages.
+	First template.HTML
+	// Link is where First's link to the episode starts: the pages under
+	// page/ list the same item with "../../" there (Item). A show holds
+	// every entry until its pages are written, so it holds one copy.
+	Link int
+}
+
+// Item is the episode's item in the list of the pages under page/.
+func (e *Entry) Item() template.HTML {
+	if e.Link < 0 || e.Link > len(e.First) {
+		return e.First
+	}
+	return e.First[:e.Link] + "../../" + e.First[e.Link:]
 }
 
 // File is one file of the site; Name is slash-separated and relative to
@@ -239,7 +249,7 @@ func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 			if root == "" {
 				p.Listing = append(p.Listing, e.First)
 			} else {
-				p.Listing = append(p.Listing, e.Item)
+				p.Listing = append(p.Listing, e.Item())
 			}
 		}
 		var b bytes.Buffer

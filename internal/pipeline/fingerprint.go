@@ -108,10 +108,16 @@ func dirInto(ctx context.Context, h hash.Hash, dir string, recursive bool) error
 }
 
 // outputStamp identifies the published folder as the last build left it;
-// if someone deletes or edits it, the next refresh rebuilds.
+// if someone deletes or edits it, the next refresh rebuilds. A publication
+// changes files in place, the feeds last (see publish), so a build that
+// changed anything left new feeds; one killed before its feeds left the
+// folder marked partial.
 func outputStamp(dir string) string {
 	h := sha256.New()
 	statInto(h, dir)
+	if publish.Partial(dir) {
+		fmt.Fprintf(h, "partial\n")
+	}
 	for _, n := range []string{"feed.xml", "feed.atom", "feed.json"} {
 		statInto(h, filepath.Join(dir, n))
 	}

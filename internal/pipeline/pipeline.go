@@ -187,10 +187,6 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	}
 
 	changed, err := s.publish(ctx, items)
-	if s.published != nil {
-		// The swapped-out folder is deleted while the state is saved.
-		defer s.published.Wait()
-	}
 	lap("publish")
 	if err != nil {
 		return res, err
@@ -283,29 +279,24 @@ type show struct {
 	encoded     atomic.Int64
 	audio       *audioCache   // tagged copies of local audio (audio.go); nil until needed
 	youtube     *youtubeAudio // downloads of videos' audio (youtube_audio.go); nil until needed
-	published   *publish.Tx   // the output folder's publication; nil until publish
 	// cachePublished: the output folder is the one the item cache was
 	// committed with, so a cached item's files are published as they are.
 	cachePublished bool
 	spool          *spool // the episodes' texts (see loadAll)
 }
 
-// publish writes the output folder. s.published.Wait waits for the
-// deletion of the version it replaced.
+// publish writes the output folder.
 func (s *show) publish(ctx context.Context, items []item) (bool, error) {
 	tx, err := publish.Begin(s.cfg.Output.Dir)
 	if err != nil {
 		return false, err
 	}
-	s.published = tx
 	committed := false
 	defer func() {
 		switch {
-		case committed:
-			// Run waits for the old folder's deletion once the state
-			// is saved (s.published.Wait).
+		case committed: // Commit finished the publication, whatever it returned
 		case ctx.Err() != nil:
-			// Stopping must not wait for the partial folder to be
+			// Stopping must not wait for the staging folder to be
 			// deleted; the next refresh's Begin removes it.
 			tx.Abandon()
 		default:

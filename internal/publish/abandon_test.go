@@ -21,7 +21,6 @@ func TestAbandon(t *testing.T) {
 	if _, err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	tx.Wait()
 	tx, err = Begin(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 
 // Link adds a file of the new version whose bytes are those of src, a
 // large file kept outside the folder (an episode's tagged audio in the
-// state folder), without reading it: the new folder gets a hard link to
+// state folder), without reading it: the staging folder gets a hard link to
 // src. When the published file already is src (the same inode, linked by
 // an earlier build) nothing changes, its mtime and ETag stay put, and no
 // byte of it is read. Where hard links fail (src on another mount) the
@@ -30,11 +30,11 @@ func (t *Tx) Link(name, src string) error {
 			same = os.SameFile(pi, si) || pi.Size() == si.Size() && (pi.ModTime().Equal(si.ModTime()) || sameFile(src, pub))
 		}
 	}
-	if done, err := t.add(name, same); done {
-		return err
+	if same {
+		return nil
 	}
-	dst := filepath.Join(t.tmp, filepath.FromSlash(name))
-	if err := t.mkdir(filepath.Dir(dst)); err != nil {
+	dst, err := t.stage(name)
+	if err != nil {
 		return err
 	}
 	if err := os.Link(src, dst); err == nil {

@@ -43,7 +43,6 @@ func TestLink(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tx.Wait()
 		return changed
 	}
 	published := func() os.FileInfo {

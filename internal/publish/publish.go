@@ -1,22 +1,32 @@
-// Package publish replaces the output folder as a whole, atomically, and
-// only when something in it changed.
+// Package publish updates the output folder to a new version, only where
+// something in it changed, so that no reader ever finds a feed naming a
+// file that is not there.
 //
 // A Tx is opened on the published folder; the build hands it every file of
-// the new version. Files whose bytes equal the published ones are kept as
-// they are (hard links, so their mtime and therefore Last-Modified and
-// ETag stay put). A file given whole (WriteFile) is written only from the
-// first real difference on; a file streamed (Create), too large to hold,
-// is written into the new folder and, if equal to the published one,
-// replaced by a link to it. Either way a rebuild that changes nothing
-// touches no published file at all. Commit swaps the
-// fully written sibling folder in with one rename (RENAME_EXCHANGE where
-// the kernel has it), so a reader sees the old version or the new one,
-// never a mix, and a failed or killed build leaves the old one intact.
+// the new version. Files whose bytes equal the published ones are left as
+// they are, so their mtime and therefore Last-Modified and ETag stay put. A
+// file that differs is written into a sibling staging folder; a file given
+// whole (WriteFile) is compared before anything is written, a file streamed
+// (Create), too large to hold, is compared as it is written. Commit then
+// moves the staged files into the folder, each with one rename (a reader
+// sees a file's old bytes or its new ones, never a mix): everything else
+// first, the feeds last, and only then removes the files the new version
+// no longer has, as the bucket does (s3). A feed is so never ahead of what
+// it names, and a rebuild that changes one episode touches that episode's
+// files and the feeds, not the 36,000 files of a 10,000-episode show.
+//
+// The first publication, into a folder that does not exist yet, renames the
+// whole staging folder into place. A failed or killed build leaves the
+// published folder as it was, except for a Commit killed between its
+// renames: the folder then holds some new files beside the old feeds,
+// which name only files that are there, and Partial reports it until the
+// next Commit completes.
 package publish
 
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -25,10 +35,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/castfeed/castfeed/internal/rawfile"
 )
@@ -42,19 +52,18 @@ type Tx struct {
 	lock  *os.File
 
 	mu      sync.Mutex
-	tmp     string // the sibling being built; "" until the first change
+	tmp     string // the staging folder; "" until the first change
 	written map[string]bool
-	pending []string // unchanged files to link once tmp exists
+	staged  []string // files of tmp, to move into dir at Commit
 	open    map[string]bool
-	changed bool
 	done    bool
 
 	dirMu sync.Mutex
-	dirs  map[string]bool // folders already made in tmp
+	dirs  map[string]bool // folders already made (in tmp while writing, in dir at Commit)
 
-	// removed is closed once the previous version, swapped out by
-	// Commit, is deleted and the lock released (see Wait).
-	removed chan struct{}
+	// placed, if set (by tests), is called by Commit after each file it
+	// moved into the folder or removed from it.
+	placed func(name string)
 }
 
 // Begin opens a publication of dir. It takes an exclusive lock beside dir
@@ -88,14 +97,31 @@ func Begin(dir string) (*Tx, error) {
 	return &Tx{dir: dir, lock: lock, written: map[string]bool{}, open: map[string]bool{}, fresh: errors.Is(err, fs.ErrNotExist), dirs: map[string]bool{}}, nil
 }
 
+// partialName is the mark, beside the folder, of a Commit that began to
+// move files into it and has not finished.
+func partialName(dir string) string {
+	parent, base := filepath.Split(filepath.Clean(dir))
+	return filepath.Join(parent, "."+base+".partial")
+}
+
+// Partial reports whether a Commit into dir was interrupted between its
+// renames, so that the folder may hold some files of a newer version than
+// its feeds. Whoever trusts the folder to be what it last published (the
+// pipeline's item cache) must compare it instead; the next Commit that
+// completes clears the mark.
+func Partial(dir string) bool {
+	_, err := os.Lstat(partialName(dir))
+	return err == nil
+}
+
 // WriteFile adds one file of the new version; name is slash-separated and
 // relative to the folder.
 func (t *Tx) WriteFile(name string, data []byte) error {
 	if err := t.claim(name); err != nil {
 		return err
 	}
-	if done, err := t.add(name, t.same(name, data)); done {
-		return err
+	if t.same(name, data) {
+		return nil
 	}
 	return t.write(name, data)
 }
@@ -109,13 +135,11 @@ func (t *Tx) WriteKnown(name string, data []byte) error {
 	if err := t.claim(name); err != nil {
 		return err
 	}
-	same := false
 	if !t.fresh {
 		fi, err := os.Lstat(filepath.Join(t.dir, filepath.FromSlash(name)))
-		same = err == nil && fi.Mode().IsRegular() && fi.Size() == int64(len(data))
-	}
-	if done, err := t.add(name, same); done {
-		return err
+		if err == nil && fi.Mode().IsRegular() && fi.Size() == int64(len(data)) {
+			return nil
+		}
 	}
 	return t.write(name, data)
 }
@@ -229,32 +253,15 @@ func (f *File) Close() error {
 	}
 	t.mu.Lock()
 	delete(t.open, f.name)
-	t.mu.Unlock()
-	if err != nil {
-		return err
+	if err == nil && !same {
+		t.staged = append(t.staged, f.name)
 	}
-	dst := f.f.Name()
-	src := filepath.Join(t.dir, filepath.FromSlash(f.name))
-	if same {
+	t.mu.Unlock()
+	if err == nil && same {
 		// Keep the published file: its inode, hence mtime and ETag.
-		if os.Remove(dst) == nil && os.Link(src, dst) == nil {
-			return nil
-		}
-		return t.copyBack(f.name, src) // a copy of equal bytes if links fail
+		return os.Remove(f.f.Name())
 	}
-	t.mu.Lock()
-	t.changed = true
-	t.mu.Unlock()
-	return nil
-}
-
-// copyBack writes the published file's bytes into the new folder.
-func (t *Tx) copyBack(name, src string) error {
-	data, err := os.ReadFile(src)
-	if err != nil {
-		return err
-	}
-	return t.write(name, data)
+	return err
 }
 
 // sameFile reports whether the regular files a and b hold the same bytes.
@@ -304,34 +311,8 @@ func (t *Tx) same(name string, data []byte) bool {
 	return err == nil && bytes.Equal(old, data)
 }
 
-// add does what adding name takes when its bytes are (same) or are not
-// those of the published file: while every file so far is the published
-// one, nothing is written and name waits in pending; at the first
-// difference the new folder is started, and an unchanged file is linked
-// into it. done reports that name needs nothing more.
-func (t *Tx) add(name string, same bool) (done bool, err error) {
-	t.mu.Lock()
-	if t.tmp == "" && same {
-		t.pending = append(t.pending, name)
-		t.mu.Unlock()
-		return true, nil
-	}
-	err = t.start()
-	if !same {
-		t.changed = true
-	}
-	t.mu.Unlock()
-	if err != nil {
-		return true, err
-	}
-	if same {
-		return true, t.link(name)
-	}
-	return false, nil
-}
-
-// start creates the sibling folder at the first difference and links the
-// unchanged files seen so far into it. t.mu is held.
+// start creates the staging folder at the first difference. t.mu is
+// held.
 func (t *Tx) start() error {
 	if t.tmp != "" {
 		return nil
@@ -348,42 +329,33 @@ func (t *Tx) start() error {
 		return err
 	}
 	t.tmp = tmp
-	for _, name := range t.pending {
-		if err := t.link(name); err != nil {
-			return err
-		}
-	}
-	t.pending = nil
 	return nil
 }
 
-func (t *Tx) link(name string) error {
-	dst := filepath.Join(t.tmp, filepath.FromSlash(name))
-	if err := t.mkdir(filepath.Dir(dst)); err != nil {
-		return err
-	}
-	src := filepath.Join(t.dir, filepath.FromSlash(name))
-	if err := os.Link(src, dst); err == nil {
-		return nil
-	}
-	// Hard links fail across some mounts; a copy is only slower.
-	data, err := os.ReadFile(src)
+// stage returns where name goes in the staging folder, its folder made,
+// and records that Commit moves it into place.
+func (t *Tx) stage(name string) (string, error) {
+	t.mu.Lock()
+	err := t.start()
+	t.staged = append(t.staged, name)
+	t.mu.Unlock()
 	if err != nil {
-		return err
+		return "", err
 	}
-	return t.write(name, data)
+	dst := filepath.Join(t.tmp, filepath.FromSlash(name))
+	return dst, t.mkdir(filepath.Dir(dst))
 }
 
 func (t *Tx) write(name string, data []byte) error {
-	dst := filepath.Join(t.tmp, filepath.FromSlash(name))
-	if err := t.mkdir(filepath.Dir(dst)); err != nil {
+	dst, err := t.stage(name)
+	if err != nil {
 		return err
 	}
 	return rawfile.WriteFile(dst, data, 0o644) // see rawfile: 40,000 files a cold build
 }
 
-// mkdir makes dir in tmp once: a build writes thousands of files into a
-// few thousand folders, and every MkdirAll costs system calls.
+// mkdir makes dir once: a build writes thousands of files into a few
+// thousand folders, and every MkdirAll costs system calls.
 func (t *Tx) mkdir(dir string) error {
 	t.dirMu.Lock()
 	made := t.dirs[dir]
@@ -405,7 +377,9 @@ func (t *Tx) mkdir(dir string) error {
 
 // Commit publishes the new version if it differs from the published one
 // and reports whether it did. A file of the published folder that the new
-// version lacks counts as a difference.
+// version lacks counts as a difference. The staged files go in first, the
+// feeds last, the files no longer in the version are removed after them
+// (see the package comment).
 func (t *Tx) Commit() (changed bool, err error) {
 	if t.done {
 		return false, errors.New("publish: Commit after Commit or Abort")
@@ -414,96 +388,136 @@ func (t *Tx) Commit() (changed bool, err error) {
 	if len(t.open) > 0 {
 		return false, fmt.Errorf("publish: Commit with files still open: %v", slices.Sorted(maps.Keys(t.open)))
 	}
-	if !t.changed {
-		removed, err := t.removedFiles()
-		if err != nil {
-			return false, err
-		}
-		if len(removed) == 0 && t.exists() {
-			return false, nil
-		}
+	if !t.exists() {
+		// Nothing published yet: the staging folder becomes the folder,
+		// in one rename.
 		if err := t.start(); err != nil {
 			return false, err
 		}
+		if err := syncFS(t.tmp); err != nil {
+			return false, fmt.Errorf("flush build folder: %w", err)
+		}
+		if err := os.Rename(t.tmp, t.dir); err != nil {
+			return false, fmt.Errorf("publish %s: %w", t.dir, err)
+		}
+		t.tmp = ""
+		return true, clearPartial(t.dir)
 	}
-	if err := syncFS(t.tmp); err != nil {
-		return false, fmt.Errorf("flush build folder: %w", err)
+	removed, err := t.removedFiles()
+	if err != nil {
+		return false, err
 	}
-	if err := swap(t.tmp, t.dir); err != nil {
+	if len(t.staged) == 0 && len(removed) == 0 {
+		// Every file of the folder is the new version's: the mark of an
+		// interrupted Commit, if any, no longer holds.
+		return false, clearPartial(t.dir)
+	}
+	if t.tmp != "" {
+		if err := syncFS(t.tmp); err != nil {
+			return false, fmt.Errorf("flush build folder: %w", err)
+		}
+	}
+	if err := rawfile.WriteFile(partialName(t.dir), nil, 0o644); err != nil {
 		return false, fmt.Errorf("publish %s: %w", t.dir, err)
 	}
-	// t.tmp now holds the previous version (or nothing). Deleting it is
-	// the caller's time too: 36,000 files of a 10,000-episode show take
-	// 0.15 s, 8% of its build. So it goes on in the background while the
-	// caller saves its state, and Wait waits for it.
-	t.done = true
-	t.removed = make(chan struct{})
-	go func(old string) {
-		removeTree(old)
-		t.lock.Close()
-		close(t.removed)
-	}(t.tmp)
-	t.tmp = ""
-	return true, nil
-}
-
-// removeTree deletes dir as os.RemoveAll does, the entries of its
-// subfolders on every core: the caller waits for it, and one core takes
-// 0.15 s to delete the 36,000 files of a 10,000-episode show, a folder
-// per episode.
-func removeTree(dir string) {
-	var paths []string
-	top, _ := os.ReadDir(dir)
-	for _, e := range top {
-		p := filepath.Join(dir, e.Name())
-		sub, err := os.ReadDir(p)
-		if !e.IsDir() || err != nil {
-			paths = append(paths, p)
-			continue
-		}
-		for _, s := range sub {
-			paths = append(paths, filepath.Join(p, s.Name()))
-		}
-	}
-	var wg sync.WaitGroup
-	next := make(chan string)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for p := range next {
-				os.RemoveAll(p)
+	// Sorted, the feeds after everything they may name.
+	slices.SortFunc(t.staged, func(a, b string) int {
+		if fa, fb := isFeed(a), isFeed(b); fa != fb {
+			if fa {
+				return 1
 			}
-		})
+			return -1
+		}
+		return strings.Compare(a, b)
+	})
+	for _, name := range t.staged {
+		if err := t.place(name); err != nil {
+			return false, fmt.Errorf("publish %s: %w", name, err)
+		}
+		if t.placed != nil {
+			t.placed(name)
+		}
 	}
-	for _, p := range paths {
-		next <- p
+	if err := t.remove(removed); err != nil {
+		return false, fmt.Errorf("publish %s: %w", t.dir, err)
 	}
-	close(next)
-	wg.Wait()
-	os.RemoveAll(dir)
+	// The folder's mtime says a new version is in place: a server tells
+	// versions apart by it without opening a file (internal/server).
+	now := time.Now()
+	if err := os.Chtimes(t.dir, now, now); err != nil {
+		return false, fmt.Errorf("publish %s: %w", t.dir, err)
+	}
+	if err := syncFS(t.dir); err != nil {
+		return false, fmt.Errorf("flush %s: %w", t.dir, err)
+	}
+	return true, clearPartial(t.dir)
 }
 
-// Wait returns once what Commit swapped out is deleted and the lock is
-// released, so that the next Begin finds neither. It returns at once
-// after an Abort or a Commit that published nothing.
-func (t *Tx) Wait() {
-	if t.removed != nil {
-		<-t.removed
+// isFeed reports whether name is one of the show's feeds, which go into
+// the folder last.
+func isFeed(name string) bool {
+	k, _ := KindOf(name)
+	return !strings.Contains(name, "/") && k.CacheControl == FeedCache
+}
+
+// place moves a staged file into the published folder, replacing the
+// published one in one rename.
+func (t *Tx) place(name string) error {
+	src := filepath.Join(t.tmp, filepath.FromSlash(name))
+	dst := filepath.Join(t.dir, filepath.FromSlash(name))
+	err := os.Rename(src, dst)
+	if errors.Is(err, fs.ErrNotExist) {
+		// A new folder (a new episode's): made once, then the rename.
+		if err := t.mkdir(filepath.Dir(dst)); err != nil {
+			return err
+		}
+		err = os.Rename(src, dst)
 	}
+	return err
+}
+
+// remove deletes the published files of removed, then the folders they
+// leave empty.
+func (t *Tx) remove(removed []string) error {
+	dirs := map[string]bool{}
+	for _, name := range removed {
+		if err := os.Remove(filepath.Join(t.dir, filepath.FromSlash(name))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		if t.placed != nil {
+			t.placed(name)
+		}
+		for d := path.Dir(name); d != "."; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	// Deepest first; a folder that still has files stays.
+	for _, d := range slices.SortedFunc(maps.Keys(dirs), func(a, b string) int {
+		return cmp.Or(strings.Count(b, "/")-strings.Count(a, "/"), strings.Compare(a, b))
+	}) {
+		os.Remove(filepath.Join(t.dir, filepath.FromSlash(d)))
+	}
+	return nil
+}
+
+// clearPartial removes the mark of an interrupted Commit (see Partial).
+func clearPartial(dir string) error {
+	if err := os.Remove(partialName(dir)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // Abort discards the new version; the published folder is untouched.
-// After a Commit it only waits, as Wait does, so that `defer tx.Abort()`
-// is right whatever happened.
+// After a Commit it does nothing, so that `defer tx.Abort()` is right
+// whatever happened.
 func (t *Tx) Abort() {
-	switch {
-	case t.removed != nil:
-		t.Wait()
-	case !t.done:
+	if !t.done {
 		t.finish()
 	}
 }
 
-// Abandon is Abort without removing the partly written new version: a
+// Abandon is Abort without removing the partly written staging folder: a
 // build stopped by a signal returns at once instead of deleting a folder
 // of maybe 300,000 files first, and the next Begin removes it as the
 // leftover of an interrupted build (IsTemp tells a server not to serve
@@ -516,12 +530,9 @@ func (t *Tx) Abandon() {
 }
 
 func (t *Tx) finish() {
-	if t.removed != nil {
-		return // Commit swapped and hands the rest to the background
-	}
 	t.done = true
 	if t.tmp != "" {
-		os.RemoveAll(t.tmp)
+		os.RemoveAll(t.tmp) // after a Commit, only the staging folder's empty folders
 	}
 	t.lock.Close()
 }

@@ -33,7 +33,6 @@ func publish(t *testing.T, dir string, files map[string]string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tx.Wait()
 	return changed
 }
 
@@ -276,7 +275,6 @@ func stream(t *testing.T, dir string, files map[string]string, streamed ...strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	tx.Wait()
 	return changed
 }
 
@@ -366,7 +364,6 @@ func TestWriteKnown(t *testing.T) {
 	if _, err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	tx.Wait()
 	want := map[string]string{"a.html": "aaaa", "b.html": "bbbbb", "c.html": "cc", "feed.xml": "v1"}
 	if got := readAll(t, dir); !equal(got, want) {
 		t.Fatalf("got %v, want %v", got, want)
@@ -418,7 +415,6 @@ func TestCreateCompares(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tx.Wait()
 			after, err := os.Stat(filepath.Join(dir, "feed.xml"))
 			if err != nil {
 				t.Fatal(err)

@@ -19,30 +19,20 @@ import (
 var errNoFolder = errors.New("no published folder")
 
 // openIn opens name inside dir, refusing to leave it, and returns the
-// inode of the folder it was found in (0 if unknown). A publish swaps the
-// folder: when the folder we opened was swapped out (and is being
-// removed) before we opened the file, we try again in the new one.
-func openIn(dir, name string) (*os.File, uint64, error) {
-	var err error
-	for range 3 {
-		root, rerr := os.OpenRoot(dir)
-		if rerr != nil {
-			return nil, 0, fmt.Errorf("%w: %v", errNoFolder, rerr)
-		}
-		var f *os.File
-		f, err = root.Open(name)
-		var folder uint64
-		if err == nil {
-			if fi, serr := root.Stat("."); serr == nil {
-				folder = inode(fi)
-			}
-		}
-		root.Close()
-		if err == nil || !errors.Is(err, fs.ErrNotExist) {
-			return f, folder, err
-		}
+// version of the folder (zero if unknown), read before the file is opened
+// (see servedVersion).
+func openIn(dir, name string) (*os.File, folderVersion, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, folderVersion{}, fmt.Errorf("%w: %v", errNoFolder, err)
 	}
-	return nil, 0, err
+	defer root.Close()
+	var v folderVersion
+	if fi, err := root.Stat("."); err == nil {
+		v = versionOf(fi)
+	}
+	f, err := root.Open(name)
+	return f, v, err
 }
 
 // notModified answers a conditional GET or HEAD of a file whose served
@@ -50,8 +40,8 @@ func openIn(dir, name string) (*os.File, uint64, error) {
 // of the folder. Anything it is unsure of goes the long way.
 func (s *Server) notModified(w http.ResponseWriter, r *http.Request, dir, name string) bool {
 	inm := r.Header.Get("If-None-Match")
-	// Only the published folder is swapped on change; media files may be
-	// replaced in place, so they always take the long way.
+	// Only the published folder has a version; media files may be
+	// replaced at any time, so they always take the long way.
 	if inm == "" || r.Header.Get("Range") != "" || dir != s.opt.Dir {
 		return false
 	}
@@ -61,7 +51,7 @@ func (s *Server) notModified(w http.ResponseWriter, r *http.Request, dir, name s
 	if !ok {
 		return false
 	}
-	if ino := s.folderInode(); ino == 0 || ino != v.folder {
+	if fv := s.folderVersion(); fv == (folderVersion{}) || fv != v.folder {
 		return false
 	}
 	etag, header := v.e.etag, v.e.etagHeader
@@ -147,7 +137,7 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, dir, name str
 		return
 	}
 	e := s.entry(name, f, fi, k)
-	if folder != 0 && dir == s.opt.Dir {
+	if folder != (folderVersion{}) && dir == s.opt.Dir {
 		lm := []string{fi.ModTime().UTC().Format(http.TimeFormat)}
 		s.mu.Lock()
 		s.served[name] = servedVersion{folder: folder, lastModified: lm, e: e}

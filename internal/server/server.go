@@ -11,6 +11,7 @@
 package server
 
 import (
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
@@ -56,47 +57,67 @@ type Server struct {
 	// requests counts requests by method and status without a lookup:
 	// podcast apps poll all day.
 	requests [len(methods)][600]atomic.Pointer[metrics.CounterValue]
-	// folder caches the published folder's inode for folderTTL, so that
-	// a burst of conditional GETs costs one stat, not one each.
+	// folder caches the published folder's version for folderTTL, so
+	// that a burst of conditional GETs costs one stat, not one each.
 	folder atomic.Pointer[folderStamp]
 }
 
-// folderStamp is the published folder's inode and when it was read.
+// folderVersion tells versions of the published folder apart: its inode
+// (a first publication, or a folder put back from elsewhere) and its
+// mtime, which each publication that changes a file sets once all its
+// files are in place (see publish.Tx.Commit). The zero value is unknown.
+type folderVersion struct {
+	ino   uint64
+	mtime int64
+}
+
+func versionOf(fi fs.FileInfo) folderVersion {
+	ino := inode(fi)
+	if ino == 0 {
+		return folderVersion{}
+	}
+	return folderVersion{ino, fi.ModTime().UnixNano()}
+}
+
+// folderStamp is the published folder's version and when it was read.
 type folderStamp struct {
-	ino uint64
-	at  time.Time
+	v  folderVersion
+	at time.Time
 }
 
 // folderTTL bounds how long a 304 may be answered for a folder that
-// another process (a separate "castfeed build") has just replaced; the
+// another process (a separate "castfeed build") has just published; the
 // server's own refreshes call Published, which takes effect at once.
 const folderTTL = 250 * time.Millisecond
 
-// folderInode returns the published folder's inode, stat'ing it at most
-// once per folderTTL.
-func (s *Server) folderInode() uint64 {
+// folderVersion returns the published folder's version, stat'ing it at
+// most once per folderTTL.
+func (s *Server) folderVersion() folderVersion {
 	old := s.folder.Load()
 	now := time.Now()
 	if old != nil && now.Sub(old.at) < folderTTL {
-		return old.ino
+		return old.v
 	}
 	fi, err := os.Stat(s.opt.Dir)
 	if err != nil {
-		return 0
+		return folderVersion{}
 	}
-	ino := inode(fi)
+	v := versionOf(fi)
 	// Kept unless Published forgot the folder meanwhile (it stores a new
-	// pointer, so the swap fails): this stat may predate the swap that
-	// Published announced.
-	s.folder.CompareAndSwap(old, &folderStamp{ino, now})
-	return ino
+	// pointer, so the swap fails): this stat may predate the publication
+	// that Published announced.
+	s.folder.CompareAndSwap(old, &folderStamp{v, now})
+	return v
 }
 
-// servedVersion is a file version and the inode of the folder it was read
-// from. The publisher never changes a file in place: a new version comes
-// with a new folder (an atomic swap), hence a new inode.
+// servedVersion is a file version and the version of the folder it was
+// read from, taken before the file was opened: a publication replaces
+// files (each with a rename, never writing into one) and only then sets
+// the folder's version, so a file served under a folder version is that
+// version's or an older one, and an older one never outlives the next
+// version.
 type servedVersion struct {
-	folder       uint64
+	folder       folderVersion
 	lastModified []string // the header, formatted once
 	e            *entry
 }
@@ -135,7 +156,7 @@ func (s *Server) Published() {
 	s.cache = map[fileKey]*entry{}
 	s.served = map[string]servedVersion{}
 	s.mu.Unlock()
-	s.folder.Store(&folderStamp{}) // a new pointer: see folderInode
+	s.folder.Store(&folderStamp{}) // a new pointer: see folderVersion
 }
 
 // NewHTTPServer returns an http.Server with limits against slow and

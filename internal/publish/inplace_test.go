@@ -1,0 +1,182 @@
+package publish
+
+import (
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// feedOf is a feed for these tests: the names of the files it links, one
+// per line.
+func feedOf(names ...string) string { return strings.Join(names, "\n") }
+
+// TestFeedsLast watches a Commit file by file: at every step each feed
+// names only files that are in the folder, the feeds are moved in after
+// every other file, the files the new version drops go after the feeds,
+// and the folder is marked partial until the Commit ends.
+func TestFeedsLast(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	v1 := map[string]string{
+		"feed.xml":                 feedOf("episodes/a/chapters.json", "episodes/b/chapters.json", "index.html"),
+		"feed.json":                feedOf("episodes/a/chapters.json", "episodes/b/chapters.json", "index.html"),
+		"index.html":               "i1",
+		"episodes/a/chapters.json": "a1",
+		"episodes/b/chapters.json": "b1",
+		"page/1/index.html":        "p1",
+	}
+	publish(t, dir, v1)
+	before := stat(t, dir)
+	unchanged := stat(t, filepath.Join(dir, "page/1/index.html"))
+
+	v2 := map[string]string{
+		"feed.xml":                 feedOf("episodes/a/chapters.json", "episodes/c/chapters.json", "index.html"),
+		"feed.json":                feedOf("episodes/a/chapters.json", "episodes/c/chapters.json", "index.html"),
+		"index.html":               "i2", // sorts after the feeds, and goes in before them
+		"episodes/a/chapters.json": "a2",
+		"episodes/c/chapters.json": "c2",
+		"page/1/index.html":        "p1",
+	}
+	tx, err := Begin(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Abort()
+	for _, n := range slices.Sorted(maps.Keys(v2)) {
+		if err := tx.WriteFile(n, []byte(v2[n])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var steps []string
+	tx.placed = func(name string) {
+		steps = append(steps, name)
+		if !Partial(dir) {
+			t.Errorf("after %s: the folder is not marked partial", name)
+		}
+		for _, f := range []string{"feed.xml", "feed.json"} {
+			data, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatalf("after %s: %v", name, err)
+			}
+			for _, linked := range strings.Split(string(data), "\n") {
+				if _, err := os.Stat(filepath.Join(dir, linked)); err != nil {
+					t.Errorf("after %s: %s names %s, which is not there", name, f, linked)
+				}
+			}
+		}
+	}
+	changed, err := tx.Commit()
+	if err != nil || !changed {
+		t.Fatalf("Commit: changed %v, %v", changed, err)
+	}
+	want := []string{"episodes/a/chapters.json", "episodes/c/chapters.json", "index.html", "feed.json", "feed.xml", "episodes/b/chapters.json"}
+	if !slices.Equal(steps, want) {
+		t.Errorf("Commit went %v, want %v", steps, want)
+	}
+	if got := readAll(t, dir); !equal(got, v2) {
+		t.Fatalf("published %v, want %v", got, v2)
+	}
+	if Partial(dir) {
+		t.Error("the folder is still marked partial after Commit")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "episodes/b")); !os.IsNotExist(err) {
+		t.Errorf("the emptied folder episodes/b is still there (%v)", err)
+	}
+	after := stat(t, dir)
+	if !os.SameFile(before, after) {
+		t.Error("the folder was replaced; a publication changes files in it")
+	}
+	if after.ModTime().Equal(before.ModTime()) {
+		t.Error("the folder's mtime did not change: a server cannot tell the new version")
+	}
+	if p := stat(t, filepath.Join(dir, "page/1/index.html")); !os.SameFile(p, unchanged) || !p.ModTime().Equal(unchanged.ModTime()) {
+		t.Error("an unchanged file was replaced")
+	}
+	if got := siblings(t, dir); !slices.Equal(got, []string{".public.lock", "public"}) {
+		t.Errorf("left behind: %v", got)
+	}
+}
+
+// TestKilledCommit kills a publisher between two renames of its Commit:
+// the feed is still the old one, the folder is marked partial, and the
+// next publication completes the new version and clears the mark. A
+// publication that finds every file already right clears it too.
+func TestKilledCommit(t *testing.T) {
+	if dir := os.Getenv("CASTFEED_COMMIT_CHILD"); dir != "" {
+		tx, err := Begin(dir)
+		if err != nil {
+			os.Exit(3)
+		}
+		for n, data := range killedV2 {
+			tx.WriteFile(n, []byte(data))
+		}
+		tx.placed = func(string) {
+			os.Stdout.WriteString("placed")
+			time.Sleep(time.Minute) // killed here, mid-Commit
+		}
+		tx.Commit()
+		os.Exit(4)
+	}
+	dir := filepath.Join(t.TempDir(), "public")
+	publish(t, dir, killedV1)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKilledCommit$")
+	cmd.Env = append(os.Environ(), "CASTFEED_COMMIT_CHILD="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 6)
+	if _, err := out.Read(buf); err != nil || string(buf) != "placed" {
+		t.Fatalf("child did not reach its Commit: %q %v", buf, err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+
+	got := readAll(t, dir)
+	if got["feed.xml"] != killedV1["feed.xml"] {
+		t.Fatalf("after a kill mid-Commit feed.xml is %q, want the old one", got["feed.xml"])
+	}
+	if got["episodes/a/chapters.json"] != killedV2["episodes/a/chapters.json"] {
+		t.Fatalf("the kill did not land between renames: %v", got)
+	}
+	if !Partial(dir) {
+		t.Fatal("a Commit killed between renames left no partial mark")
+	}
+	if !publish(t, dir, killedV2) {
+		t.Fatal("the next publication reported no change")
+	}
+	if got := readAll(t, dir); !equal(got, killedV2) || Partial(dir) {
+		t.Fatalf("after the next publication: %v, partial %v", got, Partial(dir))
+	}
+	if got := siblings(t, dir); !slices.Equal(got, []string{".public.lock", "public"}) {
+		t.Errorf("leftovers: %v", got)
+	}
+
+	// A mark left over while every file is right (the kill came after
+	// the last rename) goes with the next publication, which changes
+	// nothing.
+	if err := os.WriteFile(partialName(dir), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if publish(t, dir, killedV2) {
+		t.Error("republishing the same files reported a change")
+	}
+	if Partial(dir) {
+		t.Error("a publication that found every file right kept the partial mark")
+	}
+}
+
+var (
+	killedV1 = map[string]string{"feed.xml": "<rss>1</rss>", "episodes/a/chapters.json": "a1", "episodes/b/chapters.json": "b1"}
+	killedV2 = map[string]string{"feed.xml": "<rss>2</rss>", "episodes/a/chapters.json": "a2", "episodes/b/chapters.json": "b2"}
+)

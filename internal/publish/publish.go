@@ -403,6 +403,10 @@ func (t *Tx) Commit() (changed bool, err error) {
 		t.tmp = ""
 		return true, clearPartial(t.dir)
 	}
+	before, err := os.Stat(t.dir)
+	if err != nil {
+		return false, err
+	}
 	removed, err := t.removedFiles()
 	if err != nil {
 		return false, err
@@ -441,16 +445,30 @@ func (t *Tx) Commit() (changed bool, err error) {
 	if err := t.remove(removed); err != nil {
 		return false, fmt.Errorf("publish %s: %w", t.dir, err)
 	}
-	// The folder's mtime says a new version is in place: a server tells
-	// versions apart by it without opening a file (internal/server).
-	now := time.Now()
-	if err := os.Chtimes(t.dir, now, now); err != nil {
+	if err := t.stampVersion(before); err != nil {
 		return false, fmt.Errorf("publish %s: %w", t.dir, err)
 	}
 	if err := syncFS(t.dir); err != nil {
 		return false, fmt.Errorf("flush %s: %w", t.dir, err)
 	}
 	return true, clearPartial(t.dir)
+}
+
+// stampVersion sets the folder's mtime, once every file of the new
+// version is in place: a server tells versions apart by it without
+// opening a file (internal/server). It always moves, even where the file
+// system keeps whole seconds and two publications fall in one.
+func (t *Tx) stampVersion(before fs.FileInfo) error {
+	now := time.Now()
+	if err := os.Chtimes(t.dir, now, now); err != nil {
+		return err
+	}
+	after, err := os.Stat(t.dir)
+	if err != nil || !after.ModTime().Equal(before.ModTime()) {
+		return err
+	}
+	next := before.ModTime().Add(time.Second)
+	return os.Chtimes(t.dir, next, next)
 }
 
 // isFeed reports whether name is one of the show's feeds, which go into

@@ -231,42 +231,47 @@ func TestConditionalGETAndGzip(t *testing.T) {
 
 // TestFolderTTL: when another process publishes (the server is not told),
 // the old version may be answered 304 for at most folderTTL, and not a
-// moment longer. The clock is synctest's, so the bound is exact.
+// moment longer, whether the change is a feed at the top of the folder
+// or a file deep in it. The clock is synctest's, so the bound is exact.
 func TestFolderTTL(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		dir := filepath.Join(t.TempDir(), "public")
-		files := defaultFiles()
-		if err := publishOnce(dir, files); err != nil {
-			t.Fatal(err)
-		}
-		h := New(Options{Dir: dir}).Handler()
-		get := func(etag string) *httptest.ResponseRecorder {
-			rec := httptest.NewRecorder()
-			req := httptest.NewRequest("GET", "/feed.xml", nil)
-			if etag != "" {
-				req.Header.Set("If-None-Match", etag)
-			}
-			h.ServeHTTP(rec, req)
-			return rec
-		}
-		etag := get("").Header().Get("ETag")
-		if r := get(etag); r.Code != 304 {
-			t.Fatalf("conditional GET of the unchanged feed: %d, want 304", r.Code)
-		}
-		files["feed.xml"] = feedXML + "<!-- new -->"
-		if err := publishOnce(dir, files); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(folderTTL - time.Millisecond)
-		if r := get(etag); r.Code != 304 {
-			t.Errorf("within folderTTL of the last look at the folder: %d, want the cached 304", r.Code)
-		}
-		time.Sleep(time.Millisecond)
-		r := get(etag)
-		if r.Code != 200 || !strings.HasSuffix(r.Body.String(), "<!-- new -->") {
-			t.Errorf("folderTTL after the last look at the folder: %d, want 200 with the new version", r.Code)
-		}
-	})
+	for _, name := range []string{"feed.xml", "episodes/ep1/transcript.html"} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				dir := filepath.Join(t.TempDir(), "public")
+				files := defaultFiles()
+				if err := publishOnce(dir, files); err != nil {
+					t.Fatal(err)
+				}
+				h := New(Options{Dir: dir}).Handler()
+				get := func(etag string) *httptest.ResponseRecorder {
+					rec := httptest.NewRecorder()
+					req := httptest.NewRequest("GET", "/"+name, nil)
+					if etag != "" {
+						req.Header.Set("If-None-Match", etag)
+					}
+					h.ServeHTTP(rec, req)
+					return rec
+				}
+				etag := get("").Header().Get("ETag")
+				if r := get(etag); r.Code != 304 {
+					t.Fatalf("conditional GET of the unchanged file: %d, want 304", r.Code)
+				}
+				files[name] += "<!-- new -->"
+				if err := publishOnce(dir, files); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(folderTTL - time.Millisecond)
+				if r := get(etag); r.Code != 304 {
+					t.Errorf("within folderTTL of the last look at the folder: %d, want the cached 304", r.Code)
+				}
+				time.Sleep(time.Millisecond)
+				r := get(etag)
+				if r.Code != 200 || !strings.HasSuffix(r.Body.String(), "<!-- new -->") {
+					t.Errorf("folderTTL after the last look at the folder: %d, want 200 with the new version", r.Code)
+				}
+			})
+		})
+	}
 }
 
 func TestRangesAndHead(t *testing.T) {

@@ -447,7 +447,7 @@ func audioInto(it *item, fi *feed.Item, cs []chapters.Chapter) {
 // what the written file holds, read back from it. The source is never
 // modified.
 func TagAudio(ctx context.Context, cfg *config.Config, file, out string) (string, audio.Info, diag.List, error) {
-	l := loadOne(episode.NewReader().WithoutHTML(), file, filepath.ToSlash(file), secondsToDuration(cfg.Media.AudioOffset))
+	l, _ := loadOne(episode.NewReader().WithoutHTML(), file, filepath.ToSlash(file), secondsToDuration(cfg.Media.AudioOffset), nil, nil) // no spool, no error
 	if l.ep == nil {
 		return "", audio.Info{}, l.diags, fmt.Errorf("%s cannot be read as an episode", file)
 	}

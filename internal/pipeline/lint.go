@@ -28,7 +28,7 @@ func Lint(ctx context.Context, cfg *config.Config, files []string, workDir strin
 	} else if workDir == "" {
 		display = func(p string) string { return filepath.ToSlash(p) }
 	}
-	eps, err := loadAll(ctx, episode.NewReader().WithoutHTML(), cfg, files, display, nil, nil)
+	eps, err := loadAll(ctx, episode.NewReader().WithoutHTML(), cfg, files, display, nil, nil, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -53,8 +53,9 @@ func listEpisodes(dir string) ([]string, error) {
 // order of files. progress, if not nil, is told each finished file. Each
 // loaded episode keeps only what choosing the feed's items needs (see
 // loaded.keep), and its text goes to sp; without a spool (lint, which
-// needs no text afterwards) the text is dropped.
-func loadAll(ctx context.Context, r *episode.Reader, cfg *config.Config, files []string, display func(string) string, progress func(done, total int), sp *spool) ([]*loaded, error) {
+// needs no text afterwards) the text is dropped. With a read cache (nil:
+// none), a file read as it was last time is not parsed again.
+func loadAll(ctx context.Context, r *episode.Reader, cfg *config.Config, files []string, display func(string) string, progress func(done, total int), sp *spool, rc *readCache) ([]*loaded, error) {
 	offset := secondsToDuration(cfg.Media.AudioOffset)
 	out := make([]*loaded, len(files))
 	var (
@@ -67,9 +68,11 @@ func loadAll(ctx context.Context, r *episode.Reader, cfg *config.Config, files [
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				l := loadOne(r, files[i], display(files[i]), offset)
+				l, err := loadOne(r, files[i], display(files[i]), offset, sp, rc)
 				out[i] = l
-				err := l.keep(sp)
+				if err == nil {
+					err = l.keep(sp)
+				}
 				if progress != nil || err != nil {
 					mu.Lock()
 					done++
@@ -102,16 +105,30 @@ feed:
 	return out, err
 }
 
-func loadOne(r *episode.Reader, path, name string, defaultOffset time.Duration) *loaded {
+// loadOne reads one file, keeps its text in sp (nil: nowhere) and parses
+// it, unless rc has what parsing it found. The error is the spool's; a
+// file that cannot be read is a diagnostic.
+func loadOne(r *episode.Reader, path, name string, defaultOffset time.Duration, sp *spool, rc *readCache) (*loaded, error) {
 	l := &loaded{name: name, slug: strings.TrimSuffix(filepath.Base(path), ".md")}
 	data, err := rawfile.Read(path)
 	if err != nil {
 		l.diags = diag.List{{File: name, Severity: diag.Error, Message: fmt.Sprintf("cannot read the file: %v", err), Hint: "check its permissions"}}
-		return l
+		return l, nil
+	}
+	if sp != nil {
+		// The file as it is: parsing it again (show.complete) or keeping
+		// it as the last good version starts from its bytes.
+		if l.text, err = sp.put(data); err != nil {
+			return l, err
+		}
+	}
+	if rc.restore(l) {
+		return l, nil
 	}
 	l.data = data
 	l.parse(r, defaultOffset)
-	return l
+	rc.remember(l)
+	return l, nil
 }
 
 // parse fills ep, chapters and diags from data.
@@ -138,19 +155,19 @@ func Chapters(ep *episode.Episode, offset time.Duration) ([]chapters.Chapter, di
 	return chapters.Build(notes, chapters.Options{Duration: ep.Duration, Offset: offset})
 }
 
-// keep puts the episode's text in sp (nil: nowhere) and forgets what
-// only writing the episode needs, which the build parses again from the
-// text then (show.complete): a show of 100,000 episodes holds every
-// loaded episode until its items are chosen. The episode's diagnostics
-// are kept.
+// keep puts the episode's text in sp (nil: nowhere) unless it is there
+// already, and forgets what only writing the episode needs, which the
+// build parses again from the text then (show.complete): a show of
+// 100,000 episodes holds every loaded episode until its items are
+// chosen. The episode's diagnostics are kept.
 func (l *loaded) keep(sp *spool) error {
 	l.chapters = nil
 	if l.ep == nil {
 		return nil
 	}
 	var err error
-	if sp != nil {
-		l.text, err = sp.put(l.ep.Source)
+	if sp != nil && !l.text.kept {
+		l.text, err = sp.put([]byte(l.ep.Source))
 	}
 	l.ep.Detach()
 	return err

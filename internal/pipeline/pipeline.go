@@ -138,14 +138,16 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 	defer sp.close()
-	eps, err := loadAll(ctx, reader, cfg, files, displayName(cfg.Episodes.Dir, opt.WorkDir), opt.Progress, sp)
-	if err != nil {
-		return nil, err
-	}
 	salt, err := itemSalt(opt)
 	if err != nil {
 		return nil, err
 	}
+	reads := openReadCache(cfg.State.Dir, salt)
+	eps, err := loadAll(ctx, reader, cfg, files, displayName(cfg.Episodes.Dir, opt.WorkDir), opt.Progress, sp, reads)
+	if err != nil {
+		return nil, err
+	}
+	log.Debug("episode files read", "files", len(files), "parsed", len(files)-int(reads.hits.Load()))
 	s := &show{opt: opt, cfg: cfg, log: log, now: now(), state: st, reader: reader, media: media,
 		salt: salt, cache: openItemCache(cfg.State.Dir), spool: sp}
 	defer s.cache.close()
@@ -203,7 +205,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	// the state is saved; neither reads what the other writes.
 	kept := make(chan error, 1)
 	go func() { kept <- st.keepLastGood(ctx, items, sp) }()
-	saved := errors.Join(st.save(), s.audio.save(), s.youtube.save())
+	saved := errors.Join(st.save(), s.audio.save(), s.youtube.save(), reads.save())
 	stamp := outputStamp(cfg.Output.Dir)
 	cached := s.cache.commit(stamp)
 	if err := <-kept; ctx.Err() != nil {

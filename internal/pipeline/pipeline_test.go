@@ -750,7 +750,7 @@ func TestWriteFailsMidway(t *testing.T) {
 		if i == 20*chunkSize {
 			src = "not an episode"
 		}
-		text, err := sp.put(src)
+		text, err := sp.put([]byte(src))
 		if err != nil {
 			t.Fatal(err)
 		}

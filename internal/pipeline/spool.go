@@ -46,16 +46,16 @@ func openSpool(dir string) (*spool, error) {
 	return &spool{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
 }
 
-// put appends s and returns where it is.
-func (sp *spool) put(s string) (text, error) {
-	t := text{n: len(s), sum: sha256.Sum256([]byte(s)), crc: crc32.ChecksumIEEE([]byte(s)), kept: true}
+// put appends b and returns where it is.
+func (sp *spool) put(b []byte) (text, error) {
+	t := text{n: len(b), sum: sha256.Sum256(b), crc: crc32.ChecksumIEEE(b), kept: true}
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
-	if _, err := sp.w.WriteString(s); err != nil {
+	if _, err := sp.w.Write(b); err != nil {
 		return text{}, fmt.Errorf("state folder: keep an episode's text: %w", err)
 	}
 	t.off = sp.off
-	sp.off += int64(len(s))
+	sp.off += int64(len(b))
 	return t, nil
 }
 

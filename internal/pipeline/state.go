@@ -51,6 +51,7 @@ func writeJSON(name string, v any) error {
 //	lengths.json     enclosure URL → length learnt by HTTP HEAD
 //	build.json       fingerprint of the last build's inputs
 //	episodes.zip     the last published version of each episode file
+//	read-cache       what reading each episode file found (readcache.go)
 type state struct {
 	dir       string
 	published map[string]publishedEpisode

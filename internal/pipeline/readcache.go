@@ -1,0 +1,235 @@
+package pipeline
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"io/fs"
+	"maps"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/castfeed/castfeed/diag"
+	"github.com/castfeed/castfeed/episode"
+	"github.com/castfeed/castfeed/internal/atomicfile"
+	"github.com/castfeed/castfeed/internal/rawfile"
+)
+
+// readCache remembers what reading each episode file found, its detached
+// episode (episode.MarshalBinary) and its diagnostics, keyed by a digest
+// of the file's bytes, its name in messages and what parsing depends on
+// (the item salt: castfeed's binary and the config). A refresh still
+// reads every file, to digest it and keep its text in the spool, but
+// parses only those that changed: parsing every file again was the
+// largest part of a refresh after one edit (0.35 s of CPU at 10,000
+// episodes).
+//
+// state.dir/read-cache holds readCacheMagic, then for each file its key
+// (32 bytes), the length of its record as a uvarint, and the record (see
+// encodeRead). Only the files of the last build are kept.
+type readCache struct {
+	name string
+	salt [sha256.Size]byte
+	old  map[[sha256.Size]byte][]byte
+
+	mu   sync.Mutex
+	next map[[sha256.Size]byte][]byte // this build's, written by save
+	hits atomic.Int64                 // files not parsed again
+}
+
+const readCacheMagic = "castfeed read-cache 1\n"
+
+// openReadCache reads the cache of dir; a missing or damaged one is an
+// empty cache (every file is parsed, as in a cold build).
+func openReadCache(dir string, salt [sha256.Size]byte) *readCache {
+	c := &readCache{name: filepath.Join(dir, "read-cache"), salt: salt, old: map[[sha256.Size]byte][]byte{}, next: map[[sha256.Size]byte][]byte{}}
+	data, err := rawfile.Read(c.name)
+	if err != nil || !bytes.HasPrefix(data, []byte(readCacheMagic)) {
+		return c
+	}
+	data = data[len(readCacheMagic):]
+	for len(data) > 0 {
+		if len(data) < sha256.Size {
+			return c
+		}
+		key := [sha256.Size]byte(data[:sha256.Size])
+		n, k := binary.Uvarint(data[sha256.Size:])
+		data = data[sha256.Size:]
+		if k <= 0 || n > uint64(len(data)-k) {
+			clear(c.old) // damaged: trust none of it
+			return c
+		}
+		c.old[key] = data[k : k+int(n)]
+		data = data[k+int(n):]
+	}
+	return c
+}
+
+// key identifies what reading l's file finds: its bytes (the spool's
+// digest of them), its name, and the salt.
+func (c *readCache) key(l *loaded) [sha256.Size]byte {
+	h := sha256.New()
+	h.Write(c.salt[:])
+	h.Write(binary.AppendUvarint(nil, uint64(len(l.name))))
+	h.Write([]byte(l.name))
+	h.Write(l.text.sum[:])
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// restore fills l as reading its file did last time, and reports whether
+// it could. l.text must be in the spool: its digest is the file's.
+func (c *readCache) restore(l *loaded) bool {
+	if c == nil || !l.text.kept {
+		return false
+	}
+	k := c.key(l)
+	rec, ok := c.old[k]
+	if !ok {
+		return false
+	}
+	ep, diags, err := decodeRead(rec, l.name)
+	if err != nil {
+		return false
+	}
+	l.ep, l.diags = ep, diags
+	c.hits.Add(1)
+	c.mu.Lock()
+	c.next[k] = rec
+	c.mu.Unlock()
+	return true
+}
+
+// remember records what parsing l found. A file whose diagnostics name
+// another file (none do today) is not remembered.
+func (c *readCache) remember(l *loaded) {
+	if c == nil || !l.text.kept {
+		return
+	}
+	rec, ok := encodeRead(l)
+	if !ok {
+		return
+	}
+	k := c.key(l)
+	c.mu.Lock()
+	c.next[k] = rec
+	c.mu.Unlock()
+}
+
+// save writes the records of this build, unless they are the last
+// build's.
+func (c *readCache) save() error {
+	if c == nil {
+		return nil
+	}
+	if len(c.next) == len(c.old) && !slices.ContainsFunc(slices.Collect(maps.Keys(c.next)), func(k [sha256.Size]byte) bool {
+		_, had := c.old[k]
+		return !had
+	}) {
+		return nil
+	}
+	keys := slices.SortedFunc(maps.Keys(c.next), func(a, b [sha256.Size]byte) int { return bytes.Compare(a[:], b[:]) })
+	n := len(readCacheMagic)
+	for _, k := range keys {
+		n += sha256.Size + binary.MaxVarintLen64 + len(c.next[k])
+	}
+	b := make([]byte, 0, n)
+	b = append(b, readCacheMagic...)
+	for _, k := range keys {
+		b = append(b, k[:]...)
+		b = binary.AppendUvarint(b, uint64(len(c.next[k])))
+		b = append(b, c.next[k]...)
+	}
+	err := atomicfile.WriteBytes(c.name, b)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // no state folder: nothing was built
+	}
+	return err
+}
+
+// encodeRead encodes l's diagnostics (without their file, which is l's)
+// and, when it has one, its episode: a uvarint count, then each one's
+// line (varint), severity (a byte), message and hint (uvarint length and
+// bytes); then a byte, 1 when the episode follows.
+func encodeRead(l *loaded) ([]byte, bool) {
+	b := binary.AppendUvarint(make([]byte, 0, 512), uint64(len(l.diags)))
+	str := func(s string) { b = append(binary.AppendUvarint(b, uint64(len(s))), s...) }
+	for _, d := range l.diags {
+		if d.File != l.name || d.Severity < 0 || d.Severity > 255 {
+			return nil, false
+		}
+		b = binary.AppendVarint(b, int64(d.Line))
+		b = append(b, byte(d.Severity))
+		str(d.Message)
+		str(d.Hint)
+	}
+	if l.ep == nil {
+		return append(b, 0), true
+	}
+	ep, err := l.ep.MarshalBinary()
+	if err != nil {
+		return nil, false
+	}
+	return append(append(b, 1), ep...), true
+}
+
+var errReadRecord = errors.New("damaged read-cache record")
+
+// decodeRead decodes what encodeRead encoded, the diagnostics in file.
+func decodeRead(rec []byte, file string) (*episode.Episode, diag.List, error) {
+	ok := true
+	uvarint := func() uint64 {
+		v, k := binary.Uvarint(rec)
+		if k <= 0 {
+			ok = false
+			return 0
+		}
+		rec = rec[k:]
+		return v
+	}
+	str := func() string {
+		n := uvarint()
+		if !ok || n > uint64(len(rec)) {
+			ok = false
+			return ""
+		}
+		s := string(rec[:n])
+		rec = rec[n:]
+		return s
+	}
+	count := uvarint()
+	if !ok || count > uint64(len(rec)) { // each one takes 4 bytes at least
+		return nil, nil, errReadRecord
+	}
+	var diags diag.List
+	if count > 0 {
+		diags = make(diag.List, count)
+	}
+	for i := range diags {
+		line, k := binary.Varint(rec)
+		if k <= 0 || len(rec) < k+1 {
+			return nil, nil, errReadRecord
+		}
+		sev := diag.Severity(rec[k])
+		rec = rec[k+1:]
+		diags[i] = diag.Diagnostic{File: file, Line: int(line), Severity: sev, Message: str(), Hint: str()}
+	}
+	if !ok || len(rec) == 0 {
+		return nil, nil, errReadRecord
+	}
+	if rec[0] == 0 && len(rec) == 1 {
+		return nil, diags, nil
+	}
+	if rec[0] != 1 {
+		return nil, nil, errReadRecord
+	}
+	ep := &episode.Episode{}
+	if err := ep.UnmarshalBinary(rec[1:]); err != nil {
+		return nil, nil, errors.Join(errReadRecord, err)
+	}
+	return ep, diags, nil
+}

@@ -1,0 +1,165 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/castfeed/castfeed/episode"
+)
+
+// loadWith reads the show's files as a build does, with the read cache
+// of its state folder and salt, and saves the cache.
+func loadWith(t *testing.T, opt Options, salt [sha256.Size]byte) ([]*loaded, int) {
+	t.Helper()
+	cfg := opt.Config
+	files, err := listEpisodes(cfg.Episodes.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(cfg.State.Dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sp, err := openSpool(cfg.State.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sp.close)
+	rc := openReadCache(cfg.State.Dir, salt)
+	eps, err := loadAll(context.Background(), episode.NewReader().WithoutHTML(), cfg, files, displayName(cfg.Episodes.Dir, ""), nil, sp, rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.save(); err != nil {
+		t.Fatal(err)
+	}
+	return eps, int(rc.hits.Load())
+}
+
+// sameLoaded reports whether two loaded episodes hold the same: the
+// diagnostics, the text, and the detached episode (compared by its
+// encoding and its publication date).
+func sameLoaded(t *testing.T, a, b *loaded) bool {
+	t.Helper()
+	if a.name != b.name || a.slug != b.slug || a.text.sum != b.text.sum || !reflect.DeepEqual(a.diags, b.diags) || (a.ep == nil) != (b.ep == nil) {
+		return false
+	}
+	if a.ep == nil {
+		return true
+	}
+	ea, err1 := a.ep.MarshalBinary()
+	eb, err2 := b.ep.MarshalBinary()
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	loc, _ := time.LoadLocation("Africa/Casablanca")
+	pa, pb := a.ep.PubDate(loc, 20*time.Hour), b.ep.PubDate(loc, 20*time.Hour)
+	return bytes.Equal(ea, eb) && pa.Equal(pb) && pa.Format(time.RFC1123Z) == pb.Format(time.RFC1123Z)
+}
+
+// TestReadCache: a second reading of the same files parses none of them
+// and finds exactly what parsing found (episodes, diagnostics, texts), on
+// the example show and on the realistic show with its broken files; an
+// edited file is parsed again, and only it; another salt (castfeed or
+// config) or a damaged cache parses everything again.
+func TestReadCache(t *testing.T) {
+	for name, opt := range map[string]func(*testing.T) Options{
+		"example":   func(t *testing.T) Options { return exampleShow(t) },
+		"realistic": func(t *testing.T) Options { return corpusShow(t, 400, false) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			opt := opt(t)
+			salt := sha256.Sum256([]byte("castfeed under test"))
+			parsed, hits := loadWith(t, opt, salt)
+			if hits != 0 {
+				t.Fatalf("a first reading restored %d files", hits)
+			}
+			broken := 0
+			for _, l := range parsed {
+				if l.ep == nil {
+					broken++
+				}
+			}
+			if name == "realistic" && broken == 0 {
+				t.Fatal("the realistic show has no broken file: the test proves less than it says")
+			}
+			restored, hits := loadWith(t, opt, salt)
+			if hits != len(parsed) {
+				t.Fatalf("the second reading restored %d of %d files", hits, len(parsed))
+			}
+			for i := range parsed {
+				if !sameLoaded(t, parsed[i], restored[i]) {
+					t.Errorf("%s restored as %+v %v, parsed as %+v %v", parsed[i].name, restored[i].ep, restored[i].diags, parsed[i].ep, parsed[i].diags)
+				}
+			}
+
+			edited := filepath.Join(opt.Config.Episodes.Dir, filepath.Base(parsed[len(parsed)/2].name))
+			data, err := os.ReadFile(edited)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(edited, append(data, "\nOne more line.\n"...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, hits := loadWith(t, opt, salt); hits != len(parsed)-1 {
+				t.Errorf("after one edit %d of %d files were restored, want all but the edited one", hits, len(parsed))
+			}
+			other := sha256.Sum256([]byte("another castfeed"))
+			if _, hits := loadWith(t, opt, other); hits != 0 {
+				t.Errorf("another salt restored %d files", hits)
+			}
+			// The cache now holds other's records: cut its last one short.
+			name := filepath.Join(opt.Config.State.Dir, "read-cache")
+			whole, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(name, whole[:len(whole)-3], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if again, hits := loadWith(t, opt, other); hits != 0 || len(again) != len(parsed) {
+				t.Errorf("a damaged cache restored %d files", hits)
+			}
+		})
+	}
+}
+
+// FuzzReadRecord: a damaged record is an error, never a panic, and what
+// decodes encodes to a record that decodes the same.
+func FuzzReadRecord(f *testing.F) {
+	r := episode.NewReader().WithoutHTML()
+	for _, src := range []string{"---\ntitle: T\ndate: 2024-01-02\n---\n\nSummary.\n\n## Notes\n\n0:00 - A\n9:00:00 - B\n", "no front matter"} {
+		l := &loaded{name: "e.md", data: []byte(src)}
+		l.parse(r, 0)
+		if l.ep != nil {
+			l.ep.Detach()
+		}
+		rec, ok := encodeRead(l)
+		if !ok {
+			f.Fatal("a parsed file could not be encoded")
+		}
+		f.Add(rec)
+	}
+	f.Fuzz(func(t *testing.T, rec []byte) {
+		ep, diags, err := decodeRead(rec, "e.md")
+		if err != nil {
+			return
+		}
+		again, ok := encodeRead(&loaded{name: "e.md", ep: ep, diags: diags})
+		if !ok {
+			if ep == nil {
+				t.Fatal("a decoded record does not encode")
+			}
+			return // an episode with a time MarshalBinary refuses
+		}
+		ep2, diags2, err := decodeRead(again, "e.md")
+		if err != nil || !reflect.DeepEqual(diags, diags2) || (ep == nil) != (ep2 == nil) {
+			t.Fatalf("decoded %v %v, encoded again and decoded %v %v (%v)", ep, diags, ep2, diags2, err)
+		}
+	})
+}

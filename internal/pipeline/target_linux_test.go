@@ -11,7 +11,7 @@ import (
 
 // TestOnePublisherAtATime: a second castfeed publishing the same show
 // while one does is refused, and says why (the lock is flock(2), which
-// only the Linux build takes; see publish/swap_other.go).
+// only the Linux build takes; see publish/sys_other.go).
 func TestOnePublisherAtATime(t *testing.T) {
 	opt := exampleShow(t)
 	var second error

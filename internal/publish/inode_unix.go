@@ -7,9 +7,10 @@ import (
 	"syscall"
 )
 
-// Inode returns the file's inode number. A published folder gets a new one
-// at every swap, which is how the server and the next build tell versions
-// apart without reading them.
+// Inode returns the file's inode number: with its mtime, which each
+// publication sets, it tells versions of a published folder apart (a
+// folder put back from elsewhere has another), so the server and the next
+// build know them without reading them.
 func Inode(fi fs.FileInfo) (uint64, bool) {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {

@@ -97,7 +97,7 @@ func TestFeedsLast(t *testing.T) {
 	if p := stat(t, filepath.Join(dir, "page/1/index.html")); !os.SameFile(p, unchanged) || !p.ModTime().Equal(unchanged.ModTime()) {
 		t.Error("an unchanged file was replaced")
 	}
-	if got := siblings(t, dir); !slices.Equal(got, []string{".public.lock", "public"}) {
+	if got := siblings(t, dir); !slices.Equal(got, settled) {
 		t.Errorf("left behind: %v", got)
 	}
 }
@@ -158,7 +158,7 @@ func TestKilledCommit(t *testing.T) {
 	if got := readAll(t, dir); !equal(got, killedV2) || Partial(dir) {
 		t.Fatalf("after the next publication: %v, partial %v", got, Partial(dir))
 	}
-	if got := siblings(t, dir); !slices.Equal(got, []string{".public.lock", "public"}) {
+	if got := siblings(t, dir); !slices.Equal(got, settled) {
 		t.Errorf("leftovers: %v", got)
 	}
 
@@ -180,3 +180,89 @@ var (
 	killedV1 = map[string]string{"feed.xml": "<rss>1</rss>", "episodes/a/chapters.json": "a1", "episodes/b/chapters.json": "b1"}
 	killedV2 = map[string]string{"feed.xml": "<rss>2</rss>", "episodes/a/chapters.json": "a2", "episodes/b/chapters.json": "b2"}
 )
+
+// TestManifest: a publication lists the folder's files beside it, and
+// the next one trusts the list only for the version of the folder it was
+// written for; otherwise it looks at the folder itself, and what it
+// publishes is right either way.
+func TestManifest(t *testing.T) {
+	v1 := map[string]string{"feed.xml": "<rss>1</rss>", "episodes/a/chapters.json": "{a}", "episodes/b/chapters.json": "{bb}"}
+	sizes := map[string]int64{}
+	for n, data := range v1 {
+		sizes[n] = int64(len(data))
+	}
+	for _, c := range []struct {
+		name    string
+		change  func(t *testing.T, dir string) // after v1 is published
+		trusted bool
+	}{
+		{"as published", func(*testing.T, string) {}, true},
+		{"a file added by hand at the top", func(t *testing.T, dir string) {
+			write(t, filepath.Join(dir, "notes.txt"), "by hand")
+		}, false},
+		{"a partial Commit", func(t *testing.T, dir string) {
+			write(t, partialName(dir), "")
+		}, false},
+		{"the folder put back from a copy", func(t *testing.T, dir string) {
+			copyTo := dir + "-copy"
+			if err := os.CopyFS(copyTo, os.DirFS(dir)); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(copyTo, dir); err != nil {
+				t.Fatal(err)
+			}
+		}, false},
+		{"a damaged list", func(t *testing.T, dir string) {
+			data, err := os.ReadFile(manifestName(dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(t, manifestName(dir), string(data[:len(data)-2]))
+		}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "public")
+			publish(t, dir, v1)
+			c.change(t, dir)
+			tx, err := Begin(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Abort()
+			if c.trusted != (tx.known != nil) {
+				t.Fatalf("the list was trusted: %v, want %v", tx.known != nil, c.trusted)
+			}
+			if c.trusted && !maps.Equal(tx.known, sizes) {
+				t.Fatalf("the list says %v, want %v", tx.known, sizes)
+			}
+			// The next version changes the feed, keeps a (vouched for) and
+			// drops b.
+			if err := tx.WriteFile("feed.xml", []byte("<rss>2</rss>")); err != nil {
+				t.Fatal(err)
+			}
+			if err := tx.WriteKnown("episodes/a/chapters.json", []byte("{a}")); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			got := readAll(t, dir) // notes.txt too is gone: the folder is castfeed's
+			if want := map[string]string{"feed.xml": "<rss>2</rss>", "episodes/a/chapters.json": "{a}"}; !equal(got, want) {
+				t.Errorf("published %v, want %v", got, want)
+			}
+			if known := readManifest(dir); !maps.Equal(known, map[string]int64{"feed.xml": 12, "episodes/a/chapters.json": 3}) {
+				t.Errorf("the list after the publication: %v", known)
+			}
+		})
+	}
+}
+
+func write(t *testing.T, name, data string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -16,11 +16,11 @@ import (
 // file of src's size and mtime for src; other files of equal size are
 // compared byte for byte.
 func (t *Tx) Link(name, src string) error {
-	if err := t.claim(name); err != nil {
-		return err
-	}
 	si, err := os.Stat(src)
 	if err != nil {
+		return err
+	}
+	if err := t.claim(name, si.Size()); err != nil {
 		return err
 	}
 	same := false

@@ -51,10 +51,15 @@ type Tx struct {
 	fresh bool   // nothing published yet: no file to compare with
 	lock  *os.File
 
+	// known is the published folder's files and their sizes, from the
+	// list the last Commit left beside it (see manifest.go); nil when
+	// that list is missing or describes another version of the folder.
+	known map[string]int64
+
 	mu      sync.Mutex
-	tmp     string // the staging folder; "" until the first change
-	written map[string]bool
-	staged  []string // files of tmp, to move into dir at Commit
+	tmp     string           // the staging folder; "" until the first change
+	written map[string]int64 // the new version's files and sizes (-1: still open)
+	staged  []string         // files of tmp, to move into dir at Commit
 	open    map[string]bool
 	done    bool
 
@@ -94,7 +99,11 @@ func Begin(dir string) (*Tx, error) {
 		return nil, fmt.Errorf("output %s is a file, not a folder; set output.dir to a folder", dir)
 	}
 	_, err = os.Stat(dir)
-	return &Tx{dir: dir, lock: lock, written: map[string]bool{}, open: map[string]bool{}, fresh: errors.Is(err, fs.ErrNotExist), dirs: map[string]bool{}}, nil
+	t := &Tx{dir: dir, lock: lock, written: map[string]int64{}, open: map[string]bool{}, fresh: errors.Is(err, fs.ErrNotExist), dirs: map[string]bool{}}
+	if !t.fresh {
+		t.known = readManifest(dir)
+	}
+	return t, nil
 }
 
 // partialName is the mark, beside the folder, of a Commit that began to
@@ -117,7 +126,7 @@ func Partial(dir string) bool {
 // WriteFile adds one file of the new version; name is slash-separated and
 // relative to the folder.
 func (t *Tx) WriteFile(name string, data []byte) error {
-	if err := t.claim(name); err != nil {
+	if err := t.claim(name, int64(len(data))); err != nil {
 		return err
 	}
 	if t.same(name, data) {
@@ -132,20 +141,37 @@ func (t *Tx) WriteFile(name string, data []byte) error {
 // of the same size is kept without being read. A rebuild after one edit
 // so reads none of the 36,000 unchanged files of a 10,000-episode show.
 func (t *Tx) WriteKnown(name string, data []byte) error {
-	if err := t.claim(name); err != nil {
+	if err := t.claim(name, int64(len(data))); err != nil {
 		return err
 	}
-	if !t.fresh {
-		fi, err := os.Lstat(filepath.Join(t.dir, filepath.FromSlash(name)))
-		if err == nil && fi.Mode().IsRegular() && fi.Size() == int64(len(data)) {
-			return nil
-		}
+	if size, ok := t.publishedSize(name); ok && size == int64(len(data)) {
+		return nil
 	}
 	return t.write(name, data)
 }
 
-// claim checks name and records that the new version has it.
-func (t *Tx) claim(name string) error {
+// publishedSize returns the size of the published regular file name:
+// from the list of the folder's files when it holds, else by Lstat (a
+// rebuild after one edit of a 10,000-episode show so makes no system call
+// for the 36,000 files it keeps).
+func (t *Tx) publishedSize(name string) (int64, bool) {
+	if t.fresh {
+		return 0, false
+	}
+	if t.known != nil {
+		size, ok := t.known[name]
+		return size, ok
+	}
+	fi, err := os.Lstat(filepath.Join(t.dir, filepath.FromSlash(name)))
+	if err != nil || !fi.Mode().IsRegular() {
+		return 0, false
+	}
+	return fi.Size(), true
+}
+
+// claim checks name and records that the new version has it, with size
+// bytes (-1: not known yet).
+func (t *Tx) claim(name string, size int64) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.done {
@@ -154,10 +180,10 @@ func (t *Tx) claim(name string) error {
 	if !fs.ValidPath(name) || name == "." {
 		return fmt.Errorf("publish: invalid file name %q", name)
 	}
-	if t.written[name] {
+	if _, dup := t.written[name]; dup {
 		return fmt.Errorf("publish: %s written twice", name)
 	}
-	t.written[name] = true
+	t.written[name] = size
 	return nil
 }
 
@@ -212,7 +238,7 @@ func (c *comparer) same() bool {
 // Create adds a file of the new version, written through the returned
 // File, which must be closed before Commit.
 func (t *Tx) Create(name string) (*File, error) {
-	if err := t.claim(name); err != nil {
+	if err := t.claim(name, -1); err != nil {
 		return nil, err
 	}
 	t.mu.Lock()
@@ -246,13 +272,19 @@ func (t *Tx) Create(name string) (*File, error) {
 // Close finishes the file.
 func (f *File) Close() error {
 	t := f.tx
-	err := errors.Join(f.Flush(), f.f.Close())
+	err := f.Flush()
+	size := int64(-1)
+	if fi, serr := f.f.Stat(); serr == nil {
+		size = fi.Size()
+	}
+	err = errors.Join(err, f.f.Close())
 	same := f.cmp != nil && f.cmp.same()
 	if f.cmp != nil {
 		f.cmp.old.Close()
 	}
 	t.mu.Lock()
 	delete(t.open, f.name)
+	t.written[f.name] = size
 	if err == nil && !same {
 		t.staged = append(t.staged, f.name)
 	}
@@ -296,18 +328,13 @@ func sameFile(a, b string) bool {
 
 // same reports whether the published file name holds exactly data.
 func (t *Tx) same(name string, data []byte) bool {
-	if t.fresh {
-		return false
-	}
-	p := filepath.Join(t.dir, filepath.FromSlash(name))
-	fi, err := os.Lstat(p)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
+	if size, ok := t.publishedSize(name); !ok || size != int64(len(data)) {
 		return false
 	}
 	// Every file of a rebuild is compared, 36,000 of them for a
 	// 10,000-episode show: read with the size known and without
 	// os.Open's poller calls (see rawfile).
-	old, err := rawfile.ReadSized(p, fi.Size())
+	old, err := rawfile.ReadSized(filepath.Join(t.dir, filepath.FromSlash(name)), int64(len(data)))
 	return err == nil && bytes.Equal(old, data)
 }
 
@@ -401,7 +428,7 @@ func (t *Tx) Commit() (changed bool, err error) {
 			return false, fmt.Errorf("publish %s: %w", t.dir, err)
 		}
 		t.tmp = ""
-		return true, clearPartial(t.dir)
+		return true, t.settle(false)
 	}
 	before, err := os.Stat(t.dir)
 	if err != nil {
@@ -414,7 +441,7 @@ func (t *Tx) Commit() (changed bool, err error) {
 	if len(t.staged) == 0 && len(removed) == 0 {
 		// Every file of the folder is the new version's: the mark of an
 		// interrupted Commit, if any, no longer holds.
-		return false, clearPartial(t.dir)
+		return false, t.settle(t.known != nil)
 	}
 	if t.tmp != "" {
 		if err := syncFS(t.tmp); err != nil {
@@ -448,10 +475,19 @@ func (t *Tx) Commit() (changed bool, err error) {
 	if err := t.stampVersion(before); err != nil {
 		return false, fmt.Errorf("publish %s: %w", t.dir, err)
 	}
-	if err := syncFS(t.dir); err != nil {
-		return false, fmt.Errorf("flush %s: %w", t.dir, err)
+	return true, t.settle(false)
+}
+
+// settle ends a publication: the folder's files are listed for the next
+// one (unless listed, the list holds already) and the mark of an
+// interrupted Commit is cleared. A list that cannot be written is no
+// error: it names an older version of the folder, so the next
+// publication does without it.
+func (t *Tx) settle(listed bool) error {
+	if !listed {
+		writeManifest(t.dir, t.written)
 	}
-	return true, clearPartial(t.dir)
+	return clearPartial(t.dir)
 }
 
 // stampVersion sets the folder's mtime, once every file of the new
@@ -563,6 +599,15 @@ func (t *Tx) exists() bool {
 // removedFiles lists published files the new version does not write.
 func (t *Tx) removedFiles() ([]string, error) {
 	var removed []string
+	if t.known != nil {
+		for name := range t.known {
+			if _, ok := t.written[name]; !ok {
+				removed = append(removed, name)
+			}
+		}
+		slices.Sort(removed)
+		return removed, nil
+	}
 	err := filepath.WalkDir(t.dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == t.dir {
@@ -574,13 +619,18 @@ func (t *Tx) removedFiles() ([]string, error) {
 			return nil
 		}
 		rel, _ := filepath.Rel(t.dir, p)
-		if name := filepath.ToSlash(rel); !t.written[name] {
+		if name := filepath.ToSlash(rel); !has(t.written, name) {
 			removed = append(removed, name)
 		}
 		return nil
 	})
 	slices.Sort(removed)
 	return removed, err
+}
+
+func has(m map[string]int64, name string) bool {
+	_, ok := m[name]
+	return ok
 }
 
 // Files lists the published folder's files, slash-separated and sorted;

@@ -53,6 +53,10 @@ func readAll(t *testing.T, dir string) map[string]string {
 	return out
 }
 
+// settled is what a finished publication leaves beside the folder: the
+// list of its files and the lock.
+var settled = []string{".public.files", ".public.lock", "public"}
+
 func siblings(t *testing.T, dir string) []string {
 	t.Helper()
 	ents, err := os.ReadDir(filepath.Dir(dir))
@@ -85,7 +89,7 @@ func TestPublish(t *testing.T) {
 		if after := stat(t, dir); !os.SameFile(dirInfo, after) || !after.ModTime().Equal(dirInfo.ModTime()) {
 			t.Error("the folder was replaced although nothing changed")
 		}
-		if got := siblings(t, dir); !slices.Equal(got, []string{".public.lock", "public"}) {
+		if got := siblings(t, dir); !slices.Equal(got, settled) {
 			t.Errorf("left behind: %v", got)
 		}
 	})
@@ -102,7 +106,7 @@ func TestPublish(t *testing.T) {
 		if !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
 			t.Error("an unchanged file was rewritten: its Last-Modified would move")
 		}
-		if got := siblings(t, dir); !slices.Equal(got, []string{".public.lock", "public"}) {
+		if got := siblings(t, dir); !slices.Equal(got, settled) {
 			t.Errorf("left behind: %v", got)
 		}
 	})
@@ -197,7 +201,7 @@ func TestKilledBuild(t *testing.T) {
 	if got := readAll(t, dir); !equal(got, v2) {
 		t.Fatalf("next publication gave %v, want %v", got, v2)
 	}
-	if got := siblings(t, dir); !slices.Equal(got, []string{".public.lock", "public"}) {
+	if got := siblings(t, dir); !slices.Equal(got, settled) {
 		t.Errorf("leftovers of the killed build: %v", got)
 	}
 }
@@ -300,7 +304,7 @@ func TestStreamAndConcurrent(t *testing.T) {
 	if after := stat(t, filepath.Join(dir, "feed.xml")); !os.SameFile(before, after) {
 		t.Error("identical output replaced feed.xml")
 	}
-	if s := siblings(t, dir); !slices.Equal(s, []string{".public.lock", "public"}) {
+	if s := siblings(t, dir); !slices.Equal(s, settled) {
 		t.Errorf("leftovers beside the folder: %v", s)
 	}
 

@@ -7,15 +7,6 @@ import (
 	"os"
 )
 
-// swap falls back to two renames where the kernel has no atomic exchange:
-// dir is missing for an instant, but never half written.
-func swap(tmp, dir string) error {
-	if _, err := os.Stat(dir); os.IsNotExist(err) {
-		return os.Rename(tmp, dir)
-	}
-	return swapRenames(tmp, dir)
-}
-
 func syncFS(string) error { return nil }
 
 func lockFile(name string) (*os.File, error) {

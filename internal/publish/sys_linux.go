@@ -1,30 +1,11 @@
 package publish
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
 	"golang.org/x/sys/unix"
 )
-
-// swap puts the folder tmp in place of dir. With RENAME_EXCHANGE both
-// names exist at every instant: readers never see dir missing. Afterwards
-// tmp holds the previous version.
-func swap(tmp, dir string) error {
-	err := unix.Renameat2(unix.AT_FDCWD, tmp, unix.AT_FDCWD, dir, unix.RENAME_EXCHANGE)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, unix.ENOENT):
-		// Nothing published yet: a plain rename is atomic too.
-		return os.Rename(tmp, dir)
-	case errors.Is(err, unix.EINVAL), errors.Is(err, unix.ENOSYS), errors.Is(err, unix.EOPNOTSUPP):
-		return swapRenames(tmp, dir)
-	default:
-		return fmt.Errorf("exchange folders: %w", err)
-	}
-}
 
 // syncFS flushes the file system holding dir once, instead of one fsync
 // per file: a build writes thousands of small files.

@@ -109,20 +109,19 @@ func (s *show) episodePages(it *item, ep *episode.Episode, fi *feed.Item, cs []c
 // published (takeEntry).
 const entryFile = ".site-entry"
 
-// takeEntry records the show's-page entry among an episode's files and
-// returns the files to publish.
-func (s *show) takeEntry(files []outFile) []outFile {
+// takeEntry records the show's-page entry among an episode's files; the
+// entry is not published (writeEpisode leaves it out).
+func (s *show) takeEntry(files []outFile) {
 	i := slices.IndexFunc(files, func(f outFile) bool { return f.name == entryFile })
-	if i < 0 {
-		return files
+	if i < 0 || s.pages == nil {
+		return
 	}
 	var e site.Entry
-	if err := e.UnmarshalBinary(files[i].data); err == nil && s.pages != nil {
+	if err := e.UnmarshalBinary(files[i].data); err == nil {
 		s.pages.mu.Lock()
 		s.pages.entries = append(s.pages.entries, e)
 		s.pages.mu.Unlock()
 	}
-	return slices.Delete(slices.Clone(files), i, i+1)
 }
 
 // formatNames name the transcript formats for people.

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"archive/zip"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/castfeed/castfeed/internal/atomicfile"
@@ -125,26 +127,65 @@ const lastGoodFile = "episodes.zip"
 type lastGoods struct {
 	name   string
 	opened bool
-	z      *zip.ReadCloser // nil: no archive, or a damaged one
+	f      *os.File
+	z      *zip.Reader // nil: no archive, or a damaged one
 }
 
 // reader returns the archive, opened on first use; nil if there is none.
-func (g *lastGoods) reader() *zip.ReadCloser {
-	if !g.opened {
-		g.opened = true
-		if z, err := zip.OpenReader(g.name); err == nil {
-			g.z = z
-		}
+func (g *lastGoods) reader() *zip.Reader {
+	if g.opened {
+		return g.z
 	}
+	g.opened = true
+	f, err := os.Open(g.name)
+	if err != nil {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err == nil {
+		g.z, err = zip.NewReader(&readAhead{f: f, buf: make([]byte, 0, 1<<20)}, fi.Size())
+	}
+	if err != nil {
+		f.Close()
+		g.z = nil
+		return nil
+	}
+	g.f = f
 	return g.z
 }
 
 // close closes the archive if it was opened; a later lookup opens it again.
 func (g *lastGoods) close() {
-	if g.z != nil {
-		g.z.Close()
+	if g.f != nil {
+		g.f.Close()
 	}
-	g.z, g.opened = nil, false
+	g.f, g.z, g.opened = nil, nil, false
+}
+
+// readAhead reads f a window at a time: keepLastGood copies the
+// unchanged entries in the order they were written, and one pread each
+// (9,400 at 10,000 episodes) was most of its time.
+type readAhead struct {
+	mu  sync.Mutex
+	f   *os.File
+	off int64  // where buf starts in f
+	buf []byte // what was read there
+}
+
+func (r *readAhead) ReadAt(p []byte, off int64) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(p) > cap(r.buf)/2 {
+		return r.f.ReadAt(p, off)
+	}
+	if off < r.off || off+int64(len(p)) > r.off+int64(len(r.buf)) {
+		n, err := r.f.ReadAt(r.buf[:cap(r.buf)], off)
+		r.off, r.buf = off, r.buf[:n]
+		if n < len(p) {
+			return copy(p, r.buf), cmp.Or(err, io.ErrUnexpectedEOF)
+		}
+	}
+	return copy(p, r.buf[off-r.off:]), nil
 }
 
 // lastGood returns the last published version of an episode file, or nil.

@@ -165,6 +165,7 @@ func (s *show) transcriptFiles(slug string, offset time.Duration) (t *transcript
 type outFile struct {
 	name string
 	data []byte
+	size int64 // the length of data, while a cached item's data is unread (pieces.load)
 	// published: the output folder holds these bytes (markPublished).
 	// Not cached: it says so of one build only.
 	published bool

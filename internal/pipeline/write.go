@@ -127,7 +127,7 @@ func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encode
 			return err
 		}
 		it := &items[k]
-		p, cached, err := s.pieces(encs, it)
+		p, cached, err := s.pieces(tx, encs, it)
 		if err != nil {
 			return err
 		}
@@ -138,7 +138,8 @@ func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encode
 			}
 			c.feeds[j] = append(c.feeds[j], f...)
 		}
-		if err := s.writeEpisode(tx, it.slug, s.takeEntry(p.files), cached && s.cachePublished); err != nil {
+		s.takeEntry(p.files)
+		if err := s.writeEpisode(tx, it.slug, p, cached && s.cachePublished); err != nil {
 			return err
 		}
 		if err := s.linkAudio(tx, it); err != nil {
@@ -149,10 +150,12 @@ func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encode
 }
 
 // pieces returns an item's pieces from the cache (cached), or encodes
-// them (and caches them).
-func (s *show) pieces(encs feed.Encoders, it *item) (p *pieces, cached bool, err error) {
+// them (and caches them). A cached item's files are read only when the
+// output folder does not hold them as published; a record whose files
+// cannot be read is a miss.
+func (s *show) pieces(tx *publish.Tx, encs feed.Encoders, it *item) (p *pieces, cached bool, err error) {
 	key := s.itemKey(it)
-	if p, ok := s.cache.get(it.slug, key); ok {
+	if p, ok := s.cache.get(it.slug, key); ok && (s.cachePublished && s.holds(tx, it.slug, p) || p.load() == nil) {
 		return p, true, nil
 	}
 	fi, cs, files, cacheable, err := s.complete(it)
@@ -202,7 +205,7 @@ func (s *show) markPublished(slug string, p *pieces) {
 		return
 	}
 	old, ok := s.cache.previous(slug)
-	if !ok {
+	if !ok || old.load() != nil {
 		return
 	}
 	for i := range p.files {
@@ -237,18 +240,37 @@ func (s *show) itemKey(it *item) itemKey {
 	return k
 }
 
-// writeEpisode writes an episode's own files (chapters, transcripts,
-// pages). A file the output folder is known to hold (all of a cached
-// item's, while the folder is the one the cache was committed with; see
-// markPublished) is kept without being read.
-func (s *show) writeEpisode(tx *publish.Tx, slug string, files []outFile, published bool) error {
+// holds reports whether the output folder holds every file of a cached
+// item with its size.
+func (s *show) holds(tx *publish.Tx, slug string, p *pieces) bool {
 	dir := "episodes/" + slug + "/"
-	for _, f := range files {
-		write := tx.WriteFile
-		if published || f.published {
-			write = tx.WriteKnown
+	for _, f := range p.files {
+		if f.name != entryFile && !tx.Holds(dir+f.name, f.length()) {
+			return false
 		}
-		if err := write(dir+f.name, f.data); err != nil {
+	}
+	return true
+}
+
+// writeEpisode writes an episode's own files (chapters, transcripts,
+// pages; not its show's-page entry, see takeEntry). A file the output
+// folder is known to hold (all of a cached item's, while the folder is
+// the one the cache was committed with; see markPublished) is kept
+// without being read, from the folder or from the cache.
+func (s *show) writeEpisode(tx *publish.Tx, slug string, p *pieces, published bool) error {
+	dir := "episodes/" + slug + "/"
+	for i := range p.files {
+		f := &p.files[i]
+		if f.name == entryFile {
+			continue
+		}
+		var err error
+		if published || f.published {
+			err = tx.WriteKnown(dir+f.name, f.length(), func() ([]byte, error) { err := p.load(); return f.data, err })
+		} else if err = p.load(); err == nil {
+			err = tx.WriteFile(dir+f.name, f.data)
+		}
+		if err != nil {
 			return err
 		}
 	}

@@ -243,7 +243,7 @@ func TestManifest(t *testing.T) {
 			if err := tx.WriteFile("feed.xml", []byte("<rss>2</rss>")); err != nil {
 				t.Fatal(err)
 			}
-			if err := tx.WriteKnown("episodes/a/chapters.json", []byte("{a}")); err != nil {
+			if err := tx.WriteKnown("episodes/a/chapters.json", 3, func() ([]byte, error) { return []byte("{a}"), nil }); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := tx.Commit(); err != nil {

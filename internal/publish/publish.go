@@ -135,19 +135,36 @@ func (t *Tx) WriteFile(name string, data []byte) error {
 	return t.write(name, data)
 }
 
-// WriteKnown is WriteFile for a file the caller knows the published
-// folder holds with these very bytes, because its last publication wrote
-// them there and the folder is still that one: a published regular file
-// of the same size is kept without being read. A rebuild after one edit
-// so reads none of the 36,000 unchanged files of a 10,000-episode show.
-func (t *Tx) WriteKnown(name string, data []byte) error {
-	if err := t.claim(name, int64(len(data))); err != nil {
+// WriteKnown is WriteFile for a file of size bytes that the caller knows
+// the published folder holds with these very bytes, because its last
+// publication wrote them there and the folder is still that one: a
+// published regular file of that size is kept without being read, and
+// data is called for the bytes only otherwise. A rebuild after one edit
+// so reads none of the 36,000 unchanged files of a 10,000-episode show,
+// and its caller need not read them either (the item cache).
+func (t *Tx) WriteKnown(name string, size int64, data func() ([]byte, error)) error {
+	if err := t.claim(name, size); err != nil {
 		return err
 	}
-	if size, ok := t.publishedSize(name); ok && size == int64(len(data)) {
+	if published, ok := t.publishedSize(name); ok && published == size {
 		return nil
 	}
-	return t.write(name, data)
+	b, err := data()
+	if err != nil {
+		return err
+	}
+	if int64(len(b)) != size {
+		return fmt.Errorf("publish: %s has %d bytes, not the %d announced", name, len(b), size)
+	}
+	return t.write(name, b)
+}
+
+// Holds reports whether the published folder holds a regular file name
+// of size bytes (see publishedSize), so that a caller who knows its bytes
+// are those need not read them to call WriteKnown.
+func (t *Tx) Holds(name string, size int64) bool {
+	published, ok := t.publishedSize(name)
+	return ok && published == size
 }
 
 // publishedSize returns the size of the published regular file name:

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -346,8 +347,9 @@ func TestCommitWithOpenFile(t *testing.T) {
 	}
 }
 
-// TestWriteKnown: a file the caller vouches for is kept, unread, when the
-// published one has its size, and written otherwise, like WriteFile.
+// TestWriteKnown: a file the caller vouches for is kept, unread (its
+// bytes not even asked for), when the published one has its size, and
+// written otherwise, like WriteFile.
 func TestWriteKnown(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "public")
 	publish(t, dir, map[string]string{"a.html": "aaaa", "b.html": "bbbb", "feed.xml": "v1"})
@@ -355,15 +357,22 @@ func TestWriteKnown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	asked := map[string]bool{}
 	for name, data := range map[string]string{
 		"a.html":   "AAAA",  // same size: taken as published, as the caller says
 		"b.html":   "bbbbb", // another size: written
 		"c.html":   "cc",    // new: written
 		"feed.xml": "v2",
 	} {
-		if err := tx.WriteKnown(name, []byte(data)); err != nil {
+		if err := tx.WriteKnown(name, int64(len(data)), func() ([]byte, error) { asked[name] = true; return []byte(data), nil }); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if want := map[string]bool{"b.html": true, "c.html": true}; !maps.Equal(asked, want) {
+		t.Errorf("the bytes of %v were asked for, want those of %v", asked, want)
+	}
+	if err := tx.WriteKnown("d.html", 3, func() ([]byte, error) { return []byte("dd"), nil }); err == nil {
+		t.Error("bytes of another size than announced were accepted")
 	}
 	if _, err := tx.Commit(); err != nil {
 		t.Fatal(err)

@@ -441,6 +441,10 @@ func TestBrokenEpisode(t *testing.T) {
 func TestBrokenPublishedEpisodeKeepsLastGood(t *testing.T) {
 	opt := exampleShow(t)
 	mustRun(t, opt)
+	// Another episode's edit rewrites the last good versions, copying
+	// episode-0002's entry: the version kept below is that copy.
+	edit(t, filepath.Join(opt.Config.Episodes.Dir, "episode-0001.md"), "Hello, Hallway Track", "Hello again")
+	mustRun(t, opt)
 	feedBefore, err := os.ReadFile(filepath.Join(opt.Config.Output.Dir, "feed.xml"))
 	if err != nil {
 		t.Fatal(err)

@@ -239,12 +239,13 @@ func (s *state) keepLastGood(ctx context.Context, items []item, sp *spool) error
 	}
 	return atomicfile.Write(name, func(w io.Writer) error {
 		z := zip.NewWriter(w)
+		buf := make([]byte, 32<<10)
 		for i, it := range sorted {
 			if i%checkEvery == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
 			if f := old[it.slug+".md"]; same(f, it) {
-				if err := z.Copy(f); err != nil {
+				if err := copyEntry(z, f, buf); err != nil {
 					return err
 				}
 				continue
@@ -264,4 +265,21 @@ func (s *state) keepLastGood(ctx context.Context, items []item, sp *spool) error
 		}
 		return z.Close()
 	})
+}
+
+// copyEntry is zip.Writer.Copy with the caller's buffer: Copy's io.Copy
+// allocates 32 KB for each entry, 300 MB for the 9,400 unchanged entries
+// of a 10,000-episode show, most of keeping the last good versions.
+func copyEntry(z *zip.Writer, f *zip.File, buf []byte) error {
+	r, err := f.OpenRaw()
+	if err != nil {
+		return err
+	}
+	fh := f.FileHeader
+	w, err := z.CreateRaw(&fh)
+	if err != nil {
+		return err
+	}
+	_, err = io.CopyBuffer(w, r, buf)
+	return err
 }

@@ -200,13 +200,13 @@ func (c *itemCache) previous(slug string) (*pieces, bool) {
 	if !ok {
 		return nil, false
 	}
-	return c.read(k)
+	return c.read(k, nil)
 }
 
 // get returns the pieces cached under k. A record that cannot be read or
 // does not check out is a miss: the item is encoded again.
-func (c *itemCache) get(slug string, k itemKey) (*pieces, bool) {
-	p, ok := c.read(k)
+func (c *itemCache) get(slug string, k itemKey, scratch *[]byte) (*pieces, bool) {
+	p, ok := c.read(k, scratch)
 	if ok {
 		c.mu.Lock()
 		c.used[k] = c.index[k]
@@ -217,8 +217,11 @@ func (c *itemCache) get(slug string, k itemKey) (*pieces, bool) {
 }
 
 // read decodes the head of the record under k of the last build's index;
-// the files' bytes are read when needed (pieces.load).
-func (c *itemCache) read(k itemKey) (*pieces, bool) {
+// the files' bytes are read when needed (pieces.load). With a scratch
+// buffer (nil: none) the head is read into it, and the pieces are good
+// until its next use: a refresh reads 110 MB of heads at 10,000 episodes,
+// and allocating them was a third of what it allocated.
+func (c *itemCache) read(k itemKey, scratch *[]byte) (*pieces, bool) {
 	if c == nil {
 		return nil, false
 	}
@@ -232,7 +235,15 @@ func (c *itemCache) read(k itemKey) (*pieces, bool) {
 	if !ok {
 		return nil, false
 	}
-	head := make([]byte, loc.head)
+	var head []byte
+	if scratch == nil {
+		head = make([]byte, loc.head)
+	} else {
+		if uint32(cap(*scratch)) < loc.head {
+			*scratch = make([]byte, 2*loc.head)
+		}
+		head = (*scratch)[:loc.head]
+	}
 	if _, err := f.ReadAt(head, loc.off); err != nil || crc32.ChecksumIEEE(head) != loc.crc {
 		return nil, false
 	}

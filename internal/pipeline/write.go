@@ -28,7 +28,8 @@ const chunkSize = 64
 
 // chunk is the encoded feeds of chunkSize consecutive items.
 type chunk struct {
-	feeds [len(feedFiles)][]byte
+	feeds   [len(feedFiles)][]byte
+	scratch []byte // the head of the item record being read (itemCache.read)
 }
 
 // writeFeeds writes the three feeds, their archive pages (see
@@ -127,7 +128,7 @@ func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encode
 			return err
 		}
 		it := &items[k]
-		p, cached, err := s.pieces(tx, encs, it)
+		p, cached, err := s.pieces(tx, encs, it, &c.scratch)
 		if err != nil {
 			return err
 		}
@@ -153,9 +154,9 @@ func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encode
 // them (and caches them). A cached item's files are read only when the
 // output folder does not hold them as published; a record whose files
 // cannot be read is a miss.
-func (s *show) pieces(tx *publish.Tx, encs feed.Encoders, it *item) (p *pieces, cached bool, err error) {
+func (s *show) pieces(tx *publish.Tx, encs feed.Encoders, it *item, scratch *[]byte) (p *pieces, cached bool, err error) {
 	key := s.itemKey(it)
-	if p, ok := s.cache.get(it.slug, key); ok && (s.cachePublished && s.holds(tx, it.slug, p) || p.load() == nil) {
+	if p, ok := s.cache.get(it.slug, key, scratch); ok && (s.cachePublished && s.holds(tx, it.slug, p) || p.load() == nil) {
 		return p, true, nil
 	}
 	fi, cs, files, cacheable, err := s.complete(it)

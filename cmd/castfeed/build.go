@@ -42,7 +42,9 @@ func runBuild(ctx context.Context, args []string, e env) error {
 	if *out != "" {
 		cfg.Output.Dir = *out
 	}
-	log := newLogger(cfg.Log, e.stderr)
+	logs := newLogBuffer(e.stderr)
+	defer logs.Close()
+	log := newLogger(cfg.Log, logs)
 	client := &http.Client{Transport: http.DefaultTransport}
 	wd, err := os.Getwd()
 	if err != nil {

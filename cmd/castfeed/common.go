@@ -50,15 +50,18 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// logBuffer holds log lines for at most a second before writing them: a
-// build logs every problem of the show's files, 17,000 lines for a
-// realistic 10,000-episode show, and one write each was a fifth of a
-// one-edit refresh. Close writes what is left.
+// logBuffer holds log lines until they pause for logPause (or fill its
+// 64 KB): a build logs every problem of the show's files, 17,000 lines
+// for a realistic 10,000-episode show, and one write each was a tenth of
+// a one-edit refresh. Close writes what is left.
 type logBuffer struct {
 	mu    sync.Mutex
 	w     *bufio.Writer
 	timer *time.Timer // pending flush; nil when nothing waits
 }
+
+// logPause is short enough for a line to read as live.
+const logPause = 10 * time.Millisecond
 
 func newLogBuffer(w io.Writer) *logBuffer {
 	return &logBuffer{w: bufio.NewWriterSize(w, 64<<10)}
@@ -68,7 +71,9 @@ func (b *logBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.timer == nil {
-		b.timer = time.AfterFunc(time.Second, func() { b.Close() })
+		b.timer = time.AfterFunc(logPause, func() { b.Close() })
+	} else {
+		b.timer.Reset(logPause)
 	}
 	return b.w.Write(p)
 }

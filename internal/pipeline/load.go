@@ -28,6 +28,7 @@ type loaded struct {
 	ep       *episode.Episode
 	chapters []chapters.Chapter
 	diags    diag.List
+	parsed   bool // read anew, not from the read cache
 }
 
 // listEpisodes returns the .md files of dir, sorted. README.md and files
@@ -113,6 +114,7 @@ func loadOne(r *episode.Reader, path, name string, defaultOffset time.Duration, 
 	data, err := rawfile.Read(path)
 	if err != nil {
 		l.diags = diag.List{{File: name, Severity: diag.Error, Message: fmt.Sprintf("cannot read the file: %v", err), Hint: "check its permissions"}}
+		l.parsed = true // its problem is news each time
 		return l, nil
 	}
 	if sp != nil {
@@ -127,6 +129,7 @@ func loadOne(r *episode.Reader, path, name string, defaultOffset time.Duration, 
 	}
 	l.data = data
 	l.parse(r, defaultOffset)
+	l.parsed = true
 	rc.remember(l)
 	return l, nil
 }

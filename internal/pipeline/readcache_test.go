@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -162,4 +165,51 @@ func FuzzReadRecord(f *testing.F) {
 			t.Fatalf("decoded %v %v, encoded again and decoded %v %v (%v)", ep, diags, ep2, diags2, err)
 		}
 	})
+}
+
+// TestProblemsLogged: a cold build logs every problem; the next one, after
+// one file is edited, logs that file's problems one by one and counts the
+// others in one line.
+func TestProblemsLogged(t *testing.T) {
+	opt := corpusShow(t, 200, false)
+	var logs bytes.Buffer
+	opt.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	res := mustRun(t, opt)
+	perFile := map[string]int{}
+	for _, d := range res.Diagnostics {
+		perFile[d.File]++
+	}
+	if got := strings.Count(logs.String(), `msg="episode problem"`); got != len(res.Diagnostics) || len(perFile) < 2 {
+		t.Fatalf("a cold build logged %d problems of %d, in %d files", got, len(res.Diagnostics), len(perFile))
+	}
+	var edited string
+	for f := range perFile {
+		if strings.HasSuffix(f, ".md") {
+			edited = f
+			break
+		}
+	}
+	name := filepath.Join(filepath.Dir(opt.Config.Episodes.Dir), filepath.FromSlash(edited))
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, append(data, "\nOne more line.\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logs.Reset()
+	res = mustRun(t, opt)
+	want := 0
+	for _, d := range res.Diagnostics {
+		if d.File == edited {
+			want++
+		}
+	}
+	if got := strings.Count(logs.String(), `msg="episode problem"`); got != want || want == 0 {
+		t.Errorf("after editing %s: %d problems logged one by one, want its %d", edited, got, want)
+	}
+	summary := fmt.Sprintf(`problems=%d files=%d`, len(res.Diagnostics)-want, len(perFile)-1)
+	if !strings.Contains(logs.String(), summary) {
+		t.Errorf("no summary with %s of the unchanged files in:\n%s", summary, logs.String())
+	}
 }

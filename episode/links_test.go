@@ -2,6 +2,7 @@ package episode
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -66,5 +67,47 @@ func TestBrokenLinks(t *testing.T) {
 				t.Errorf("body %q:\ngot  %q\nwant %q", tc.body, got, tc.want)
 			}
 		})
+	}
+}
+
+// FuzzPlainHTTP: what plainHTTP accepts, url.Parse accepts as an http(s)
+// URL with a host, so the fast path never passes a link the long way
+// would report.
+func FuzzPlainHTTP(f *testing.F) {
+	for _, s := range []string{"https://example.org", "http://a.b:8080/x?y=1#z", "https://x.com/%E2%9C%93", "https://x.com/%zz",
+		"https://x.com/a b", "https://[::1]/", "https://x.com:/", "https://x.com/#a#b", "HTTPS://x.com", "https://exa_mple.org/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, d string) {
+		if !plainHTTP(d) {
+			return
+		}
+		u, err := url.Parse(d)
+		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			t.Fatalf("plainHTTP(%q) but url.Parse gives %+v, %v", d, u, err)
+		}
+	})
+}
+
+// TestPlainHTTP: the fast path takes the common links, and leaves the
+// others to url.Parse.
+func TestPlainHTTP(t *testing.T) {
+	for d, want := range map[string]bool{
+		"https://www.linkedin.com/in/meriem-zaid-652852187/":                 true,
+		"https://www.youtube.com/watch?v=OTEpZ1bfdzY&ab_channel=GeeksBlaBla": true,
+		"http://bellaj.freehostia.com/":                                      true,
+		"https://example.org:8443/a/b?c=d#e":                                 true,
+		"https://ar.wikipedia.org/wiki/%D8%A7":                               true,
+		"https://ar.wikipedia.org/wiki/ا":                                    false, // non-ASCII: the long way
+		"https://x.com/%zz":                                                  false,
+		"https://":                                                           false,
+		"https://x.com:80a/":                                                 false,
+		"mailto:a@b.c":                                                       false,
+		"linkedin.com/in/x":                                                  false,
+		"https://exa mple.org":                                               false,
+	} {
+		if got := plainHTTP(d); got != want {
+			t.Errorf("plainHTTP(%q) = %v, want %v", d, got, want)
+		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"time"
+
+	"github.com/castfeed/castfeed/internal/wire"
 )
 
 // MarshalBinary encodes what Detach keeps of e (and nothing else: a
@@ -18,10 +20,9 @@ func (e *Episode) MarshalBinary() ([]byte, error) {
 		return nil, err
 	}
 	b := make([]byte, 0, 256)
-	str := func(s string) { b = append(binary.AppendUvarint(b, uint64(len(s))), s...) }
 	b = append(b, binaryVersion)
 	for _, s := range []string{e.Slug, e.Title, e.Category, e.YouTube, e.YouTubeID, e.GUID, e.Audio, e.AudioType, e.Image, string(date)} {
-		str(s)
+		b = wire.AppendString(b, s)
 	}
 	for _, n := range []int64{int64(e.Number), int64(e.Season), int64(e.Clock), int64(e.Duration), e.AudioLength, int64(e.AudioOffset)} {
 		b = binary.AppendVarint(b, n)
@@ -35,7 +36,7 @@ func (e *Episode) MarshalBinary() ([]byte, error) {
 	b = append(b, flags)
 	b = binary.AppendUvarint(b, uint64(len(e.keys)))
 	for _, k := range e.keys {
-		str(k.key)
+		b = wire.AppendString(b, k.key)
 		b = binary.AppendVarint(b, int64(k.line))
 	}
 	return b, nil
@@ -49,46 +50,19 @@ var errBinary = errors.New("episode: truncated or damaged encoding")
 // UnmarshalBinary decodes what MarshalBinary encoded into a detached
 // episode, checking every length against what is left.
 func (e *Episode) UnmarshalBinary(data []byte) error {
-	if len(data) == 0 || data[0] != binaryVersion {
+	r := wire.NewReader(data)
+	if r.Byte() != binaryVersion {
 		return errBinary
-	}
-	data = data[1:]
-	ok := true
-	str := func() string {
-		n, k := binary.Uvarint(data)
-		if k <= 0 || n > uint64(len(data)-k) {
-			ok = false
-			return ""
-		}
-		s := string(data[k : k+int(n)])
-		data = data[k+int(n):]
-		return s
-	}
-	varint := func() int64 {
-		v, k := binary.Varint(data)
-		if k <= 0 {
-			ok = false
-			return 0
-		}
-		data = data[k:]
-		return v
 	}
 	var out Episode
 	for _, s := range []*string{&out.Slug, &out.Title, &out.Category, &out.YouTube, &out.YouTubeID, &out.GUID, &out.Audio, &out.AudioType, &out.Image} {
-		*s = str()
+		*s = r.String()
 	}
-	date := str()
-	number, season, clock, duration := varint(), varint(), varint(), varint()
-	out.AudioLength, out.AudioOffset = varint(), time.Duration(varint())
-	if !ok || len(data) < 1 {
-		return errBinary
-	}
-	out.Number, out.Season, out.Clock, out.Duration = int(number), int(season), time.Duration(clock), time.Duration(duration)
-	if err := out.Date.UnmarshalBinary([]byte(date)); err != nil {
-		return errors.Join(errBinary, err)
-	}
-	flags := data[0]
-	data = data[1:]
+	date := r.Bytes()
+	out.Number, out.Season = int(r.Varint()), int(r.Varint())
+	out.Clock, out.Duration = time.Duration(r.Varint()), time.Duration(r.Varint())
+	out.AudioLength, out.AudioOffset = r.Varint(), time.Duration(r.Varint())
+	flags := r.Byte()
 	for i, f := range []*bool{&out.HasClock, &out.Published, &out.IsNext, &out.Featured, &out.HasAudioOffset, &out.exact} {
 		*f = flags&(1<<i) != 0
 	}
@@ -96,19 +70,17 @@ func (e *Episode) UnmarshalBinary(data []byte) error {
 		explicit := flags&(1<<7) != 0
 		out.Explicit = &explicit
 	}
-	keys, k := binary.Uvarint(data)
-	if k <= 0 || keys > uint64(len(data)) { // each key takes 2 bytes at least
+	if n := r.Count(2); n > 0 { // a key and its line take 2 bytes at least
+		out.keys = make([]keyLine, n)
+		for i := range out.keys {
+			out.keys[i] = keyLine{r.String(), int(r.Varint())}
+		}
+	}
+	if !r.Done() {
 		return errBinary
 	}
-	data = data[k:]
-	if keys > 0 {
-		out.keys = make([]keyLine, keys)
-	}
-	for i := range out.keys {
-		out.keys[i] = keyLine{str(), int(varint())}
-	}
-	if !ok || len(data) != 0 {
-		return errBinary
+	if err := out.Date.UnmarshalBinary(date); err != nil {
+		return errors.Join(errBinary, err)
 	}
 	*e = out
 	return nil

@@ -22,6 +22,7 @@ import (
 	"sync"
 
 	"github.com/castfeed/castfeed/internal/atomicfile"
+	"github.com/castfeed/castfeed/internal/wire"
 )
 
 // itemKey is the digest of everything that goes into an item's pieces:
@@ -503,23 +504,17 @@ func encodePieces(p *pieces) ([]byte, int) {
 	}
 	b := make([]byte, 0, n)
 	b = binary.AppendUvarint(b, uint64(len(p.feeds)+len(p.files)))
-	str := func(s []byte) {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
-	}
 	for i, f := range p.feeds {
-		str([]byte(feedPieceNames[i]))
-		str(f)
+		b = wire.AppendString(b, feedPieceNames[i])
+		b = wire.AppendBytes(b, f)
 	}
 	for _, f := range p.files {
-		str([]byte(f.name))
+		b = wire.AppendString(b, f.name)
 		if inHead(f.name) {
-			b = append(b, 1)
-			str(f.data)
+			b = wire.AppendBytes(append(b, 1), f.data)
 			continue
 		}
-		b = append(b, 0)
-		b = binary.AppendUvarint(b, uint64(len(f.data)))
+		b = binary.AppendUvarint(append(b, 0), uint64(len(f.data)))
 	}
 	head := len(b)
 	for _, f := range p.files {
@@ -538,59 +533,37 @@ var errBadRecord = errors.New("damaged item record")
 // decodeHead reads a record's head; the pieces share its memory, and the
 // files whose bytes are in the rest have a size and no data.
 func decodeHead(head []byte) (*pieces, error) {
-	ok := true
-	uvarint := func() uint64 {
-		v, k := binary.Uvarint(head)
-		if k <= 0 {
-			ok = false
-			return 0
-		}
-		head = head[k:]
-		return v
-	}
-	field := func() []byte {
-		n := uvarint()
-		if !ok || n > uint64(len(head)) {
-			ok = false
-			return nil
-		}
-		f := head[:n]
-		head = head[n:]
-		return f
-	}
-	count := uvarint()
-	if !ok || count > uint64(len(head)) || count < uint64(len(feedFiles)) {
+	r := wire.NewReader(head)
+	count := r.Count(2) // a part takes 2 bytes at least
+	if count < len(feedFiles) {
 		return nil, errBadRecord
 	}
 	p := &pieces{}
 	for i := range p.feeds {
-		if name := field(); string(name) != feedPieceNames[i] {
+		if string(r.Bytes()) != feedPieceNames[i] {
 			return nil, errBadRecord
 		}
-		p.feeds[i] = field()
+		p.feeds[i] = r.Bytes()
 	}
-	for range count - uint64(len(p.feeds)) {
-		name := field()
-		if !ok || len(name) == 0 || bytes.IndexByte(name, 0) >= 0 || len(head) == 0 {
+	for range count - len(p.feeds) {
+		name := r.Bytes()
+		if len(name) == 0 || bytes.IndexByte(name, 0) >= 0 {
 			return nil, errBadRecord
 		}
 		f := outFile{name: string(name)}
-		inline := head[0]
-		head = head[1:]
-		switch {
+		switch inline := r.Byte(); {
 		case inline == 1 && inHead(f.name):
-			f.data = field()
-			if f.data == nil {
+			if f.data = r.Bytes(); f.data == nil {
 				f.data = []byte{}
 			}
 		case inline == 0 && !inHead(f.name):
-			f.size = int64(uvarint())
+			f.size = int64(r.Uvarint())
 		default:
 			return nil, errBadRecord
 		}
 		p.files = append(p.files, f)
 	}
-	if !ok || len(head) != 0 {
+	if !r.Done() {
 		return nil, errBadRecord
 	}
 	return p, nil

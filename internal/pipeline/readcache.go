@@ -16,6 +16,7 @@ import (
 	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/internal/atomicfile"
 	"github.com/castfeed/castfeed/internal/rawfile"
+	"github.com/castfeed/castfeed/internal/wire"
 )
 
 // readCache remembers what reading each episode file found, its detached
@@ -152,20 +153,19 @@ func (c *readCache) save() error {
 }
 
 // encodeRead encodes l's diagnostics (without their file, which is l's)
-// and, when it has one, its episode: a uvarint count, then each one's
-// line (varint), severity (a byte), message and hint (uvarint length and
-// bytes); then a byte, 1 when the episode follows.
+// and, when it has one, its episode: the count of diagnostics, then each
+// one's line, severity (a byte), message and hint (see wire); then a
+// byte, 1 when the episode follows.
 func encodeRead(l *loaded) ([]byte, bool) {
 	b := binary.AppendUvarint(make([]byte, 0, 512), uint64(len(l.diags)))
-	str := func(s string) { b = append(binary.AppendUvarint(b, uint64(len(s))), s...) }
 	for _, d := range l.diags {
 		if d.File != l.name || d.Severity < 0 || d.Severity > 255 {
 			return nil, false
 		}
 		b = binary.AppendVarint(b, int64(d.Line))
 		b = append(b, byte(d.Severity))
-		str(d.Message)
-		str(d.Hint)
+		b = wire.AppendString(b, d.Message)
+		b = wire.AppendString(b, d.Hint)
 	}
 	if l.ep == nil {
 		return append(b, 0), true
@@ -181,54 +181,25 @@ var errReadRecord = errors.New("damaged read-cache record")
 
 // decodeRead decodes what encodeRead encoded, the diagnostics in file.
 func decodeRead(rec []byte, file string) (*episode.Episode, diag.List, error) {
-	ok := true
-	uvarint := func() uint64 {
-		v, k := binary.Uvarint(rec)
-		if k <= 0 {
-			ok = false
-			return 0
-		}
-		rec = rec[k:]
-		return v
-	}
-	str := func() string {
-		n := uvarint()
-		if !ok || n > uint64(len(rec)) {
-			ok = false
-			return ""
-		}
-		s := string(rec[:n])
-		rec = rec[n:]
-		return s
-	}
-	count := uvarint()
-	if !ok || count > uint64(len(rec)) { // each one takes 4 bytes at least
-		return nil, nil, errReadRecord
-	}
+	r := wire.NewReader(rec)
 	var diags diag.List
-	if count > 0 {
-		diags = make(diag.List, count)
-	}
-	for i := range diags {
-		line, k := binary.Varint(rec)
-		if k <= 0 || len(rec) < k+1 {
-			return nil, nil, errReadRecord
+	if n := r.Count(4); n > 0 { // a diagnostic takes 4 bytes at least
+		diags = make(diag.List, n)
+		for i := range diags {
+			diags[i] = diag.Diagnostic{File: file, Line: int(r.Varint()), Severity: diag.Severity(r.Byte()), Message: r.String(), Hint: r.String()}
 		}
-		sev := diag.Severity(rec[k])
-		rec = rec[k+1:]
-		diags[i] = diag.Diagnostic{File: file, Line: int(line), Severity: sev, Message: str(), Hint: str()}
 	}
-	if !ok || len(rec) == 0 {
+	has := r.Byte()
+	switch {
+	case !r.OK():
 		return nil, nil, errReadRecord
-	}
-	if rec[0] == 0 && len(rec) == 1 {
+	case has == 0 && r.Len() == 0:
 		return nil, diags, nil
-	}
-	if rec[0] != 1 {
+	case has != 1:
 		return nil, nil, errReadRecord
 	}
 	ep := &episode.Episode{}
-	if err := ep.UnmarshalBinary(rec[1:]); err != nil {
+	if err := ep.UnmarshalBinary(r.Rest()); err != nil {
 		return nil, nil, errors.Join(errReadRecord, err)
 	}
 	return ep, diags, nil

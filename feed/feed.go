@@ -230,12 +230,13 @@ func truncate(s string, n int) string {
 }
 
 // xmlText drops what XML 1.0 cannot carry (control characters, unpaired
-// surrogates, U+FFFE/FFFF) instead of letting one bad byte in the notes
-// break the whole feed.
+// surrogates, U+FFFE/FFFF) and replaces a byte that is not UTF-8 with
+// U+FFFD instead of letting one bad byte in the notes break the whole
+// feed: text in a CDATA section (content:encoded) is written as it is.
 func xmlText(s string) string {
 	ok := true
 	for _, r := range s {
-		if !isXMLChar(r) {
+		if r == utf8.RuneError || !isXMLChar(r) {
 			ok = false
 			break
 		}

@@ -76,23 +76,15 @@ func atomDoc(p *Podcast, updated time.Time) *atomFeed {
 
 // atomFeed is gorilla's AtomFeed with the rel="self" link that Atom
 // readers subscribe by: gorilla's has room for one link (the show's
-// page), so Links shadows it and holds both. Entries shadows gorilla's
-// field so that the entries stay the feed's last children. It implements
+// page), so Links shadows it and holds both. Gorilla's Entries stay
+// empty: the entries are written by appendAtomEntry. It implements
 // feeds.XmlFeed.
 type atomFeed struct {
 	*feeds.AtomFeed
-	Links   []*feeds.AtomLink  `xml:"link"`
-	Entries []*feeds.AtomEntry `xml:"entry"`
+	Links []*feeds.AtomLink `xml:"link"`
 }
 
 func (a *atomFeed) FeedXml() interface{} { return a }
-
-// atomEntry is one item translated by gorilla, whose per-entry
-// translation is reachable only through a whole feed.
-func atomEntry(ns uuid.UUID, it Item, t text) *feeds.AtomEntry {
-	f := &feeds.Feed{Items: []*feeds.Item{itemModel(ns, it, t)}}
-	return (&feeds.Atom{Feed: f}).AtomFeed().Entries[0]
-}
 
 // WriteAtom writes the Atom feed.
 func WriteAtom(w io.Writer, p *Podcast) error { return write(w, Atom, p) }

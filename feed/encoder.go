@@ -25,11 +25,10 @@ const (
 // feed in memory, and its items can be encoded on every core: AppendItem
 // is safe for concurrent use. Head and Tail are the document that
 // gorilla/feeds writes for the show without items; the items between them
-// are written by xmlitem.go (RSS, Atom) or by gorilla's JSON Feed
-// translation and encoding/json (JSON). The tests hold the joined pieces
-// to the document that gorilla and encoding/xml write for the whole feed
-// at once: the same bytes in JSON, the same elements, attributes and text
-// in RSS and Atom.
+// are written by xmlitem.go (RSS, Atom) and jsonitem.go (JSON). The tests
+// hold the joined pieces to the document that gorilla, encoding/xml and
+// encoding/json write for the whole feed at once: the same bytes in JSON,
+// the same elements, attributes and text in RSS and Atom.
 type Encoder struct {
 	format     Format
 	p          *Podcast
@@ -131,17 +130,15 @@ func (e *Encoder) appendItem(dst []byte, it Item, t text, first bool) ([]byte, e
 	case Atom:
 		return appendAtomEntry(dst, e.ns, it, t), nil
 	}
-	b := bytes.NewBuffer(dst)
+	b := dst
 	if !first {
-		b.WriteByte(',')
+		b = append(b, ',')
 	}
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(jsonItem(e.ns, it, t)); err != nil {
+	b, err := appendJSONItem(b, e.ns, it, t)
+	if err != nil {
 		return dst, err
 	}
-	b.Truncate(b.Len() - 1) // Encode's newline
-	return b.Bytes(), nil
+	return b, nil
 }
 
 // write encodes p whole in format f.

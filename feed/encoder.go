@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -34,6 +35,7 @@ type Encoder struct {
 	p          *Podcast
 	ns         uuid.UUID // Atom and JSON entry ids
 	head, tail []byte
+	scratch    sync.Pool // *[]byte, see appendItem
 }
 
 // Where the items go: each format's items are the last children of its
@@ -124,21 +126,32 @@ func (es Encoders) AppendItem(dst [][]byte, it Item, first bool) error {
 }
 
 func (e *Encoder) appendItem(dst []byte, it Item, t text, first bool) ([]byte, error) {
+	// The item is written into a buffer kept between items, then copied:
+	// dst is often empty (a build keeps each item's bytes apart), and
+	// growing it while the item is written copied it a dozen times.
+	buf, _ := e.scratch.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	b := (*buf)[:0]
+	var err error
 	switch e.format {
 	case RSS:
-		return appendRSSItem(dst, e.p, it, t), nil
+		b = appendRSSItem(b, e.p, it, t)
 	case Atom:
-		return appendAtomEntry(dst, e.ns, it, t), nil
+		b = appendAtomEntry(b, e.ns, it, t)
+	case JSON:
+		if !first {
+			b = append(b, ',')
+		}
+		b, err = appendJSONItem(b, e.ns, it, t)
 	}
-	b := dst
-	if !first {
-		b = append(b, ',')
+	if err == nil {
+		dst = append(dst, b...)
 	}
-	b, err := appendJSONItem(b, e.ns, it, t)
-	if err != nil {
-		return dst, err
-	}
-	return b, nil
+	*buf = b
+	e.scratch.Put(buf)
+	return dst, err
 }
 
 // write encodes p whole in format f.

@@ -2,8 +2,6 @@ package feed
 
 import (
 	"io"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,20 +24,6 @@ func channelModel(p *Podcast, updated time.Time) *feeds.Feed {
 		f.Author = &feeds.Author{Name: xmlText(p.Author), Email: p.OwnerEmail}
 	}
 	return f
-}
-
-// itemModel is one episode as gorilla's Item; ns is the podcast's guid
-// namespace (see entryID).
-func itemModel(ns uuid.UUID, it Item, t text) *feeds.Item {
-	return &feeds.Item{
-		Id:          entryID(ns, it.GUID),
-		Title:       xmlText(it.Title),
-		Link:        &feeds.Link{Href: it.Link},
-		Description: t.description,
-		Content:     t.content,
-		Created:     it.PubDate,
-		Enclosure:   &feeds.Enclosure{Url: it.Enclosure.URL, Length: strconv.FormatInt(it.Enclosure.Length, 10), Type: it.Enclosure.Type},
-	}
 }
 
 // entryID makes an item's guid a URI, as Atom and JSON Feed ids should
@@ -76,23 +60,15 @@ func atomDoc(p *Podcast, updated time.Time) *atomFeed {
 
 // atomFeed is gorilla's AtomFeed with the rel="self" link that Atom
 // readers subscribe by: gorilla's has room for one link (the show's
-// page), so Links shadows it and holds both. Entries shadows gorilla's
-// field so that the entries stay the feed's last children. It implements
+// page), so Links shadows it and holds both. Gorilla's Entries stay
+// empty: the entries are written by appendAtomEntry. It implements
 // feeds.XmlFeed.
 type atomFeed struct {
 	*feeds.AtomFeed
-	Links   []*feeds.AtomLink  `xml:"link"`
-	Entries []*feeds.AtomEntry `xml:"entry"`
+	Links []*feeds.AtomLink `xml:"link"`
 }
 
 func (a *atomFeed) FeedXml() interface{} { return a }
-
-// atomEntry is one item translated by gorilla, whose per-entry
-// translation is reachable only through a whole feed.
-func atomEntry(ns uuid.UUID, it Item, t text) *feeds.AtomEntry {
-	f := &feeds.Feed{Items: []*feeds.Item{itemModel(ns, it, t)}}
-	return (&feeds.Atom{Feed: f}).AtomFeed().Entries[0]
-}
 
 // WriteAtom writes the Atom feed.
 func WriteAtom(w io.Writer, p *Podcast) error { return write(w, Atom, p) }
@@ -112,22 +88,6 @@ func jsonDoc(p *Podcast, updated time.Time) *feeds.JSONFeed {
 		jf.Hubs = append(jf.Hubs, &feeds.JSONHub{Type: "WebSub", Url: h})
 	}
 	return jf
-}
-
-// jsonItem is one item translated by gorilla, plus what its translation
-// leaves out (summary, image, tags, the audio as an attachment).
-func jsonItem(ns uuid.UUID, it Item, t text) *feeds.JSONItem {
-	f := &feeds.Feed{Items: []*feeds.Item{itemModel(ns, it, t)}}
-	ji := (&feeds.JSON{Feed: f}).JSONFeed().Items[0]
-	ji.Summary = xmlText(it.Summary)
-	ji.Image = it.Image
-	ji.Tags = it.Keywords
-	size := it.Enclosure.Length
-	if size > math.MaxInt32 {
-		size = 0 // gorilla's field is 32 bits; unknown is better than wrong
-	}
-	ji.Attachments = []feeds.JSONAttachment{{Url: it.Enclosure.URL, MIMEType: it.Enclosure.Type, Size: int32(size), Duration: it.Duration}}
-	return ji
 }
 
 // WriteJSON writes the JSON Feed (version 1.1).

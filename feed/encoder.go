@@ -3,7 +3,6 @@ package feed
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"sync"
@@ -25,22 +24,18 @@ const (
 // Encoder writes a podcast in one format in pieces: Head, every item
 // newest first, Tail. A show of 100,000 episodes so never has a whole
 // feed in memory, and its items can be encoded on every core: AppendItem
-// is safe for concurrent use. The pieces join into exactly the document
-// that encoding the whole feed at once writes (the tests hold it to
-// that), so the gorilla/feeds types still decide every byte.
+// is safe for concurrent use. Head and Tail are the document that
+// gorilla/feeds writes for the show without items; the items between them
+// are written by xmlitem.go (RSS, Atom) and jsonitem.go (JSON). The tests
+// hold the joined pieces to the document that gorilla, encoding/xml and
+// encoding/json write for the whole feed at once: the same bytes in JSON,
+// the same elements, attributes and text in RSS and Atom.
 type Encoder struct {
 	format     Format
 	p          *Podcast
 	ns         uuid.UUID // Atom and JSON entry ids
 	head, tail []byte
-	xmls       sync.Pool // *xmlScratch
-}
-
-// xmlScratch is an XML encoder kept between items: encoding/xml gives
-// every new encoder a 4 KB buffer, which adds up over 10,000 items.
-type xmlScratch struct {
-	buf bytes.Buffer
-	enc *xml.Encoder
+	scratch    sync.Pool // *[]byte, see appendItem
 }
 
 // Where the items go: each format's items are the last children of its
@@ -131,44 +126,32 @@ func (es Encoders) AppendItem(dst [][]byte, it Item, first bool) error {
 }
 
 func (e *Encoder) appendItem(dst []byte, it Item, t text, first bool) ([]byte, error) {
-	b := bytes.NewBuffer(dst)
+	// The item is written into a buffer kept between items, then copied:
+	// dst is often empty (a build keeps each item's bytes apart), and
+	// growing it while the item is written copied it a dozen times.
+	buf, _ := e.scratch.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	b := (*buf)[:0]
+	var err error
 	switch e.format {
-	case RSS, Atom:
-		v, name := any(rssItem(e.p, it, t)), "item"
-		if e.format == Atom {
-			v, name = atomEntry(e.ns, it, t), "entry"
-		}
-		x, ok := e.xmls.Get().(*xmlScratch)
-		if !ok {
-			x = &xmlScratch{}
-			x.enc = xml.NewEncoder(&x.buf)
-			// An item sits two levels deep in RSS (rss, channel) and one
-			// in Atom (feed); the indent continues the document's.
-			x.enc.Indent(map[Format]string{RSS: "    ", Atom: "  "}[e.format], "  ")
-		}
-		x.buf.Reset()
-		if err := x.enc.EncodeElement(v, xml.StartElement{Name: xml.Name{Local: name}}); err != nil {
-			return dst, err // x is dropped: its state is unknown
-		}
-		if err := x.enc.Flush(); err != nil {
-			return dst, err
-		}
-		// The encoder starts every element but its first on a new line.
-		b.WriteByte('\n')
-		b.Write(bytes.TrimPrefix(x.buf.Bytes(), []byte("\n")))
-		e.xmls.Put(x)
+	case RSS:
+		b = appendRSSItem(b, e.p, it, t)
+	case Atom:
+		b = appendAtomEntry(b, e.ns, it, t)
 	case JSON:
 		if !first {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		enc := json.NewEncoder(b)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(jsonItem(e.ns, it, t)); err != nil {
-			return dst, err
-		}
-		b.Truncate(b.Len() - 1) // Encode's newline
+		b, err = appendJSONItem(b, e.ns, it, t)
 	}
-	return b.Bytes(), nil
+	if err == nil {
+		dst = append(dst, b...)
+	}
+	*buf = b
+	e.scratch.Put(buf)
+	return dst, err
 }
 
 // write encodes p whole in format f.

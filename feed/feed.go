@@ -1,11 +1,13 @@
 // Package feed writes a podcast as RSS (with the itunes, podcast, psc,
 // content and atom namespaces), Atom and JSON Feed.
 //
-// The model is ours (Podcast, Item); it is translated into
-// github.com/gorilla/feeds' types, whose Atom and JSON Feed encoders are
-// used as they are. Gorilla's RSS structs are embedded in typed structs
-// that add the podcast namespaces, marshalled through its XmlFeed
-// interface: no XML is assembled by hand. Only this package imports
+// The model is ours (Podcast, Item). The show is translated into
+// github.com/gorilla/feeds' types: its Atom and JSON Feed as they are,
+// its RSS channel embedded in typed structs that add the podcast
+// namespaces, marshalled through its XmlFeed interface. The items of the
+// JSON Feed are gorilla's translation too; the RSS items and Atom entries
+// are written by hand (xmlitem.go says why and how they are held to what
+// gorilla and encoding/xml wrote). Only this package imports
 // gorilla/feeds.
 //
 // Output depends on the input only: no clock is read, so the same podcast
@@ -167,21 +169,24 @@ func textOf(it Item) text {
 	return text{description: xmlText(description(it)), content: contentHTML(it)}
 }
 
-// chapterLines lists chapters as "HH:MM:SS Title", the form Apple Podcasts
-// and Spotify read chapters from.
-func chapterLines(cs []chapters.Chapter) []string {
-	out := make([]string, len(cs))
+// chapterText is the chapters as "HH:MM:SS Title" lines, the form Apple
+// Podcasts and Spotify read chapters from.
+func chapterText(cs []chapters.Chapter) string {
+	var b []byte
 	for i, c := range cs {
-		out[i] = string(append(append(timecode.Append(nil, c.Start, ""), ' '), c.Title...))
+		if i > 0 {
+			b = append(b, '\n')
+		}
+		b = append(append(timecode.Append(b, c.Start, ""), ' '), c.Title...)
 	}
-	return out
+	return string(b)
 }
 
 // description is the item's plain-text description: the summary, then the
 // chapters, at most maxDescription bytes. When it must be cut, the summary
 // is shortened first, and the chapter lines are kept whole.
 func description(it Item) string {
-	lines := strings.Join(chapterLines(it.Chapters), "\n")
+	lines := chapterText(it.Chapters)
 	summary := it.Summary
 	join := func(s string) string {
 		switch {
@@ -201,7 +206,8 @@ func description(it Item) string {
 	}
 	// Even the chapters alone are too long: keep whole lines that fit.
 	var b strings.Builder
-	for _, l := range chapterLines(it.Chapters) {
+	for i := range it.Chapters {
+		l := chapterText(it.Chapters[i : i+1])
 		if b.Len()+len(l)+1 > maxDescription {
 			break
 		}
@@ -230,17 +236,11 @@ func truncate(s string, n int) string {
 }
 
 // xmlText drops what XML 1.0 cannot carry (control characters, unpaired
-// surrogates, U+FFFE/FFFF) instead of letting one bad byte in the notes
-// break the whole feed.
+// surrogates, U+FFFE/FFFF) and replaces a byte that is not UTF-8 with
+// U+FFFD instead of letting one bad byte in the notes break the whole
+// feed: text in a CDATA section (content:encoded) is written as it is.
 func xmlText(s string) string {
-	ok := true
-	for _, r := range s {
-		if !isXMLChar(r) {
-			ok = false
-			break
-		}
-	}
-	if ok {
+	if xmlChars(s) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
@@ -249,6 +249,20 @@ func xmlText(s string) string {
 		}
 		return -1
 	}, s)
+}
+
+// xmlChars reports whether s is UTF-8 of characters XML can carry,
+// faster than looking at every character: see nonCharAt.
+func xmlChars(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\t' && c != '\n' && c != '\r' || nonCharAt(s, i) {
+			return false
+		}
+	}
+	return true
 }
 
 func isXMLChar(r rune) bool {

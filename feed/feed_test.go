@@ -162,6 +162,29 @@ func TestIndependentParser(t *testing.T) {
 	}
 }
 
+// TestNotUTF8: a byte that is not UTF-8 in the notes becomes U+FFFD in
+// every format; in RSS the notes go out in a CDATA section, as they are,
+// where it made the whole feed unreadable.
+func TestNotUTF8(t *testing.T) {
+	p := fullShow()
+	p.Items[0].ContentHTML = "<p>caf\xe9</p>"
+	p.Items[0].Title = "bad \xff byte"
+	for name, write := range map[string]func(*bytes.Buffer, *Podcast) error{"rss": rssOf, "atom": atomOf, "json": jsonOf} {
+		doc := render(t, write, p)
+		if !utf8.Valid(doc) {
+			t.Errorf("%s: not UTF-8", name)
+		}
+		f, err := gofeed.NewParser().Parse(bytes.NewReader(doc))
+		if err != nil {
+			t.Fatalf("%s: gofeed: %v", name, err)
+		}
+		it := f.Items[2]
+		if it.Title != "bad \uFFFD byte" || !strings.Contains(it.Content, "caf\uFFFD") {
+			t.Errorf("%s: title %q, content %q; want U+FFFD for the bad bytes", name, it.Title, it.Content)
+		}
+	}
+}
+
 func TestSchema(t *testing.T) {
 	xsdtest.CheckFeed(t, render(t, rssOf, fullShow()))
 	// The check bites: a transcript without url is refused.

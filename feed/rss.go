@@ -3,11 +3,10 @@ package feed
 import (
 	"encoding/xml"
 	"io"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/castfeed/castfeed/chapters"
+	"github.com/castfeed/castfeed/internal/timecode"
 	"github.com/gorilla/feeds"
 )
 
@@ -40,7 +39,7 @@ var _ feeds.XmlFeed = (*rss)(nil)
 
 // channel extends gorilla's RssFeed (title, link, description, language,
 // copyright, lastBuildDate, generator, image) with the podcast elements.
-// Its Items field is shadowed by ours.
+// Gorilla's Items stay empty: the items are written by appendRSSItem.
 type channel struct {
 	*feeds.RssFeed
 	AtomLinks        []atomLink       `xml:"atom:link"`
@@ -53,7 +52,6 @@ type channel struct {
 	ItunesType       string           `xml:"itunes:type,omitempty"`
 	PodcastGUID      string           `xml:"podcast:guid"`
 	PodcastLocked    *podcastLocked   `xml:"podcast:locked"`
-	Items            []*item          `xml:"item"`
 }
 
 type atomLink struct {
@@ -79,51 +77,6 @@ type itunesCategory struct {
 type podcastLocked struct {
 	Owner string `xml:"owner,attr,omitempty"`
 	Value string `xml:",chardata"`
-}
-
-// item extends gorilla's RssItem (title, link, description,
-// content:encoded, enclosure, guid, pubDate).
-type item struct {
-	*feeds.RssItem
-	ItunesTitle       string              `xml:"itunes:title,omitempty"`
-	ItunesDuration    int64               `xml:"itunes:duration,omitempty"`
-	ItunesEpisode     int                 `xml:"itunes:episode,omitempty"`
-	ItunesSeason      int                 `xml:"itunes:season,omitempty"`
-	ItunesEpisodeType string              `xml:"itunes:episodeType,omitempty"`
-	ItunesExplicit    string              `xml:"itunes:explicit,omitempty"`
-	ItunesImage       *href               `xml:"itunes:image"`
-	ItunesKeywords    string              `xml:"itunes:keywords,omitempty"`
-	PodcastSeason     *podcastSeason      `xml:"podcast:season"`
-	PodcastEpisode    int                 `xml:"podcast:episode,omitempty"`
-	PodcastChapters   *podcastChapters    `xml:"podcast:chapters"`
-	PSCChapters       *chapters.PSC       `xml:"psc:chapters"`
-	Persons           []podcastPerson     `xml:"podcast:person"`
-	Transcripts       []podcastTranscript `xml:"podcast:transcript"`
-}
-
-type podcastSeason struct {
-	Name  string `xml:"name,attr"`
-	Value int    `xml:",chardata"`
-}
-
-type podcastChapters struct {
-	URL  string `xml:"url,attr"`
-	Type string `xml:"type,attr"`
-}
-
-type podcastPerson struct {
-	Role  string `xml:"role,attr,omitempty"`
-	Group string `xml:"group,attr,omitempty"`
-	Href  string `xml:"href,attr,omitempty"`
-	Img   string `xml:"img,attr,omitempty"`
-	Name  string `xml:",chardata"`
-}
-
-type podcastTranscript struct {
-	URL      string `xml:"url,attr"`
-	Type     string `xml:"type,attr"`
-	Language string `xml:"language,attr,omitempty"`
-	Rel      string `xml:"rel,attr,omitempty"`
 }
 
 func yesNo(b bool, yes, no string) string {
@@ -181,73 +134,21 @@ func rssDoc(p *Podcast, updated time.Time) *rss {
 // WriteRSS writes the podcast RSS feed.
 func WriteRSS(w io.Writer, p *Podcast) error { return write(w, RSS, p) }
 
-func rssItem(p *Podcast, it Item, t text) *item {
-	ri := &item{
-		RssItem: &feeds.RssItem{
-			Title:       xmlText(it.Title),
-			Link:        it.Link,
-			Description: t.description,
-			Guid:        &feeds.RssGuid{Id: it.GUID, IsPermaLink: "false"},
-			PubDate:     it.PubDate.Format(time.RFC1123Z),
-			Enclosure: &feeds.RssEnclosure{
-				Url:    it.Enclosure.URL,
-				Length: strconv.FormatInt(it.Enclosure.Length, 10),
-				Type:   it.Enclosure.Type,
-			},
-		},
-		ItunesTitle:       xmlText(it.Title),
-		ItunesDuration:    int64(it.Duration / time.Second),
-		ItunesEpisode:     it.Episode,
-		ItunesSeason:      it.Season,
-		ItunesEpisodeType: it.EpisodeType,
-		ItunesExplicit:    yesNo(p.Explicit, "true", "false"),
-		PodcastEpisode:    it.Episode,
-		ItunesKeywords:    xmlText(strings.Join(it.Keywords, ",")),
-	}
-	if it.Explicit != nil {
-		ri.ItunesExplicit = yesNo(*it.Explicit, "true", "false")
-	}
-	if t.content != "" {
-		ri.Content = &feeds.RssContent{Content: t.content}
-	}
-	if it.Image != "" {
-		ri.ItunesImage = &href{it.Image}
-	}
-	if it.Season > 0 {
-		ri.PodcastSeason = &podcastSeason{Name: "Season " + strconv.Itoa(it.Season), Value: it.Season}
-	}
-	if it.ChaptersURL != "" {
-		ri.PodcastChapters = &podcastChapters{URL: it.ChaptersURL, Type: "application/json+chapters"}
-	}
-	if len(it.Chapters) > 0 {
-		ri.PSCChapters = chapters.NewPSC(it.Chapters)
-		for i := range ri.PSCChapters.Chapters {
-			ri.PSCChapters.Chapters[i].Title = xmlText(ri.PSCChapters.Chapters[i].Title)
-		}
-	}
-	for _, pe := range it.Persons {
-		ri.Persons = append(ri.Persons, podcastPerson{Role: pe.Role, Group: "cast", Href: pe.Href, Img: pe.Img, Name: xmlText(pe.Name)})
-	}
-	for _, t := range it.Transcripts {
-		ri.Transcripts = append(ri.Transcripts, podcastTranscript(t))
-	}
-	return ri
-}
-
 // contentHTML is the show notes followed by the repaired chapters, one
 // "HH:MM:SS Title" line each.
 func contentHTML(it Item) string {
-	var b strings.Builder
-	b.WriteString(xmlText(it.ContentHTML))
-	if len(it.Chapters) > 0 {
-		b.WriteString("\n<h2>Chapters</h2>\n<p>")
-		for i, l := range chapterLines(it.Chapters) {
-			if i > 0 {
-				b.WriteString("<br>\n")
-			}
-			xml.EscapeText(&b, []byte(xmlText(l)))
-		}
-		b.WriteString("</p>\n")
+	notes := xmlText(it.ContentHTML)
+	if len(it.Chapters) == 0 {
+		return notes
 	}
-	return b.String()
+	b := make([]byte, 0, len(notes)+64*len(it.Chapters))
+	b = append(append(b, notes...), "\n<h2>Chapters</h2>\n<p>"...)
+	for i, c := range it.Chapters {
+		if i > 0 {
+			b = append(b, "<br>\n"...)
+		}
+		b = append(timecode.Append(b, c.Start, ""), ' ')
+		b = appendEscaped(b, xmlText(c.Title), true)
+	}
+	return string(append(b, "</p>\n"...))
 }

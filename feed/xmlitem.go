@@ -301,7 +301,7 @@ func appendAtomEntry(dst []byte, ns uuid.UUID, it Item, t text) []byte {
 	w = strconv.AppendInt(w, it.Enclosure.Length, 10)
 	w.raw(`"/>`)
 	if t.description != "" {
-		w.raw("\n<summary type=\"html\">")
+		w.raw("\n<summary type=\"text\">")
 		w.text(t.description)
 		w.raw("</summary>")
 	}

@@ -102,3 +102,21 @@ func TestNPT(t *testing.T) {
 		}
 	}
 }
+
+// TestAtomSummaryIsText: an entry's summary is the episode's plain text,
+// so it says type="text": as type="html" (gorilla/feeds' choice) a reader
+// would take a "<b>" of the text, escaped, for markup.
+func TestAtomSummaryIsText(t *testing.T) {
+	enc, err := NewEncoder(Atom, &Podcast{Title: "T", Link: "https://example.org", FeedURL: "https://example.org/feed.xml"}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := Item{Title: "E", GUID: "e", Summary: "Bold is written <b>like this</b> & so on.", PubDate: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)}
+	out, err := enc.AppendItem(nil, it, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(out, []byte(`<summary type="text">Bold is written &lt;b&gt;like this&lt;/b&gt; &amp; so on.`)) {
+		t.Errorf("the summary is not plain text:\n%s", out)
+	}
+}

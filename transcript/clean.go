@@ -23,6 +23,43 @@ const rollingGap = 50 * time.Millisecond
 // Cues that start together are merged; a cue that overlaps the next one is
 // cut where the next begins. Clean does not modify its argument.
 func Clean(cues []Cue) []Cue {
+	in := sortedCues(cues)
+	if len(in) == 0 {
+		return nil
+	}
+
+	out := make([]Cue, 0, len(in))
+	// The previous input cue's text, as shown, and its end. Its lines are
+	// split only for a cue that may roll on from it: most cues of most
+	// files start after a pause.
+	var prevText string
+	var prevEnd time.Duration
+	for i, c := range in {
+		if i > 0 && c.Start <= prevEnd+rollingGap {
+			lines := strings.Split(c.Text, "\n")
+			k := overlap(strings.Split(prevText, "\n"), lines)
+			if k == len(lines) {
+				// Nothing new: a hold cue. The text stays on screen longer.
+				if n := len(out); n > 0 && c.End > out[n-1].End {
+					out[n-1].End = c.End
+				}
+				prevEnd = max(prevEnd, c.End)
+				continue
+			}
+			prevText = c.Text
+			c.Text = strings.Join(lines[k:], "\n")
+		} else {
+			prevText = c.Text
+		}
+		prevEnd = c.End
+		out = appendCue(out, c)
+	}
+	return out
+}
+
+// sortedCues is a copy of cues with normalized text, without the empty
+// ones, none before zero or ending before it starts, ordered by start.
+func sortedCues(cues []Cue) []Cue {
 	in := make([]Cue, 0, len(cues))
 	for _, c := range cues {
 		c.Text = normalizeText(c.Text)
@@ -34,44 +71,24 @@ func Clean(cues []Cue) []Cue {
 		in = append(in, c)
 	}
 	slices.SortStableFunc(in, func(a, b Cue) int { return compareDuration(a.Start, b.Start) })
+	return in
+}
 
-	var out []Cue
-	var prevLines []string    // lines of the previous input cue, as shown
-	var prevEnd time.Duration // end of the previous input cue
-	for i, c := range in {
-		lines := strings.Split(c.Text, "\n")
-		if i > 0 && c.Start <= prevEnd+rollingGap {
-			k := overlap(prevLines, lines)
-			if k == len(lines) {
-				// Nothing new: a hold cue. The text stays on screen longer.
-				if n := len(out); n > 0 && c.End > out[n-1].End {
-					out[n-1].End = c.End
-				}
-				prevEnd = max(prevEnd, c.End)
-				continue
-			}
-			prevLines = lines
-			lines = lines[k:]
-		} else {
-			prevLines = lines
+// appendCue appends c to out, cues ordered by start: merged into the last
+// cue when they start together, else after it, cut where c begins.
+func appendCue(out []Cue, c Cue) []Cue {
+	if n := len(out); n > 0 {
+		last := &out[n-1]
+		switch {
+		case c.Start == last.Start:
+			last.Text += "\n" + c.Text
+			last.End = max(last.End, c.End)
+			return out
+		case c.Start < last.End:
+			last.End = c.Start
 		}
-		prevEnd = c.End
-		c.Text = strings.Join(lines, "\n")
-
-		if n := len(out); n > 0 {
-			last := &out[n-1]
-			switch {
-			case c.Start == last.Start:
-				last.Text += "\n" + c.Text
-				last.End = max(last.End, c.End)
-				continue
-			case c.Start < last.End:
-				last.End = c.Start
-			}
-		}
-		out = append(out, c)
 	}
-	return out
+	return append(out, c)
 }
 
 // overlap returns the largest k such that the last k lines of prev equal the

@@ -306,6 +306,9 @@ func FuzzClean(f *testing.F) {
 			{time.Duration(s3) * time.Millisecond, time.Duration(e3) * time.Millisecond, t3},
 		}
 		out := Clean(in)
+		if want := cleanBySplit(in); !reflect.DeepEqual(out, want) {
+			t.Fatalf("Clean(%+v) = %+v, splitting every cue %+v", in, out, want)
+		}
 		for i, c := range out {
 			if c.Text == "" || c.Start < 0 || c.End < c.Start {
 				t.Fatalf("bad cue %d: %+v", i, c)

@@ -98,3 +98,19 @@ func BenchmarkParseCorpusCaptions(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadCorpusCaptions: ReadFile of the same, as a build reads a
+// sidecar file: read, parse, clean.
+func BenchmarkReadCorpusCaptions(b *testing.B) {
+	name := filepath.Join(b.TempDir(), "episode.vtt")
+	if err := os.WriteFile(name, []byte(corpus.Captions(7)), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		t, err := ReadFile(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t.Digest()
+	}
+}

@@ -1,7 +1,6 @@
 package transcript
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -48,7 +47,7 @@ func ReadFile(path string) (*Transcript, error) {
 	if strings.EqualFold(filepath.Ext(path), ".srt") {
 		format = "srt"
 	}
-	t, err := Parse(bytes.NewReader(data), format)
+	t, err := parse(data, format)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -54,7 +54,15 @@ func Parse(r io.Reader, format string) (*Transcript, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read captions: %w", err)
 	}
-	var raws []rawCue
+	return parse(data, format)
+}
+
+// parse is Parse of data read already, which it does not modify.
+func parse(data []byte, format string) (*Transcript, error) {
+	var (
+		raws []rawCue
+		err  error
+	)
 	switch format {
 	case "vtt":
 		if !hasVTTHeader(data) {
@@ -116,6 +124,16 @@ func dropSpaceLines(data []byte) []byte {
 	isSpaces := func(l []byte) bool {
 		l = bytes.TrimSuffix(l, []byte("\r"))
 		return len(l) > 0 && len(bytes.Trim(l, " \t")) == 0
+	}
+	some := false
+	for line := range bytes.Lines(data) {
+		if isSpaces(bytes.TrimSuffix(line, []byte("\n"))) {
+			some = true
+			break
+		}
+	}
+	if !some {
+		return data // most files: no copy
 	}
 	out := data[:0:0]
 	for rest := data; len(rest) > 0; {
@@ -222,8 +240,8 @@ func isNormal(s string) bool {
 					return false
 				}
 				prevSpace = true
-			case unicode.IsSpace(rune(c)):
-				return false
+			case c == '\t' || c == '\v' || c == '\f' || c == '\r':
+				return false // the rest of ASCII's white space (unicode.IsSpace)
 			default:
 				prevSpace = false
 			}

@@ -45,9 +45,13 @@ func MediaType(format string) (string, bool) {
 // timestamps) or "txt". Times are written to the millisecond, rounded down;
 // negative times are written as zero. Cues should come from Clean: the
 // encoders rely on its text normalization so that what they write reads
-// back unchanged.
+// back unchanged. A *bufio.Writer is written to as it is, and flushed: a
+// caller writing many files keeps one rather than a new 4 KB buffer each.
 func Write(w io.Writer, t *Transcript, format string) error {
-	bw := bufio.NewWriter(w)
+	bw, ok := w.(*bufio.Writer) // one for every file: use it as it is
+	if !ok {
+		bw = bufio.NewWriter(w)
+	}
 	var err error
 	switch format {
 	case "vtt":
@@ -137,13 +141,11 @@ func writeJSON(w *bufio.Writer, t *Transcript) error {
 		if i > 0 {
 			w.WriteByte(',')
 		}
-		w.WriteString("\n    {\n      \"startTime\": ")
-		w.WriteString(string(timecode.Seconds(c.Start)))
-		w.WriteString(",\n      \"endTime\": ")
-		w.WriteString(string(timecode.Seconds(c.End)))
-		w.WriteString(",\n      \"body\": ")
-		w.Write(appendJSONString(w.AvailableBuffer(), c.Text))
-		w.WriteString("\n    }")
+		b := append(w.AvailableBuffer(), "\n    {\n      \"startTime\": "...)
+		b = timecode.AppendSeconds(b, c.Start)
+		b = timecode.AppendSeconds(append(b, ",\n      \"endTime\": "...), c.End)
+		b = appendJSONString(append(b, ",\n      \"body\": "...), c.Text)
+		w.Write(append(b, "\n    }"...))
 	}
 	if len(t.Cues) > 0 {
 		w.WriteString("\n  ")
@@ -231,17 +233,17 @@ func writeHTML(w *bufio.Writer, t *Transcript) {
 	w.WriteString("</head>\n<body>\n")
 	for _, c := range t.Cues {
 		b := strconv.AppendInt(append(w.AvailableBuffer(), "<p id=\"t"...), max(c.Start, 0).Milliseconds(), 10)
-		b = append(append(b, "\"><time datetime=\"PT"...), timecode.Seconds(c.Start)...)
-		b = append(append(append(b, "S\">"...), timecode.Short(c.Start)...), "</time>"...)
+		b = timecode.AppendSeconds(append(b, "\"><time datetime=\"PT"...), c.Start)
+		b = append(timecode.AppendShort(append(b, "S\">"...), c.Start), "</time>"...)
 		// The text sits in its own element so that it can be read back
 		// exactly, and in dir="auto" so a line of Latin text inside an
 		// Arabic transcript still reads the right way.
 		w.Write(append(b, "<span dir=\"auto\">"...))
-		for i, line := range strings.Split(c.Text, "\n") {
-			if i > 0 {
-				w.WriteString("<br>")
-			}
+		br := ""
+		for line := range strings.SplitSeq(c.Text, "\n") {
+			w.WriteString(br)
 			w.WriteString(html.EscapeString(line))
+			br = "<br>"
 		}
 		w.WriteString("</span></p>\n")
 	}

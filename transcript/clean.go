@@ -22,8 +22,12 @@ const rollingGap = 50 * time.Millisecond
 //
 // Cues that start together are merged; a cue that overlaps the next one is
 // cut where the next begins. Clean does not modify its argument.
-func Clean(cues []Cue) []Cue {
-	in := sortedCues(cues)
+func Clean(cues []Cue) []Cue { return clean(cues, false) }
+
+// clean is Clean of cues whose text is already normalized when
+// normalized is true (Parse's): a build reads every episode's captions.
+func clean(cues []Cue, normalized bool) []Cue {
+	in := sortedCues(cues, normalized)
 	if len(in) == 0 {
 		return nil
 	}
@@ -57,12 +61,15 @@ func Clean(cues []Cue) []Cue {
 	return out
 }
 
-// sortedCues is a copy of cues with normalized text, without the empty
-// ones, none before zero or ending before it starts, ordered by start.
-func sortedCues(cues []Cue) []Cue {
+// sortedCues is a copy of cues with normalized text (normalized: it is
+// already), without the empty ones, none before zero or ending before it
+// starts, ordered by start.
+func sortedCues(cues []Cue, normalized bool) []Cue {
 	in := make([]Cue, 0, len(cues))
 	for _, c := range cues {
-		c.Text = normalizeText(c.Text)
+		if !normalized {
+			c.Text = normalizeText(c.Text)
+		}
 		if c.Text == "" {
 			continue
 		}

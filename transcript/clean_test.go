@@ -8,7 +8,7 @@ import (
 // cleanBySplit is Clean as it was written, splitting every cue's lines:
 // FuzzClean's judge of the one that splits only cues that may roll.
 func cleanBySplit(cues []Cue) []Cue {
-	in := sortedCues(cues)
+	in := sortedCues(cues, false)
 
 	var out []Cue
 	var prevLines []string

@@ -52,7 +52,7 @@ func ReadFile(path string) (*Transcript, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	t.Cues = Clean(t.Cues)
+	t.Cues = clean(t.Cues, true) // parse normalized the text
 	return t, nil
 }
 

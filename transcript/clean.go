@@ -32,7 +32,9 @@ func clean(cues []Cue, normalized bool) []Cue {
 		return nil
 	}
 
-	out := make([]Cue, 0, len(in))
+	// Cues only merge or drop, so out is built in in's place: in is
+	// Clean's own copy, and out never passes the cue being read.
+	out := in[:0]
 	// The previous input cue's text, as shown, and its end. Its lines are
 	// split only for a cue that may roll on from it: most cues of most
 	// files start after a pause.

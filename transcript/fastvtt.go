@@ -52,7 +52,7 @@ func plainVTT(s string) ([]rawCue, bool) {
 		return nil, false
 	}
 	s = strings.TrimPrefix(s, "\ufeff")
-	var cues []rawCue
+	cues := make([]rawCue, 0, strings.Count(s, " --> "))
 	inCue := false
 	var b strings.Builder // a cue's lines when they are not one piece of s
 	var first, last int   // the current cue's text is s[first:last] ...

@@ -95,11 +95,30 @@ func writeVTT(w *bufio.Writer, t *Transcript) {
 		b = timecode.Append(b, c.Start, ".")
 		b = timecode.Append(append(b, " --> "...), c.End, ".")
 		w.Write(append(b, '\n'))
+		if plainVTTText(c.Text) {
+			w.WriteString(c.Text)
+			w.WriteByte('\n')
+			continue
+		}
 		for line := range strings.SplitSeq(c.Text, "\n") {
 			w.WriteString(vttLine(line))
 			w.WriteByte('\n')
 		}
 	}
+}
+
+// plainVTTText reports whether vttLine leaves every line of s as it is:
+// nothing to escape, and no line starting as a block keyword might.
+func plainVTTText(s string) bool {
+	if strings.IndexByte(s, '&') >= 0 || strings.IndexByte(s, '<') >= 0 {
+		return false
+	}
+	for line := range strings.SplitSeq(s, "\n") {
+		if line != "" && strings.IndexByte("NSRXW", line[0]) >= 0 {
+			return false // NOTE, STYLE, Region:, X-TIMESTAMP-MAP, WEBVTT
+		}
+	}
+	return true
 }
 
 // vttLine escapes one line of cue text. A line that a WebVTT reader could

@@ -22,26 +22,28 @@ const rollingGap = 50 * time.Millisecond
 //
 // Cues that start together are merged; a cue that overlaps the next one is
 // cut where the next begins. Clean does not modify its argument.
-func Clean(cues []Cue) []Cue {
-	in := make([]Cue, 0, len(cues))
-	for _, c := range cues {
-		c.Text = normalizeText(c.Text)
-		if c.Text == "" {
-			continue
-		}
-		c.Start = max(c.Start, 0)
-		c.End = max(c.End, c.Start)
-		in = append(in, c)
-	}
-	slices.SortStableFunc(in, func(a, b Cue) int { return compareDuration(a.Start, b.Start) })
+func Clean(cues []Cue) []Cue { return clean(cues, false) }
 
-	var out []Cue
-	var prevLines []string    // lines of the previous input cue, as shown
-	var prevEnd time.Duration // end of the previous input cue
+// clean is Clean of cues whose text is already normalized when
+// normalized is true (Parse's): a build reads every episode's captions.
+func clean(cues []Cue, normalized bool) []Cue {
+	in := sortedCues(cues, normalized)
+	if len(in) == 0 {
+		return nil
+	}
+
+	// Cues only merge or drop, so out is built in in's place: in is
+	// Clean's own copy, and out never passes the cue being read.
+	out := in[:0]
+	// The previous input cue's text, as shown, and its end. Its lines are
+	// split only for a cue that may roll on from it: most cues of most
+	// files start after a pause.
+	var prevText string
+	var prevEnd time.Duration
 	for i, c := range in {
-		lines := strings.Split(c.Text, "\n")
 		if i > 0 && c.Start <= prevEnd+rollingGap {
-			k := overlap(prevLines, lines)
+			lines := strings.Split(c.Text, "\n")
+			k := overlap(strings.Split(prevText, "\n"), lines)
 			if k == len(lines) {
 				// Nothing new: a hold cue. The text stays on screen longer.
 				if n := len(out); n > 0 && c.End > out[n-1].End {
@@ -50,28 +52,52 @@ func Clean(cues []Cue) []Cue {
 				prevEnd = max(prevEnd, c.End)
 				continue
 			}
-			prevLines = lines
-			lines = lines[k:]
+			prevText = c.Text
+			c.Text = strings.Join(lines[k:], "\n")
 		} else {
-			prevLines = lines
+			prevText = c.Text
 		}
 		prevEnd = c.End
-		c.Text = strings.Join(lines, "\n")
-
-		if n := len(out); n > 0 {
-			last := &out[n-1]
-			switch {
-			case c.Start == last.Start:
-				last.Text += "\n" + c.Text
-				last.End = max(last.End, c.End)
-				continue
-			case c.Start < last.End:
-				last.End = c.Start
-			}
-		}
-		out = append(out, c)
+		out = appendCue(out, c)
 	}
 	return out
+}
+
+// sortedCues is a copy of cues with normalized text (normalized: it is
+// already), without the empty ones, none before zero or ending before it
+// starts, ordered by start.
+func sortedCues(cues []Cue, normalized bool) []Cue {
+	in := make([]Cue, 0, len(cues))
+	for _, c := range cues {
+		if !normalized {
+			c.Text = normalizeText(c.Text)
+		}
+		if c.Text == "" {
+			continue
+		}
+		c.Start = max(c.Start, 0)
+		c.End = max(c.End, c.Start)
+		in = append(in, c)
+	}
+	slices.SortStableFunc(in, func(a, b Cue) int { return compareDuration(a.Start, b.Start) })
+	return in
+}
+
+// appendCue appends c to out, cues ordered by start: merged into the last
+// cue when they start together, else after it, cut where c begins.
+func appendCue(out []Cue, c Cue) []Cue {
+	if n := len(out); n > 0 {
+		last := &out[n-1]
+		switch {
+		case c.Start == last.Start:
+			last.Text += "\n" + c.Text
+			last.End = max(last.End, c.End)
+			return out
+		case c.Start < last.End:
+			last.End = c.Start
+		}
+	}
+	return append(out, c)
 }
 
 // overlap returns the largest k such that the last k lines of prev equal the

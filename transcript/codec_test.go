@@ -239,6 +239,10 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// ReadFile cleans Parse's cues without normalizing them again.
+		if got, want := clean(tr.Cues, true), Clean(tr.Cues); !reflect.DeepEqual(got, want) {
+			t.Fatalf("clean of parsed cues, taken as normalized: %+v, want %+v", got, want)
+		}
 		for _, c := range tr.Cues {
 			if c.Start < 0 || c.End < c.Start || strings.TrimSpace(c.Text) == "" {
 				t.Fatalf("bad cue %+v", c)
@@ -306,6 +310,9 @@ func FuzzClean(f *testing.F) {
 			{time.Duration(s3) * time.Millisecond, time.Duration(e3) * time.Millisecond, t3},
 		}
 		out := Clean(in)
+		if want := cleanBySplit(in); !reflect.DeepEqual(out, want) {
+			t.Fatalf("Clean(%+v) = %+v, splitting every cue %+v", in, out, want)
+		}
 		for i, c := range out {
 			if c.Text == "" || c.Start < 0 || c.End < c.Start {
 				t.Fatalf("bad cue %d: %+v", i, c)

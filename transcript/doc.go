@@ -3,7 +3,8 @@
 // It has three layers, usable on their own:
 //
 //   - The model and its codecs: [Parse] reads WebVTT and SRT (through
-//     go-astisub), [Clean] repairs YouTube's rolling automatic captions,
+//     go-astisub; a clean WebVTT file, markup-free, through a shortcut that
+//     FuzzPlainVTT holds to astisub's result), [Clean] repairs YouTube's rolling automatic captions,
 //     [Transcript.Shift] applies an episode's audio offset and [Write]
 //     encodes WebVTT, SRT, Podcasting 2.0 JSON, HTML and plain text.
 //   - [Fetcher] asks YouTube for one video's captions through kkdai/youtube,

@@ -1,7 +1,6 @@
 package transcript
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,10 +13,11 @@ import (
 // which takes precedence over YouTube: <slug>.vtt, then <slug>.srt, then
 // <slug>.<lang>.vtt and <slug>.<lang>.srt for each language in order of
 // preference. It returns the file's path, its language (the first preferred
-// language for a file without one) and whether one was found.
-func findLocal(dir, slug string, langs []string) (path, lang string, ok bool) {
+// language for a file without one), its FileInfo as found (nil: none) and
+// whether one was found.
+func findLocal(dir, slug string, langs []string) (path, lang string, fi os.FileInfo, ok bool) {
 	if dir == "" || slug == "" {
-		return "", "", false
+		return "", "", nil, false
 	}
 	def := ""
 	if len(langs) > 0 {
@@ -31,10 +31,10 @@ func findLocal(dir, slug string, langs []string) (path, lang string, ok bool) {
 	for _, c := range cands {
 		p := filepath.Join(dir, c.name)
 		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-			return p, c.lang, true
+			return p, c.lang, fi, true
 		}
 	}
-	return "", "", false
+	return "", "", nil, false
 }
 
 // ReadFile reads a caption file of the show's own, WebVTT or (by its .srt
@@ -48,11 +48,11 @@ func ReadFile(path string) (*Transcript, error) {
 	if strings.EqualFold(filepath.Ext(path), ".srt") {
 		format = "srt"
 	}
-	t, err := Parse(bytes.NewReader(data), format)
+	t, err := parse(data, format)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	t.Cues = Clean(t.Cues)
+	t.Cues = clean(t.Cues, true) // parse normalized the text
 	return t, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -19,16 +18,32 @@ import (
 // Equal digests mean equal files in every format.
 func (t *Transcript) Digest() (d [sha256.Size]byte) {
 	h := sha256.New()
+	// The fields go through one buffer, in pieces of at most 4 KB, not a
+	// Write (and an allocation) each: a build takes the digest of every
+	// transcript it reads.
+	b := make([]byte, 0, 4096+2*binary.MaxVarintLen64)
 	str := func(v string) {
-		h.Write(binary.AppendUvarint(nil, uint64(len(v))))
-		io.WriteString(h, v)
+		b = binary.AppendUvarint(b, uint64(len(v)))
+		for len(v) > 0 {
+			n := min(len(v), cap(b)-len(b))
+			b, v = append(b, v[:n]...), v[n:]
+			if len(b) == cap(b) {
+				h.Write(b)
+				b = b[:0]
+			}
+		}
 	}
 	str(t.Language)
 	str(string(t.Kind))
 	for _, c := range t.Cues {
-		h.Write(binary.AppendVarint(binary.AppendVarint(nil, int64(c.Start)), int64(c.End)))
+		if cap(b)-len(b) < 2*binary.MaxVarintLen64 {
+			h.Write(b)
+			b = b[:0]
+		}
+		b = binary.AppendVarint(binary.AppendVarint(b, int64(c.Start)), int64(c.End))
 		str(c.Text)
 	}
+	h.Write(b)
 	h.Sum(d[:0])
 	return d
 }

@@ -216,7 +216,7 @@ func (s *Syncer) Load(req Request, r Result) (*Transcript, error) {
 		if s.Fetcher != nil {
 			langs = s.Fetcher.Languages
 		}
-		path, lang, ok := findLocal(req.EpisodeDir, req.Slug, langs)
+		path, lang, _, ok := findLocal(req.EpisodeDir, req.Slug, langs)
 		if !ok || path != r.Source {
 			return nil, fmt.Errorf("%s: the local transcript %s is gone", req.Slug, r.Source)
 		}
@@ -315,17 +315,15 @@ func (s *Syncer) fromLocal(req Request, log *slog.Logger, known *localIndex) (re
 	if s.Fetcher != nil {
 		langs = s.Fetcher.Languages
 	}
-	path, lang, ok := findLocal(req.EpisodeDir, req.Slug, langs)
+	// fi is from before reading: a change while reading shows next time.
+	path, lang, fi, ok := findLocal(req.EpisodeDir, req.Slug, langs)
 	if !ok {
 		return res, nil, false
 	}
 	res.Source, res.Outcome = path, OutcomeLocal
-	fi, statErr := os.Stat(path) // before reading: a change while reading shows next time
-	if statErr == nil {
-		if d, ok := known.lookup(path, lang, fi); ok {
-			res.Digest = d // unchanged since the last Sync: Load reads it when needed
-			return res, nil, true
-		}
+	if d, ok := known.lookup(path, lang, fi); ok {
+		res.Digest = d // unchanged since the last Sync: Load reads it when needed
+		return res, nil, true
 	}
 	t, err := readLocal(path, lang)
 	if err != nil {
@@ -333,9 +331,7 @@ func (s *Syncer) fromLocal(req Request, log *slog.Logger, known *localIndex) (re
 		return Result{Slug: req.Slug}, err, false
 	}
 	res.Transcript, res.Digest = t, t.Digest()
-	if statErr == nil {
-		known.remember(path, lang, fi, res.Digest, s.now())
-	}
+	known.remember(path, lang, fi, res.Digest, s.now())
 	return res, nil, true
 }
 

@@ -54,44 +54,56 @@ func Parse(r io.Reader, format string) (*Transcript, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read captions: %w", err)
 	}
-	var subs *astisub.Subtitles
+	return parse(data, format)
+}
+
+// parse is Parse of data read already, which it does not modify.
+func parse(data []byte, format string) (*Transcript, error) {
+	var (
+		raws []rawCue
+		err  error
+	)
 	switch format {
 	case "vtt":
 		if !hasVTTHeader(data) {
 			return nil, errors.New("parse vtt: missing WEBVTT header on the first line")
 		}
-		subs, err = astisub.ReadFromWebVTT(bytes.NewReader(decodeRefs(dropSpaceLines(data))))
+		data = decodeRefs(dropSpaceLines(data))
+		var ok bool
+		if raws, ok = plainVTT(string(data)); !ok {
+			raws, err = astisubCues(astisub.ReadFromWebVTT(bytes.NewReader(data)))
+		}
 	case "srt":
-		subs, err = astisub.ReadFromSRT(bytes.NewReader(data))
+		raws, err = astisubCues(astisub.ReadFromSRT(bytes.NewReader(data)))
 	default:
 		return nil, fmt.Errorf("parse: unknown caption format %q (want vtt or srt)", format)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", format, err)
 	}
-	t := &Transcript{}
-	for i, it := range subs.Items {
-		if it.EndAt < it.StartAt {
-			return nil, fmt.Errorf("parse %s: cue %d (%s --> %s) ends before it starts", format, i+1, timecode.Format(it.StartAt, "."), timecode.Format(it.EndAt, "."))
+	t := &Transcript{Cues: make([]Cue, 0, len(raws))}
+	for i, c := range raws {
+		if c.end < c.start {
+			return nil, fmt.Errorf("parse %s: cue %d (%s --> %s) ends before it starts", format, i+1, timecode.Format(c.start, "."), timecode.Format(c.end, "."))
 		}
-		var lines []string
-		for _, l := range it.Lines {
-			var parts []string
-			for _, li := range l.Items {
-				parts = append(parts, li.Text)
-			}
-			lines = append(lines, strings.Join(parts, " "))
-		}
-		text := normalizeText(strings.Join(lines, "\n"))
+		text := normalizeText(c.text)
 		if text == "" {
 			continue
 		}
-		t.Cues = append(t.Cues, Cue{Start: it.StartAt, End: it.EndAt, Text: text})
+		t.Cues = append(t.Cues, Cue{Start: c.start, End: c.end, Text: text})
 	}
 	if len(t.Cues) == 0 {
 		return nil, fmt.Errorf("parse %s: %w", format, errNoCues)
 	}
 	return t, nil
+}
+
+// astisubCues is rawCues of what astisub read, or its error.
+func astisubCues(subs *astisub.Subtitles, err error) ([]rawCue, error) {
+	if err != nil {
+		return nil, err
+	}
+	return rawCues(subs), nil
 }
 
 // hasVTTHeader reports whether the first line starts with "WEBVTT". astisub
@@ -112,6 +124,16 @@ func dropSpaceLines(data []byte) []byte {
 	isSpaces := func(l []byte) bool {
 		l = bytes.TrimSuffix(l, []byte("\r"))
 		return len(l) > 0 && len(bytes.Trim(l, " \t")) == 0
+	}
+	some := false
+	for line := range bytes.Lines(data) {
+		if isSpaces(bytes.TrimSuffix(line, []byte("\n"))) {
+			some = true
+			break
+		}
+	}
+	if !some {
+		return data // most files: no copy
 	}
 	out := data[:0:0]
 	for rest := data; len(rest) > 0; {
@@ -218,8 +240,8 @@ func isNormal(s string) bool {
 					return false
 				}
 				prevSpace = true
-			case unicode.IsSpace(rune(c)):
-				return false
+			case c == '\t' || c == '\v' || c == '\f' || c == '\r':
+				return false // the rest of ASCII's white space (unicode.IsSpace)
 			default:
 				prevSpace = false
 			}

@@ -2,12 +2,13 @@ package transcript
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"html"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/castfeed/castfeed/internal/timecode"
 	"github.com/castfeed/castfeed/internal/webvtt"
@@ -44,9 +45,13 @@ func MediaType(format string) (string, bool) {
 // timestamps) or "txt". Times are written to the millisecond, rounded down;
 // negative times are written as zero. Cues should come from Clean: the
 // encoders rely on its text normalization so that what they write reads
-// back unchanged.
+// back unchanged. A *bufio.Writer is written to as it is, and flushed: a
+// caller writing many files keeps one rather than a new 4 KB buffer each.
 func Write(w io.Writer, t *Transcript, format string) error {
-	bw := bufio.NewWriter(w)
+	bw, ok := w.(*bufio.Writer) // one for every file: use it as it is
+	if !ok {
+		bw = bufio.NewWriter(w)
+	}
 	var err error
 	switch format {
 	case "vtt":
@@ -79,15 +84,41 @@ func Write(w io.Writer, t *Transcript, format string) error {
 // standard (the signature line must be followed by a blank line), and
 // strict readers such as the W3C validator reject the file. The language
 // is in the feed's podcast:transcript tag instead.
+//
+// The writers append to w's buffer rather than go through fmt: a build
+// writes every format of every episode it encodes, and fmt was most of
+// their cost (TestWritersAgainstFmt holds them to what fmt wrote).
 func writeVTT(w *bufio.Writer, t *Transcript) {
 	w.WriteString("WEBVTT\n")
 	for _, c := range t.Cues {
-		fmt.Fprintf(w, "\n%s --> %s\n", timecode.Format(c.Start, "."), timecode.Format(c.End, "."))
+		b := append(w.AvailableBuffer(), '\n')
+		b = timecode.Append(b, c.Start, ".")
+		b = timecode.Append(append(b, " --> "...), c.End, ".")
+		w.Write(append(b, '\n'))
+		if plainVTTText(c.Text) {
+			w.WriteString(c.Text)
+			w.WriteByte('\n')
+			continue
+		}
 		for line := range strings.SplitSeq(c.Text, "\n") {
 			w.WriteString(vttLine(line))
 			w.WriteByte('\n')
 		}
 	}
+}
+
+// plainVTTText reports whether vttLine leaves every line of s as it is:
+// nothing to escape, and no line starting as a block keyword might.
+func plainVTTText(s string) bool {
+	if strings.IndexByte(s, '&') >= 0 || strings.IndexByte(s, '<') >= 0 {
+		return false
+	}
+	for line := range strings.SplitSeq(s, "\n") {
+		if line != "" && strings.IndexByte("NSRXW", line[0]) >= 0 {
+			return false // NOTE, STYLE, Region:, X-TIMESTAMP-MAP, WEBVTT
+		}
+	}
+	return true
 }
 
 // vttLine escapes one line of cue text. A line that a WebVTT reader could
@@ -105,33 +136,91 @@ func vttLine(s string) string {
 
 func writeSRT(w *bufio.Writer, t *Transcript) {
 	for i, c := range t.Cues {
+		b := w.AvailableBuffer()
 		if i > 0 {
-			w.WriteByte('\n')
+			b = append(b, '\n')
 		}
-		fmt.Fprintf(w, "%d\n%s --> %s\n%s\n", i+1, timecode.Format(c.Start, ","), timecode.Format(c.End, ","), c.Text)
+		b = append(strconv.AppendInt(b, int64(i+1), 10), '\n')
+		b = timecode.Append(b, c.Start, ",")
+		b = timecode.Append(append(b, " --> "...), c.End, ",")
+		w.Write(append(b, '\n'))
+		w.WriteString(c.Text)
+		w.WriteByte('\n')
 	}
 }
 
-// jsonSegment is one segment of the Podcasting 2.0 transcript JSON format
-// (github.com/Podcastindex-org/podcast-namespace, transcripts/transcripts.md).
-type jsonSegment struct {
-	StartTime json.Number `json:"startTime"`
-	EndTime   json.Number `json:"endTime"`
-	Body      string      `json:"body"`
-}
-
+// writeJSON writes the Podcasting 2.0 transcript JSON format
+// (github.com/Podcastindex-org/podcast-namespace, transcripts/transcripts.md)
+// as encoding/json indents it, without escaping HTML: {"version": "1.0.0",
+// "segments": [{"startTime", "endTime", "body"}]}. FuzzWriters holds it
+// to encoding/json's bytes.
 func writeJSON(w *bufio.Writer, t *Transcript) error {
-	doc := struct {
-		Version  string        `json:"version"`
-		Segments []jsonSegment `json:"segments"`
-	}{Version: "1.0.0", Segments: make([]jsonSegment, 0, len(t.Cues))}
-	for _, c := range t.Cues {
-		doc.Segments = append(doc.Segments, jsonSegment{StartTime: timecode.Seconds(c.Start), EndTime: timecode.Seconds(c.End), Body: c.Text})
+	w.WriteString("{\n  \"version\": \"1.0.0\",\n  \"segments\": [")
+	for i, c := range t.Cues {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		b := append(w.AvailableBuffer(), "\n    {\n      \"startTime\": "...)
+		b = timecode.AppendSeconds(b, c.Start)
+		b = timecode.AppendSeconds(append(b, ",\n      \"endTime\": "...), c.End)
+		b = appendJSONString(append(b, ",\n      \"body\": "...), c.Text)
+		w.Write(append(b, "\n    }"...))
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	if len(t.Cues) > 0 {
+		w.WriteString("\n  ")
+	}
+	w.WriteString("]\n}\n")
+	return nil
+}
+
+// appendJSONString appends s quoted as encoding/json writes a string with
+// SetEscapeHTML(false): invalid UTF-8 as \ufffd, and U+2028 and U+2029
+// escaped for JavaScript.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= ' ' && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b = append(append(b, s[start:i]...), `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hex[r&0xF])
+		default:
+			i += n
+			continue
+		}
+		i += n
+		start = i
+	}
+	return append(append(b, s[start:]...), '"')
 }
 
 // rtlLanguages are the primary subtags of languages written right to left.
@@ -154,7 +243,7 @@ func writeHTML(w *bufio.Writer, t *Transcript) {
 	lang := html.EscapeString(t.Language)
 	w.WriteString("<!DOCTYPE html>\n")
 	if lang != "" {
-		fmt.Fprintf(w, "<html lang=\"%s\" dir=\"%s\">\n", lang, Direction(t.Language))
+		w.WriteString("<html lang=\"" + lang + "\" dir=\"" + Direction(t.Language) + "\">\n")
 	} else {
 		w.WriteString("<html>\n")
 	}
@@ -162,17 +251,18 @@ func writeHTML(w *bufio.Writer, t *Transcript) {
 	w.WriteString("<style>body{max-width:40em;margin:auto;padding:1em;font-family:sans-serif;line-height:1.5}time{color:#666;font-variant-numeric:tabular-nums;margin-inline-end:.5em}</style>\n")
 	w.WriteString("</head>\n<body>\n")
 	for _, c := range t.Cues {
-		ms := max(c.Start, 0).Milliseconds()
-		fmt.Fprintf(w, "<p id=\"t%d\"><time datetime=\"PT%sS\">%s</time>", ms, timecode.Seconds(c.Start), timecode.Short(c.Start))
+		b := strconv.AppendInt(append(w.AvailableBuffer(), "<p id=\"t"...), max(c.Start, 0).Milliseconds(), 10)
+		b = timecode.AppendSeconds(append(b, "\"><time datetime=\"PT"...), c.Start)
+		b = append(timecode.AppendShort(append(b, "S\">"...), c.Start), "</time>"...)
 		// The text sits in its own element so that it can be read back
 		// exactly, and in dir="auto" so a line of Latin text inside an
 		// Arabic transcript still reads the right way.
-		w.WriteString("<span dir=\"auto\">")
-		for i, line := range strings.Split(c.Text, "\n") {
-			if i > 0 {
-				w.WriteString("<br>")
-			}
+		w.Write(append(b, "<span dir=\"auto\">"...))
+		br := ""
+		for line := range strings.SplitSeq(c.Text, "\n") {
+			w.WriteString(br)
 			w.WriteString(html.EscapeString(line))
+			br = "<br>"
 		}
 		w.WriteString("</span></p>\n")
 	}

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -142,9 +143,11 @@ func (s *show) transcriptFiles(slug string, offset time.Duration) (t *transcript
 		return nil, nil, nil, ok
 	}
 	var buf bytes.Buffer
+	bw := bufio.NewWriter(&buf)
 	for _, f := range transcriptFormats {
 		buf.Reset()
-		if err := transcript.Write(&buf, t, f.format); err != nil {
+		bw.Reset(&buf)
+		if err := transcript.Write(bw, t, f.format); err != nil {
 			// Our own encoders on a parsed transcript: not the show's
 			// doing, so a log line rather than a diagnostic.
 			s.log.Warn("cannot write a transcript", "episode", slug, "format", f.format, "error", err)

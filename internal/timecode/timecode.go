@@ -37,31 +37,39 @@ func Format(d time.Duration, sep string) string {
 }
 
 // Short formats d for people: M:SS, or H:MM:SS from an hour on.
-func Short(d time.Duration) string {
+func Short(d time.Duration) string { return string(AppendShort(make([]byte, 0, 8), d)) }
+
+// AppendShort appends d as Short writes it.
+func AppendShort(b []byte, d time.Duration) []byte {
 	s := max(d, 0).Milliseconds() / 1000
-	b := make([]byte, 0, 8)
 	if s >= 3600 {
 		b = append(strconv.AppendInt(b, s/3600, 10), ':')
 		b = pad(b, s/60%60, 2)
 	} else {
 		b = strconv.AppendInt(b, s/60, 10)
 	}
-	return string(pad(append(b, ':'), s%60, 2))
+	return pad(append(b, ':'), s%60, 2)
 }
 
 // Seconds returns d as a JSON number of seconds: whole when it is, else
 // with up to three decimals, computed in integers so that no float
 // rounding turns 1.001 into 1.0009999.
 func Seconds(d time.Duration) json.Number {
+	return json.Number(AppendSeconds(make([]byte, 0, 16), d))
+}
+
+// AppendSeconds appends d as Seconds writes it, for writers that build
+// their bytes without a string per time.
+func AppendSeconds(b []byte, d time.Duration) []byte {
 	ms := max(d, 0).Milliseconds()
-	b := strconv.AppendInt(make([]byte, 0, 16), ms/1000, 10)
+	b = strconv.AppendInt(b, ms/1000, 10)
 	if frac := ms % 1000; frac != 0 {
 		b = pad(append(b, '.'), frac, 3)
 		for b[len(b)-1] == '0' {
 			b = b[:len(b)-1]
 		}
 	}
-	return json.Number(b)
+	return b
 }
 
 // pad appends n with at least width digits.

@@ -33,7 +33,7 @@ func BenchmarkShowPages10k(b *testing.B) {
 		entries = append(entries, s.Entry(ep))
 	}
 	for b.Loop() {
-		if _, err := s.ShowPages(entries); err != nil {
+		if _, _, err := s.ShowPages(entries, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

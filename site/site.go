@@ -100,6 +100,11 @@ type Entry struct {
 	// page/ list the same item with "../../" there (Item). A show holds
 	// every entry until its pages are written, so it holds one copy.
 	Link int
+	// Key identifies everything the entry was made from (the caller's
+	// digest of the episode and the show's settings); not encoded. The
+	// keys of a page's entries, and of all older pages', make the page's
+	// digest (see ShowPages).
+	Key [sha256.Size]byte
 }
 
 // Item is the episode's item in the list of the pages under page/.
@@ -215,7 +220,17 @@ func (s *Show) buttons() []button {
 // page of the next older episode; a page links the one before it and
 // index.html. It cannot link the page after it: that one does not exist
 // when the page is written, and linking it later would change the page.
-func (s *Site) ShowPages(entries []Entry) ([]File, error) {
+//
+// Each archive page has a digest, the chain of its entries' keys and of
+// the page before it's digest: equal digests mean an equal page. keep,
+// when not nil, is asked about each archive page with its digest; a page
+// it keeps (the caller's published one, of the same digest) is not
+// rendered, though its hosts still count for the pages after it. A
+// refresh after one edit of a 10,000-episode show so renders the pages
+// from the edited episode's on, and after a new episode only index.html
+// and a new page, not all 200. ShowPages returns the rendered pages and
+// the digest of every archive page, oldest first.
+func (s *Site) ShowPages(entries []Entry, keep func(name string, digest [sha256.Size]byte) bool) ([]File, [][sha256.Size]byte, error) {
 	entries = slices.Clone(entries)
 	slices.SortStableFunc(entries, func(a, b Entry) int {
 		return cmp.Or(b.PubDate.Compare(a.PubDate), strings.Compare(a.Slug, b.Slug))
@@ -261,16 +276,28 @@ func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 	// index.html first, written last: it counts the hosts of every
 	// episode.
 	out := make([]File, 1, 1+n/PerPage)
+	digests := make([][sha256.Size]byte, 0, n/PerPage)
+	var digest [sha256.Size]byte
 	for k := 1; k <= n/PerPage; k++ {
+		listed := entries[n-k*PerPage : n-(k-1)*PerPage]
+		h := sha256.New()
+		h.Write(digest[:])
+		for _, e := range listed {
+			h.Write(e.Key[:])
+		}
+		h.Sum(digest[:0])
+		digests = append(digests, digest)
+		counted.add(listed)
+		if keep != nil && keep(name(k), digest) {
+			continue
+		}
 		p := &showPage{Number: k, Newest: "../../index.html"}
 		if k > 1 {
 			p.Older = "../../" + name(k-1)
 		}
-		listed := entries[n-k*PerPage : n-(k-1)*PerPage]
-		counted.add(listed)
 		f, err := page(name(k), "../../", p, listed)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, f)
 	}
@@ -284,10 +311,10 @@ func (s *Site) ShowPages(entries []Entry) ([]File, error) {
 	counted.add(entries[:n-n/PerPage*PerPage])
 	f, err := page("index.html", "", index, entries[:min(n, PerPage)])
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out[0] = f
-	return out, nil
+	return out, digests, nil
 }
 
 // hosts counts the entries each person hosts, for the show's hosts

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,7 +68,7 @@ func render(t testing.TB, s *Site, eps []*Episode) map[string][]byte {
 		add(s.EpisodePages(ep))
 		entries = append(entries, s.Entry(ep))
 	}
-	f, err := s.ShowPages(entries)
+	f, _, err := s.ShowPages(entries, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,3 +405,63 @@ func TestExcerpt(t *testing.T) {
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
+
+// TestShowPagesKept: a page's digest changes with its entries' keys and
+// those of the pages before it, and nothing else; a page kept by the
+// caller is not rendered, and the pages rendered are those a full render
+// writes.
+func TestShowPagesKept(t *testing.T) {
+	s := newSite(t, sampleShow())
+	entries := func(edited string) []Entry {
+		var out []Entry
+		for _, ep := range manyEpisodes(3*PerPage + 10) {
+			if ep.Slug == edited {
+				ep.Title += " (edited)"
+			}
+			e := s.Entry(ep)
+			e.Key = sha256.Sum256([]byte(ep.Slug + "\x00" + ep.Title))
+			out = append(out, e)
+		}
+		return out
+	}
+	full, before, err := s.ShowPages(entries(""), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before) != 3 || len(full) != 4 {
+		t.Fatalf("%d digests and %d pages, want 3 and 4", len(before), len(full))
+	}
+	// Episode 60 from the oldest is on page 2.
+	edited := entries("episode-0060")
+	all, _, err := s.ShowPages(edited, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked []string
+	kept := func(name string, d [sha256.Size]byte) bool {
+		asked = append(asked, name)
+		k, _ := strconv.Atoi(strings.Split(name, "/")[1])
+		return before[k-1] == d
+	}
+	some, after, err := s.ShowPages(edited, kept)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after[0] != before[0] || after[1] == before[1] || after[2] == before[2] {
+		t.Errorf("digests before %x, after editing an episode of page 2 %x: want page 1's alone the same", before, after)
+	}
+	if want := []string{"page/1/index.html", "page/2/index.html", "page/3/index.html"}; !slices.Equal(asked, want) {
+		t.Errorf("asked about %v, want %v", asked, want)
+	}
+	var names []string
+	for _, f := range some {
+		names = append(names, f.Name)
+		i := slices.IndexFunc(all, func(g File) bool { return g.Name == f.Name })
+		if i < 0 || !bytes.Equal(all[i].Data, f.Data) {
+			t.Errorf("%s differs from what a full render writes", f.Name)
+		}
+	}
+	if want := []string{"index.html", "page/2/index.html", "page/3/index.html"}; !slices.Equal(names, want) {
+		t.Errorf("rendered %v, want %v", names, want)
+	}
+}

@@ -34,6 +34,7 @@ type itemKey [sha256.Size]byte
 // each feed (JSON without the comma that separates it from the item
 // before), and its own files.
 type pieces struct {
+	key   itemKey // what they were made from
 	feeds [len(feedFiles)][]byte
 	files []outFile
 	// tail, from the cache, holds the bytes of the files whose data is

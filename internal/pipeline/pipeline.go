@@ -198,7 +198,7 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	// the state is saved; neither reads what the other writes.
 	kept := make(chan error, 1)
 	go func() { kept <- st.keepLastGood(ctx, items, sp) }()
-	saved := errors.Join(st.save(), s.audio.save(), s.youtube.save(), reads.save())
+	saved := errors.Join(st.save(), s.audio.save(), s.youtube.save(), reads.save(), s.pages.save(cfg.State.Dir))
 	stamp := outputStamp(cfg.Output.Dir)
 	cached := s.cache.commit(stamp)
 	if err := <-kept; ctx.Err() != nil {

@@ -1,14 +1,20 @@
 package pipeline
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
 	"path"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/castfeed/castfeed/chapters"
 	"github.com/castfeed/castfeed/episode"
 	"github.com/castfeed/castfeed/feed"
+	"github.com/castfeed/castfeed/internal/atomicfile"
 	"github.com/castfeed/castfeed/internal/publish"
 	"github.com/castfeed/castfeed/site"
 	"github.com/castfeed/castfeed/transcript"
@@ -21,6 +27,39 @@ type pages struct {
 	site    *site.Site
 	mu      sync.Mutex
 	entries []site.Entry
+	digests [][sha256.Size]byte // of the archive pages written, oldest first
+}
+
+// pagesFile, in the state folder, holds the digests of the archive pages
+// the last build published, a line each in hex, oldest first.
+const pagesFile = "pages"
+
+func readPageDigests(stateDir string) [][sha256.Size]byte {
+	data, err := os.ReadFile(filepath.Join(stateDir, pagesFile))
+	if err != nil {
+		return nil
+	}
+	var out [][sha256.Size]byte
+	for line := range strings.Lines(string(data)) {
+		var d [sha256.Size]byte
+		if n, err := hex.Decode(d[:], []byte(strings.TrimSuffix(line, "\n"))); err != nil || n != len(d) {
+			return nil
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// save keeps the digests of the pages published, for the next build.
+func (p *pages) save(stateDir string) error {
+	if p == nil {
+		return nil
+	}
+	var b []byte
+	for _, d := range p.digests {
+		b = append(hex.AppendEncode(b, d[:]), '\n')
+	}
+	return atomicfile.WriteBytes(filepath.Join(stateDir, pagesFile), b)
 }
 
 // startSite prepares the site's writer; with site.enabled off, s.pages
@@ -109,15 +148,17 @@ func (s *show) episodePages(it *item, ep *episode.Episode, fi *feed.Item, cs []c
 // published (takeEntry).
 const entryFile = ".site-entry"
 
-// takeEntry records the show's-page entry among an episode's files; the
-// entry is not published (writeEpisode leaves it out).
-func (s *show) takeEntry(files []outFile) {
-	i := slices.IndexFunc(files, func(f outFile) bool { return f.name == entryFile })
+// takeEntry records the show's-page entry among an item's files, with
+// the item's key; the entry is not published (writeEpisode leaves it
+// out).
+func (s *show) takeEntry(p *pieces) {
+	i := slices.IndexFunc(p.files, func(f outFile) bool { return f.name == entryFile })
 	if i < 0 || s.pages == nil {
 		return
 	}
 	var e site.Entry
-	if err := e.UnmarshalBinary(files[i].data); err == nil {
+	if err := e.UnmarshalBinary(p.files[i].data); err == nil {
+		e.Key = p.key
 		s.pages.mu.Lock()
 		s.pages.entries = append(s.pages.entries, e)
 		s.pages.mu.Unlock()
@@ -133,10 +174,22 @@ func (s *show) writeSite(tx *publish.Tx) error {
 	if s.pages == nil {
 		return nil
 	}
-	files, err := s.pages.site.ShowPages(s.pages.entries)
+	// An archive page whose digest is the one the last build published
+	// is kept as it is, unrendered, while the folder is that build's.
+	last := readPageDigests(s.cfg.State.Dir)
+	keep := func(name string, d [sha256.Size]byte) bool {
+		k, _ := strconv.Atoi(strings.Split(name, "/")[1])
+		if !s.cachePublished || k < 1 || k > len(last) || last[k-1] != d {
+			return false
+		}
+		kept, err := tx.Keep(name)
+		return kept && err == nil
+	}
+	files, digests, err := s.pages.site.ShowPages(s.pages.entries, keep)
 	if err != nil {
 		return err
 	}
+	s.pages.digests = digests
 	for _, f := range append(s.pages.site.Assets(), files...) {
 		if err := tx.WriteFile(f.Name, f.Data); err != nil {
 			return err

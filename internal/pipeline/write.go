@@ -139,7 +139,7 @@ func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encode
 			}
 			c.feeds[j] = append(c.feeds[j], f...)
 		}
-		s.takeEntry(p.files)
+		s.takeEntry(p)
 		if err := s.writeEpisode(tx, it.slug, p, cached && s.cachePublished); err != nil {
 			return err
 		}
@@ -157,6 +157,7 @@ func (s *show) encodeChunk(ctx context.Context, tx *publish.Tx, encs feed.Encode
 func (s *show) pieces(tx *publish.Tx, encs feed.Encoders, it *item, scratch *[]byte) (p *pieces, cached bool, err error) {
 	key := s.itemKey(it)
 	if p, ok := s.cache.get(it.slug, key, scratch); ok && (s.cachePublished && s.holds(tx, it.slug, p) || p.load() == nil) {
+		p.key = key
 		return p, true, nil
 	}
 	fi, cs, files, cacheable, err := s.complete(it)
@@ -164,7 +165,7 @@ func (s *show) pieces(tx *publish.Tx, encs feed.Encoders, it *item, scratch *[]b
 		return nil, false, err
 	}
 	s.encoded.Add(1)
-	p = &pieces{}
+	p = &pieces{key: key}
 	if err := encs.AppendItem(p.feeds[:], fi, true); err != nil {
 		return nil, false, fmt.Errorf("%s: %w", it.slug, err)
 	}

@@ -159,6 +159,17 @@ func (t *Tx) WriteKnown(name string, size int64, data func() ([]byte, error)) er
 	return t.write(name, b)
 }
 
+// Keep adds the published file name to the new version as it is, when
+// the folder has it, and reports whether it did: the caller knows the
+// file is what it would write (the site's pages of an unchanged digest).
+func (t *Tx) Keep(name string) (bool, error) {
+	size, ok := t.publishedSize(name)
+	if !ok {
+		return false, nil
+	}
+	return true, t.claim(name, size)
+}
+
 // Holds reports whether the published folder holds a regular file name
 // of size bytes (see publishedSize), so that a caller who knows its bytes
 // are those need not read them to call WriteKnown.

@@ -143,10 +143,12 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 	reads := openReadCache(cfg.State.Dir, salt)
+	defer reads.close()
 	eps, err := loadAll(ctx, reader, cfg, files, displayName(cfg.Episodes.Dir, opt.WorkDir), opt.Progress, sp, reads)
 	if err != nil {
 		return nil, err
 	}
+	reads.forget()
 	log.Debug("episode files read", "files", len(files), "parsed", len(files)-int(reads.hits.Load()))
 	s := &show{opt: opt, cfg: cfg, log: log, now: now(), state: st, reader: reader, media: media,
 		salt: salt, cache: openItemCache(cfg.State.Dir), spool: sp}

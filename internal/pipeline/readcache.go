@@ -1,20 +1,18 @@
 package pipeline
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-	"io/fs"
-	"maps"
+	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"sync/atomic"
 
 	"github.com/castfeed/castfeed/diag"
 	"github.com/castfeed/castfeed/episode"
-	"github.com/castfeed/castfeed/internal/atomicfile"
 	"github.com/castfeed/castfeed/internal/rawfile"
 	"github.com/castfeed/castfeed/internal/wire"
 )
@@ -30,15 +28,22 @@ import (
 //
 // state.dir/read-cache holds readCacheMagic, then for each file its key
 // (32 bytes), the length of its record as a uvarint, and the record (see
-// encodeRead). Only the files of the last build are kept.
+// encodeRead). Only the files of the last build are kept: this build's
+// records go to a new file as the files are read (holding them until the
+// end was 60 MB at 100,000 episodes), which replaces the old one at save
+// unless every record is the old one's.
 type readCache struct {
 	name string
 	salt [sha256.Size]byte
-	old  map[[sha256.Size]byte][]byte
+	old  map[[sha256.Size]byte][]byte // nil once reading is done (forget)
+	had  int                          // records in the old file
 
-	mu   sync.Mutex
-	next map[[sha256.Size]byte][]byte // this build's, written by save
-	hits atomic.Int64                 // files not parsed again
+	mu    sync.Mutex
+	f     *os.File      // the new file; nil until the first record
+	w     *bufio.Writer // writes to f
+	err   error         // the first failure to write it
+	added int           // records parsed anew
+	hits  atomic.Int64  // files not parsed again
 }
 
 const readCacheMagic = "castfeed read-cache 1\n"
@@ -46,7 +51,11 @@ const readCacheMagic = "castfeed read-cache 1\n"
 // openReadCache reads the cache of dir; a missing or damaged one is an
 // empty cache (every file is parsed, as in a cold build).
 func openReadCache(dir string, salt [sha256.Size]byte) *readCache {
-	c := &readCache{name: filepath.Join(dir, "read-cache"), salt: salt, old: map[[sha256.Size]byte][]byte{}, next: map[[sha256.Size]byte][]byte{}}
+	c := &readCache{name: filepath.Join(dir, "read-cache"), salt: salt, old: map[[sha256.Size]byte][]byte{}}
+	stale, _ := filepath.Glob(filepath.Join(dir, ".read-cache-*"))
+	for _, name := range stale {
+		os.Remove(name) // of a killed build
+	}
 	data, err := rawfile.Read(c.name)
 	if err != nil || !bytes.HasPrefix(data, []byte(readCacheMagic)) {
 		return c
@@ -54,6 +63,7 @@ func openReadCache(dir string, salt [sha256.Size]byte) *readCache {
 	data = data[len(readCacheMagic):]
 	for len(data) > 0 {
 		if len(data) < sha256.Size {
+			clear(c.old)
 			return c
 		}
 		key := [sha256.Size]byte(data[:sha256.Size])
@@ -66,7 +76,37 @@ func openReadCache(dir string, salt [sha256.Size]byte) *readCache {
 		c.old[key] = data[k : k+int(n)]
 		data = data[k+int(n):]
 	}
+	c.had = len(c.old)
 	return c
+}
+
+// forget lets the old records go, once every file is read.
+func (c *readCache) forget() {
+	if c != nil {
+		c.old = nil
+	}
+}
+
+// add writes a record of this build to the new file.
+func (c *readCache) add(k [sha256.Size]byte, rec []byte, parsed bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if parsed {
+		c.added++
+	}
+	if c.err != nil {
+		return
+	}
+	if c.f == nil {
+		if c.f, c.err = os.CreateTemp(filepath.Dir(c.name), ".read-cache-*"); c.err != nil {
+			return
+		}
+		c.w = bufio.NewWriterSize(c.f, 1<<20)
+		c.w.WriteString(readCacheMagic)
+	}
+	c.w.Write(k[:])
+	c.w.Write(binary.AppendUvarint(nil, uint64(len(rec))))
+	_, c.err = c.w.Write(rec)
 }
 
 // key identifies what reading l's file finds: its bytes (the spool's
@@ -99,9 +139,7 @@ func (c *readCache) restore(l *loaded) bool {
 	}
 	l.ep, l.diags = ep, diags
 	c.hits.Add(1)
-	c.mu.Lock()
-	c.next[k] = rec
-	c.mu.Unlock()
+	c.add(k, rec, false)
 	return true
 }
 
@@ -115,41 +153,43 @@ func (c *readCache) remember(l *loaded) {
 	if !ok {
 		return
 	}
-	k := c.key(l)
-	c.mu.Lock()
-	c.next[k] = rec
-	c.mu.Unlock()
+	c.add(c.key(l), rec, true)
 }
 
-// save writes the records of this build, unless they are the last
-// build's.
+// save makes this build's records the cache, unless they are the last
+// build's; close then removes what is left.
 func (c *readCache) save() error {
 	if c == nil {
 		return nil
 	}
-	if len(c.next) == len(c.old) && !slices.ContainsFunc(slices.Collect(maps.Keys(c.next)), func(k [sha256.Size]byte) bool {
-		_, had := c.old[k]
-		return !had
-	}) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.f == nil || c.added == 0 && int(c.hits.Load()) == c.had {
 		return nil
 	}
-	keys := slices.SortedFunc(maps.Keys(c.next), func(a, b [sha256.Size]byte) int { return bytes.Compare(a[:], b[:]) })
-	n := len(readCacheMagic)
-	for _, k := range keys {
-		n += sha256.Size + binary.MaxVarintLen64 + len(c.next[k])
+	err := errors.Join(c.err, c.w.Flush(), c.f.Sync(), c.f.Close())
+	if err == nil {
+		err = os.Rename(c.f.Name(), c.name)
 	}
-	b := make([]byte, 0, n)
-	b = append(b, readCacheMagic...)
-	for _, k := range keys {
-		b = append(b, k[:]...)
-		b = binary.AppendUvarint(b, uint64(len(c.next[k])))
-		b = append(b, c.next[k]...)
+	if err != nil {
+		os.Remove(c.f.Name())
 	}
-	err := atomicfile.WriteBytes(c.name, b)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil // no state folder: nothing was built
-	}
+	c.f = nil
 	return err
+}
+
+// close removes the new file if save did not take it.
+func (c *readCache) close() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.f != nil {
+		c.f.Close()
+		os.Remove(c.f.Name())
+		c.f = nil
+	}
 }
 
 // encodeRead encodes l's diagnostics (without their file, which is l's)

@@ -41,6 +41,10 @@ func loadWith(t *testing.T, opt Options, salt [sha256.Size]byte) ([]*loaded, int
 	if err := rc.save(); err != nil {
 		t.Fatal(err)
 	}
+	rc.close()
+	if left, _ := filepath.Glob(filepath.Join(cfg.State.Dir, ".read-cache-*")); len(left) > 0 {
+		t.Fatalf("left behind: %v", left)
+	}
 	return eps, int(rc.hits.Load())
 }
 

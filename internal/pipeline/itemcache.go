@@ -61,12 +61,24 @@ type recordTail struct {
 }
 
 // load reads the bytes of the files still in the cache.
-func (p *pieces) load() error {
+func (p *pieces) load() error { return p.loadInto(nil) }
+
+// loadInto is load into a scratch buffer (nil: none); the files are good
+// until its next use.
+func (p *pieces) loadInto(scratch *[]byte) error {
 	t := p.tail
 	if t == nil {
 		return nil
 	}
-	b := make([]byte, t.n)
+	var b []byte
+	if scratch == nil {
+		b = make([]byte, t.n)
+	} else {
+		if uint32(cap(*scratch)) < t.n {
+			*scratch = make([]byte, 2*t.n)
+		}
+		b = (*scratch)[:t.n]
+	}
 	if _, err := t.f.ReadAt(b, t.off); err != nil {
 		return err
 	}
@@ -192,7 +204,7 @@ func (c *itemCache) readSlugs() {
 
 // previous returns the pieces the last build published for slug, if the
 // cache has them.
-func (c *itemCache) previous(slug string) (*pieces, bool) {
+func (c *itemCache) previous(slug string, scratch *[]byte) (*pieces, bool) {
 	if c == nil {
 		return nil, false
 	}
@@ -202,7 +214,7 @@ func (c *itemCache) previous(slug string) (*pieces, bool) {
 	if !ok {
 		return nil, false
 	}
-	return c.read(k, nil)
+	return c.read(k, scratch)
 }
 
 // get returns the pieces cached under k. A record that cannot be read or

@@ -2,7 +2,7 @@
 // cron schedule, on SIGHUP and on the refresh endpoint. It guarantees that
 // refreshes never overlap, that a panic in one is recovered and reported,
 // and that shutting down cancels the one in flight, which leaves the
-// published folder as it was (the build publishes by an atomic swap).
+// published folder as it was (see publish).
 package schedule
 
 import (

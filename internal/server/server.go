@@ -4,10 +4,11 @@
 // out of the folder. It also answers /healthz, /readyz, /metrics and the
 // authenticated refresh endpoint.
 //
-// The folder is replaced by an atomic directory swap, so the server never
-// keeps it open: each request opens the folder anew (os.OpenRoot, which
-// also refuses symlinks that lead outside) and then reads one complete
-// version of its file, even if a swap happens meanwhile.
+// A publication replaces the folder's files, each with one rename, so the
+// server never keeps the folder open: each request opens it anew
+// (os.OpenRoot, which also refuses symlinks that lead outside) and then
+// reads one complete version of its file, even if a publication replaces
+// it meanwhile.
 package server
 
 import (
@@ -104,7 +105,7 @@ func (s *Server) folderVersion() folderVersion {
 	}
 	v := versionOf(fi)
 	// Kept unless Published forgot the folder meanwhile (it stores a new
-	// pointer, so the swap fails): this stat may predate the publication
+	// pointer, so the CompareAndSwap fails): this stat may predate the publication
 	// that Published announced.
 	s.folder.CompareAndSwap(old, &folderStamp{v, now})
 	return v

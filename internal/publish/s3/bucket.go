@@ -523,7 +523,7 @@ func (b *Bucket) checksumRefused(err error) bool {
 
 // put uploads f and returns its ETag, after checking that the file is
 // the one scanned (its size and mtime: the folder never rewrites a file
-// in place, so a change means a new version was swapped in meanwhile).
+// in place, so a change means a new version was renamed in meanwhile).
 // The file is streamed, not held, and read once (see checksumSHA256);
 // each retry opens it again.
 func (b *Bucket) put(ctx context.Context, f file) (string, error) {

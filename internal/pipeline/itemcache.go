@@ -54,10 +54,11 @@ func (f *outFile) length() int64 {
 
 // recordTail is where the files' bytes of a record are.
 type recordTail struct {
-	f   *os.File
-	off int64
-	n   uint32
-	crc uint32
+	f       *os.File
+	off     int64
+	n       uint32
+	crc     uint32
+	checked bool // the CRC is checked (see itemCache.read)
 }
 
 // load reads the bytes of the files still in the cache.
@@ -82,7 +83,7 @@ func (p *pieces) loadInto(scratch *[]byte) error {
 	if _, err := t.f.ReadAt(b, t.off); err != nil {
 		return err
 	}
-	if crc32.ChecksumIEEE(b) != t.crc {
+	if t.checked && crc32.ChecksumIEEE(b) != t.crc {
 		return errBadRecord
 	}
 	if err := fillFiles(p.files, b); err != nil {
@@ -214,13 +215,13 @@ func (c *itemCache) previous(slug string, scratch *[]byte) (*pieces, bool) {
 	if !ok {
 		return nil, false
 	}
-	return c.read(k, scratch)
+	return c.read(k, scratch, false)
 }
 
 // get returns the pieces cached under k. A record that cannot be read or
 // does not check out is a miss: the item is encoded again.
 func (c *itemCache) get(slug string, k itemKey, scratch *[]byte) (*pieces, bool) {
-	p, ok := c.read(k, scratch)
+	p, ok := c.read(k, scratch, true)
 	if ok {
 		c.mu.Lock()
 		c.used[k] = c.index[k]
@@ -235,7 +236,12 @@ func (c *itemCache) get(slug string, k itemKey, scratch *[]byte) (*pieces, bool)
 // buffer (nil: none) the head is read into it, and the pieces are good
 // until its next use: a refresh reads 110 MB of heads at 10,000 episodes,
 // and allocating them was a third of what it allocated.
-func (c *itemCache) read(k itemKey, scratch *[]byte) (*pieces, bool) {
+//
+// checked says whether the record's CRCs are checked: not when its bytes
+// are only compared with an item's new ones (markPublished), where a
+// damaged record compares unequal anyway, and checking cost the first
+// build after an upgrade a CRC of every record.
+func (c *itemCache) read(k itemKey, scratch *[]byte, checked bool) (*pieces, bool) {
 	if c == nil {
 		return nil, false
 	}
@@ -258,7 +264,7 @@ func (c *itemCache) read(k itemKey, scratch *[]byte) (*pieces, bool) {
 		}
 		head = (*scratch)[:loc.head]
 	}
-	if _, err := f.ReadAt(head, loc.off); err != nil || crc32.ChecksumIEEE(head) != loc.crc {
+	if _, err := f.ReadAt(head, loc.off); err != nil || checked && crc32.ChecksumIEEE(head) != loc.crc {
 		return nil, false
 	}
 	p, err := decodeHead(head)
@@ -266,7 +272,7 @@ func (c *itemCache) read(k itemKey, scratch *[]byte) (*pieces, bool) {
 		return nil, false
 	}
 	if loc.n > loc.head {
-		p.tail = &recordTail{f: f, off: loc.off + int64(loc.head), n: loc.n - loc.head, crc: loc.tailCRC}
+		p.tail = &recordTail{f: f, off: loc.off + int64(loc.head), n: loc.n - loc.head, crc: loc.tailCRC, checked: checked}
 	} else if fillFiles(p.files, nil) != nil {
 		return nil, false
 	}

@@ -3,9 +3,10 @@ package feed
 import (
 	"math"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/castfeed/castfeed/internal/jsontext"
 )
 
 // A JSON Feed item is written by the code in this file rather than by
@@ -18,7 +19,7 @@ import (
 //
 // The bytes are encoding/json's, as it marshals gorilla's JSONItem with
 // HTML escaping off: the oracle of oneshot_test.go holds them to it byte
-// for byte, and FuzzJSONString holds appendJSONString to encoding/json.
+// for byte (strings by internal/jsontext, which its fuzz target holds to encoding/json).
 
 // appendJSONItem appends the JSON Feed item of it: what gorilla's
 // translation gave (id, url, title, content_html, date_published) and
@@ -26,7 +27,7 @@ import (
 // attachment); ns is the podcast's guid namespace (see entryID).
 func appendJSONItem(dst []byte, ns uuid.UUID, it Item, t text) ([]byte, error) {
 	b := append(dst, `{"id":`...)
-	b = appendJSONString(b, entryID(ns, it.GUID), false)
+	b = jsontext.AppendString(b, entryID(ns, it.GUID), false)
 	b = appendJSONField(b, "url", it.Link)
 	b = appendJSONField(b, "title", xmlText(it.Title))
 	b = appendJSONField(b, "content_html", t.content)
@@ -46,7 +47,7 @@ func appendJSONItem(dst []byte, ns uuid.UUID, it Item, t text) ([]byte, error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, k, false)
+			b = jsontext.AppendString(b, k, false)
 		}
 		b = append(b, ']')
 	}
@@ -62,7 +63,7 @@ func appendJSONItem(dst []byte, ns uuid.UUID, it Item, t text) ([]byte, error) {
 			if len(b) > start {
 				b = append(b, ',')
 			}
-			b = appendJSONString(append(append(append(b, '"'), f.name...), `":`...), f.value, true)
+			b = jsontext.AppendString(append(append(append(b, '"'), f.name...), `":`...), f.value, true)
 		}
 	}
 	size := it.Enclosure.Length
@@ -84,7 +85,7 @@ func appendJSONField(b []byte, name, value string) []byte {
 		return b
 	}
 	b = append(append(append(b, `,"`...), name...), `":`...)
-	return appendJSONString(b, value, false)
+	return jsontext.AppendString(b, value, false)
 }
 
 // appendJSONFloat appends f as encoding/json writes a float64: as
@@ -101,56 +102,4 @@ func appendJSONFloat(b []byte, f float64) []byte {
 		b = b[:n-1]
 	}
 	return b
-}
-
-// appendJSONString appends s quoted as encoding/json writes a string: the
-// quote and backslash escaped, control characters as \b \f \n \r \t or
-// \u00XX, a byte that is not UTF-8 as \ufffd, U+2028 and U+2029 as \u
-// escapes; and with html, <, > and & as \u escapes too.
-func appendJSONString(b []byte, s string, html bool) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	last := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && !(html && (c == '<' || c == '>' || c == '&')) {
-				i++
-				continue
-			}
-			b = append(b, s[last:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			last = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(append(b, s[last:i]...), `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(append(b, s[last:i]...), '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		last = i
-	}
-	return append(append(b, s[last:]...), '"')
 }

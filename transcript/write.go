@@ -8,10 +8,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/castfeed/castfeed/internal/timecode"
 	"github.com/castfeed/castfeed/internal/webvtt"
+
+	"github.com/castfeed/castfeed/internal/jsontext"
 )
 
 // formats are the formats Write knows, in the order a feed should offer
@@ -163,7 +164,7 @@ func writeJSON(w *bufio.Writer, t *Transcript) error {
 		b := append(w.AvailableBuffer(), "\n    {\n      \"startTime\": "...)
 		b = timecode.AppendSeconds(b, c.Start)
 		b = timecode.AppendSeconds(append(b, ",\n      \"endTime\": "...), c.End)
-		b = appendJSONString(append(b, ",\n      \"body\": "...), c.Text)
+		b = jsontext.AppendString(append(b, ",\n      \"body\": "...), c.Text, false)
 		w.Write(append(b, "\n    }"...))
 	}
 	if len(t.Cues) > 0 {
@@ -171,56 +172,6 @@ func writeJSON(w *bufio.Writer, t *Transcript) error {
 	}
 	w.WriteString("]\n}\n")
 	return nil
-}
-
-// appendJSONString appends s quoted as encoding/json writes a string with
-// SetEscapeHTML(false): invalid UTF-8 as \ufffd, and U+2028 and U+2029
-// escaped for JavaScript.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= ' ' && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			b = append(append(b, s[start:i]...), `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			i += n
-			continue
-		}
-		i += n
-		start = i
-	}
-	return append(append(b, s[start:]...), '"')
 }
 
 // rtlLanguages are the primary subtags of languages written right to left.

@@ -52,6 +52,18 @@ func (f *outFile) length() int64 {
 	return f.size
 }
 
+// buffer returns n bytes of scratch, grown as needed, or new ones when
+// scratch is nil.
+func buffer(scratch *[]byte, n uint32) []byte {
+	if scratch == nil {
+		return make([]byte, n)
+	}
+	if uint32(cap(*scratch)) < n {
+		*scratch = make([]byte, 2*n)
+	}
+	return (*scratch)[:n]
+}
+
 // recordTail is where the files' bytes of a record are.
 type recordTail struct {
 	f       *os.File
@@ -71,15 +83,7 @@ func (p *pieces) loadInto(scratch *[]byte) error {
 	if t == nil {
 		return nil
 	}
-	var b []byte
-	if scratch == nil {
-		b = make([]byte, t.n)
-	} else {
-		if uint32(cap(*scratch)) < t.n {
-			*scratch = make([]byte, 2*t.n)
-		}
-		b = (*scratch)[:t.n]
-	}
+	b := buffer(scratch, t.n)
 	if _, err := t.f.ReadAt(b, t.off); err != nil {
 		return err
 	}
@@ -255,15 +259,7 @@ func (c *itemCache) read(k itemKey, scratch *[]byte, checked bool) (*pieces, boo
 	if !ok {
 		return nil, false
 	}
-	var head []byte
-	if scratch == nil {
-		head = make([]byte, loc.head)
-	} else {
-		if uint32(cap(*scratch)) < loc.head {
-			*scratch = make([]byte, 2*loc.head)
-		}
-		head = (*scratch)[:loc.head]
-	}
+	head := buffer(scratch, loc.head)
 	if _, err := f.ReadAt(head, loc.off); err != nil || checked && crc32.ChecksumIEEE(head) != loc.crc {
 		return nil, false
 	}

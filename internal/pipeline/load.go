@@ -111,6 +111,16 @@ feed:
 // file that cannot be read is a diagnostic.
 func loadOne(r *episode.Reader, path, name string, defaultOffset time.Duration, sp *spool, rc *readCache) (*loaded, error) {
 	l := &loaded{name: name, slug: strings.TrimSuffix(filepath.Base(path), ".md")}
+	var st fileSeen
+	if rc != nil && sp != nil {
+		fi, err := os.Lstat(path)
+		if err == nil && rc.restoreByStat(l, path, fi) {
+			return l, nil
+		}
+		if err == nil {
+			st = statOf(fi) // before reading: a later change shows as another stat
+		}
+	}
 	data, err := rawfile.Read(path)
 	if err != nil {
 		l.diags = diag.List{{File: name, Severity: diag.Error, Message: fmt.Sprintf("cannot read the file: %v", err), Hint: "check its permissions"}}
@@ -124,13 +134,13 @@ func loadOne(r *episode.Reader, path, name string, defaultOffset time.Duration, 
 			return l, err
 		}
 	}
-	if rc.restore(l) {
+	if rc.restore(l, st) {
 		return l, nil
 	}
 	l.data = data
 	l.parse(r, defaultOffset)
 	l.parsed = true
-	rc.remember(l)
+	rc.remember(l, st)
 	return l, nil
 }
 
@@ -169,7 +179,7 @@ func (l *loaded) keep(sp *spool) error {
 		return nil
 	}
 	var err error
-	if sp != nil && !l.text.kept {
+	if sp != nil && !l.text.known() {
 		l.text, err = sp.put([]byte(l.ep.Source))
 	}
 	l.ep.Detach()
@@ -179,7 +189,7 @@ func (l *loaded) keep(sp *spool) error {
 // source returns the episode's text: the spool's, or the episode's own
 // when it was read without a spool.
 func (l *loaded) source(sp *spool) (string, error) {
-	if l.text.kept {
+	if l.text.known() {
 		return sp.get(l.text)
 	}
 	return l.ep.Source, nil

@@ -217,3 +217,70 @@ func TestProblemsLogged(t *testing.T) {
 		t.Errorf("no summary with %s of the unchanged files in:\n%s", summary, logs.String())
 	}
 }
+
+// TestReadCacheByStat: a file whose size, mtime and inode are those the
+// cache knows, well before the cache was written, is not read at all; its
+// text is read when asked for, and checked. A file changed since, or
+// changed too close to the cache's writing to tell, is read.
+func TestReadCacheByStat(t *testing.T) {
+	opt := exampleShow(t)
+	files, err := listEpisodes(opt.Config.Episodes.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	for _, f := range files {
+		if err := os.Chtimes(f, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	salt := sha256.Sum256([]byte("castfeed under test"))
+	parsed, _ := loadWith(t, opt, salt)
+	restored, hits := loadWith(t, opt, salt)
+	if hits != len(files) {
+		t.Fatalf("restored %d of %d files", hits, len(files))
+	}
+	for i, l := range restored {
+		if l.text.kept || l.text.path != files[i] {
+			t.Errorf("%s was read (text %+v): its stat is the cache's", l.name, l.text)
+		}
+		if !sameLoaded(t, parsed[i], l) {
+			t.Errorf("%s restored otherwise than parsed", l.name)
+		}
+	}
+	sp, err := openSpool(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.close()
+	first := restored[0].text
+	want, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := sp.get(first); err != nil || got != string(want) {
+		t.Fatalf("the unread text reads back as %q, %v", got, err)
+	}
+	// Changed behind the cache's back, size and mtime kept: the text no
+	// longer matches what was restored, and says so.
+	changed := bytes.ToUpper(want)
+	if err := os.WriteFile(files[0], changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(files[0], old, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sp.get(first); err == nil || !strings.Contains(err.Error(), "changed while castfeed was building") {
+		t.Errorf("a text changed since it was restored: %v", err)
+	}
+	// Edited now: another mtime, read and parsed again; the others not
+	// (files[0] too, as git would: its size, mtime and inode are the
+	// cache's, see the README).
+	if err := os.WriteFile(files[1], append(want, "\nOne more line.\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	again, hits := loadWith(t, opt, salt)
+	if hits != len(files)-1 || !again[1].text.kept {
+		t.Errorf("after an edit %d of %d restored, the edited one read: %v", hits, len(files), again[1].text.kept)
+	}
+}

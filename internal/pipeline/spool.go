@@ -7,6 +7,8 @@ import (
 	"hash/crc32"
 	"os"
 	"sync"
+
+	"github.com/castfeed/castfeed/internal/rawfile"
 )
 
 // spool keeps the episodes' texts in a scratch file of the state folder
@@ -29,8 +31,15 @@ type text struct {
 	n    int
 	sum  [sha256.Size]byte
 	crc  uint32 // as the zip of last good versions has it
-	kept bool   // in the spool (false: the episode has no text)
+	kept bool   // in the spool
+	// path, for a text not in the spool, is the episode file that holds
+	// it, unread because the read cache knew it (readCache.restoreByStat);
+	// get reads it there. Neither: the episode has no text.
+	path string
 }
+
+// known reports whether the text's digest is known.
+func (t text) known() bool { return t.kept || t.path != "" }
 
 // openSpool creates the scratch file in dir. It is unlinked at once where
 // the system allows it, so that a killed build leaves nothing behind.
@@ -59,8 +68,19 @@ func (sp *spool) put(b []byte) (text, error) {
 	return t, nil
 }
 
-// get reads a text back and checks it is the one put.
+// get reads a text back and checks it is the one put, or the one the
+// read cache knew.
 func (sp *spool) get(t text) (string, error) {
+	if !t.kept {
+		b, err := rawfile.Read(t.path)
+		if err != nil {
+			return "", err
+		}
+		if len(b) != t.n || sha256.Sum256(b) != t.sum {
+			return "", fmt.Errorf("%s changed while castfeed was building; build again", t.path)
+		}
+		return string(b), nil
+	}
 	sp.mu.Lock()
 	if t.off+int64(t.n) > sp.end {
 		if err := sp.w.Flush(); err != nil {

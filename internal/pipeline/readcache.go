@@ -56,6 +56,7 @@ type readCache struct {
 	w     *bufio.Writer // writes to f
 	err   error         // the first failure to write it
 	added int           // records parsed anew
+	moved int           // records restored whose file's stat changed (a touch)
 	hits  atomic.Int64  // files not parsed again
 }
 
@@ -214,6 +215,11 @@ func (c *readCache) restore(l *loaded, st fileSeen) bool {
 	}
 	l.ep, l.diags = ep, diags
 	c.hits.Add(1)
+	if known, ok := c.byName[l.name]; ok && (known.size != st.size || known.mtime != st.mtime || known.ino != st.ino) {
+		c.mu.Lock()
+		c.moved++ // the new stat must be written, or the file is read every time
+		c.mu.Unlock()
+	}
 	c.add(k, l, st, rec, false)
 	return true
 }
@@ -261,7 +267,7 @@ func (c *readCache) save() error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.f == nil || c.added == 0 && int(c.hits.Load()) == c.had {
+	if c.f == nil || c.added == 0 && c.moved == 0 && int(c.hits.Load()) == c.had {
 		return nil
 	}
 	err := errors.Join(c.err, c.w.Flush(), c.f.Sync(), c.f.Close())

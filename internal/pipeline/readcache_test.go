@@ -284,3 +284,33 @@ func TestReadCacheByStat(t *testing.T) {
 		t.Errorf("after an edit %d of %d restored, the edited one read: %v", hits, len(files), again[1].text.kept)
 	}
 }
+
+// TestReadCacheTouched: a file touched (its mtime moved, its bytes the
+// same) is read once, restored by its digest, and its new stat kept, so
+// that the next reading takes it as read again.
+func TestReadCacheTouched(t *testing.T) {
+	opt := exampleShow(t)
+	files, err := listEpisodes(opt.Config.Episodes.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	for _, f := range files {
+		if err := os.Chtimes(f, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	salt := sha256.Sum256([]byte("castfeed under test"))
+	loadWith(t, opt, salt)
+	touched := old.Add(time.Minute)
+	if err := os.Chtimes(files[0], touched, touched); err != nil {
+		t.Fatal(err)
+	}
+	eps, hits := loadWith(t, opt, salt)
+	if hits != len(files) || !eps[0].text.kept {
+		t.Fatalf("after a touch: %d of %d restored, the touched file read: %v", hits, len(files), eps[0].text.kept)
+	}
+	if eps, _ := loadWith(t, opt, salt); eps[0].text.kept {
+		t.Error("the touched file is read again: its new stat was not kept")
+	}
+}

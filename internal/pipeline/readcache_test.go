@@ -218,11 +218,9 @@ func TestProblemsLogged(t *testing.T) {
 	}
 }
 
-// TestReadCacheByStat: a file whose size, mtime and inode are those the
-// cache knows, well before the cache was written, is not read at all; its
-// text is read when asked for, and checked. A file changed since, or
-// changed too close to the cache's writing to tell, is read.
-func TestReadCacheByStat(t *testing.T) {
+// agedShow is the example show with its files' mtimes an hour ago, as a
+// show's files are between two builds; it returns them and that time.
+func agedShow(t *testing.T) (Options, []string, time.Time) {
 	opt := exampleShow(t)
 	files, err := listEpisodes(opt.Config.Episodes.Dir)
 	if err != nil {
@@ -234,6 +232,15 @@ func TestReadCacheByStat(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return opt, files, old
+}
+
+// TestReadCacheByStat: a file whose size, mtime and inode are those the
+// cache knows, well before the cache was written, is not read at all; its
+// text is read when asked for, and checked. A file changed since, or
+// changed too close to the cache's writing to tell, is read.
+func TestReadCacheByStat(t *testing.T) {
+	opt, files, old := agedShow(t)
 	salt := sha256.Sum256([]byte("castfeed under test"))
 	parsed, _ := loadWith(t, opt, salt)
 	restored, hits := loadWith(t, opt, salt)
@@ -289,17 +296,7 @@ func TestReadCacheByStat(t *testing.T) {
 // same) is read once, restored by its digest, and its new stat kept, so
 // that the next reading takes it as read again.
 func TestReadCacheTouched(t *testing.T) {
-	opt := exampleShow(t)
-	files, err := listEpisodes(opt.Config.Episodes.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := time.Now().Add(-time.Hour)
-	for _, f := range files {
-		if err := os.Chtimes(f, old, old); err != nil {
-			t.Fatal(err)
-		}
-	}
+	opt, files, old := agedShow(t)
 	salt := sha256.Sum256([]byte("castfeed under test"))
 	loadWith(t, opt, salt)
 	touched := old.Add(time.Minute)

@@ -25,6 +25,15 @@ func coldTwin(t testing.TB, opt Options) Options {
 	return opt
 }
 
+// sameAsCold builds opt's show cold, in folders of its own, and holds
+// opt's output folder to that build's.
+func sameAsCold(t *testing.T, round string, opt Options) {
+	t.Helper()
+	cold := coldTwin(t, opt)
+	mustRun(t, cold)
+	sameOutput(t, round, opt.Config.Output.Dir, cold.Config.Output.Dir)
+}
+
 // sameOutput fails unless the two output folders hold the same files
 // with the same bytes.
 func sameOutput(t *testing.T, round string, got, want string) {
@@ -209,9 +218,7 @@ func TestDamagedItemCache(t *testing.T) {
 			}
 			edit(t, filepath.Join(opt.Config.Episodes.Dir, "episode-0001.md"), "Hello, Hallway Track", "Hello again")
 			mustRun(t, opt)
-			cold := coldTwin(t, opt)
-			mustRun(t, cold)
-			sameOutput(t, c.name, opt.Config.Output.Dir, cold.Config.Output.Dir)
+			sameAsCold(t, c.name, opt)
 		})
 	}
 }
@@ -278,9 +285,7 @@ func TestRestoredOutputIsCompared(t *testing.T) {
 	if res := mustRun(t, opt); res.UpToDate || !res.Changed {
 		t.Fatalf("after the old folder was put back: up to date %v, changed %v; want a build that changes it", res.UpToDate, res.Changed)
 	}
-	cold := coldTwin(t, opt)
-	mustRun(t, cold)
-	sameOutput(t, "restored folder", opt.Config.Output.Dir, cold.Config.Output.Dir)
+	sameAsCold(t, "restored folder", opt)
 }
 
 // TestUnreadCaptionsKeepTheirWarning: on a refresh the syncer does not
@@ -317,9 +322,7 @@ func TestUnreadCaptionsKeepTheirWarning(t *testing.T) {
 	if res := mustRun(t, opt); !dropped(res) {
 		t.Fatalf("refresh: no warning about episode 4's dropped caption: %v", res.Diagnostics)
 	}
-	cold := coldTwin(t, opt)
-	mustRun(t, cold)
-	sameOutput(t, "refresh with unread captions", opt.Config.Output.Dir, cold.Config.Output.Dir)
+	sameAsCold(t, "refresh with unread captions", opt)
 }
 
 // TestReencodedItemsKeepUnchangedFiles: a config change encodes every
@@ -364,9 +367,7 @@ func TestReencodedItemsKeepUnchangedFiles(t *testing.T) {
 	if kept == 0 || rewritten == 0 {
 		t.Fatalf("%d chapters files kept, %d pages rewritten; want some of each", kept, rewritten)
 	}
-	cold := coldTwin(t, opt)
-	mustRun(t, cold)
-	sameOutput(t, "config change", opt.Config.Output.Dir, cold.Config.Output.Dir)
+	sameAsCold(t, "config change", opt)
 }
 
 // TestDamagedRecordFiles: a record whose files' bytes are damaged (its
@@ -415,9 +416,7 @@ func TestDamagedRecordFiles(t *testing.T) {
 	}
 	edit(t, filepath.Join(opt.Config.Episodes.Dir, "episode-0001.md"), "Hello, Hallway Track", "Hello again")
 	mustRun(t, opt)
-	cold := coldTwin(t, opt)
-	mustRun(t, cold)
-	sameOutput(t, "damaged files", out, cold.Config.Output.Dir)
+	sameAsCold(t, "damaged files", opt)
 }
 
 // TestFileDeletedByHand: the list of published files beside the output

@@ -3,11 +3,9 @@ package publish
 import (
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -124,23 +122,7 @@ func TestKilledCommit(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "public")
 	publish(t, dir, killedV1)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKilledCommit$")
-	cmd.Env = append(os.Environ(), "CASTFEED_COMMIT_CHILD="+dir)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 6)
-	if _, err := out.Read(buf); err != nil || string(buf) != "placed" {
-		t.Fatalf("child did not reach its Commit: %q %v", buf, err)
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	killChild(t, "TestKilledCommit", "CASTFEED_COMMIT_CHILD="+dir, "placed")
 
 	got := readAll(t, dir)
 	if got["feed.xml"] != killedV1["feed.xml"] {

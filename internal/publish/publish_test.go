@@ -2,6 +2,7 @@ package publish
 
 import (
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"os/exec"
@@ -174,23 +175,7 @@ func TestKilledBuild(t *testing.T) {
 	v1 := map[string]string{"feed.xml": "<rss>good</rss>", "episodes/a/chapters.json": "{}"}
 	publish(t, dir, v1)
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKilledBuild$")
-	cmd.Env = append(os.Environ(), "CASTFEED_PUBLISH_CHILD="+dir)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 5)
-	if _, err := out.Read(buf); err != nil || string(buf) != "ready" {
-		t.Fatalf("child did not start writing: %q %v", buf, err)
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	killChild(t, "TestKilledBuild", "CASTFEED_PUBLISH_CHILD="+dir, "ready")
 
 	if got := readAll(t, dir); !equal(got, v1) {
 		t.Fatalf("after kill -9 the folder holds %v, want %v", got, v1)
@@ -205,6 +190,31 @@ func TestKilledBuild(t *testing.T) {
 	if got := siblings(t, dir); !slices.Equal(got, settled) {
 		t.Errorf("leftovers of the killed build: %v", got)
 	}
+}
+
+// killChild runs test name again in a child process with env set, waits
+// until it writes word (it has reached the point to kill it at) and kills
+// it with SIGKILL.
+func killChild(t *testing.T, name, env, word string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+name+"$")
+	cmd.Env = append(os.Environ(), env)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, len(word))
+	if _, err := io.ReadFull(out, buf); err != nil || string(buf) != word {
+		cmd.Process.Kill()
+		t.Fatalf("the child never said %q (%q, %v)", word, buf, err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
 }
 
 func child(dir string) {

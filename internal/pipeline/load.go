@@ -113,7 +113,7 @@ func loadOne(r *episode.Reader, path, name string, defaultOffset time.Duration, 
 	l := &loaded{name: name, slug: strings.TrimSuffix(filepath.Base(path), ".md")}
 	var st fileSeen
 	if rc != nil && sp != nil {
-		fi, err := os.Lstat(path)
+		fi, err := os.Stat(path) // a link's target: its bytes are what is read
 		if err == nil && rc.restoreByStat(l, path, fi) {
 			return l, nil
 		}

@@ -311,3 +311,42 @@ func TestReadCacheTouched(t *testing.T) {
 		t.Error("the touched file is read again: its new stat was not kept")
 	}
 }
+
+// TestReadCacheFollowsLinks: an episode file that is a symbolic link is
+// known by its target's stat: an edit of the target is read, though the
+// link itself did not change.
+func TestReadCacheFollowsLinks(t *testing.T) {
+	opt, files, old := agedShow(t)
+	target := filepath.Join(t.TempDir(), "linked.md")
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(target, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(target, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(files[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, files[0]); err != nil {
+		t.Fatal(err)
+	}
+	salt := sha256.Sum256([]byte("castfeed under test"))
+	loadWith(t, opt, salt)
+	// The link itself is new: the cache, dated later, trusts its stat
+	// (the link's, were it the one looked at).
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(opt.Config.State.Dir, "read-cache"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(target, append(data, "\nOne more line.\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	eps, hits := loadWith(t, opt, salt)
+	if hits != len(files)-1 || !eps[0].text.kept {
+		t.Errorf("after an edit of the link's target: %d of %d restored, the link read: %v", hits, len(files), eps[0].text.kept)
+	}
+}
